@@ -1,0 +1,10 @@
+"""Typed models for everything Parley stores, one module per feature.
+
+Importing this package registers every table on `Base.metadata` (Alembic and the drift test rely
+on it), so each new model module is imported here.
+"""
+
+from bot.db.models.guild import GuildConfig
+from bot.db.models.sessions import ClassSession
+
+__all__ = ["ClassSession", "GuildConfig"]

@@ -1,0 +1,1 @@
+"""Repositories: the queries, one class per aggregate, all inside one transaction."""

@@ -1,0 +1,30 @@
+"""One transaction with the repositories bound to it.
+
+Services write `async with database.transaction() as tx: await tx.guild_config.get(...)` and never
+import SQLAlchemy: the unit of work commits on success and rolls back on any exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import cached_property
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.repositories.guild_config import GuildConfigRepository
+
+
+class Transaction:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @cached_property
+    def guild_config(self) -> GuildConfigRepository:
+        return GuildConfigRepository(self.session)
+
+
+@asynccontextmanager
+async def transaction(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[Transaction]:
+    async with sessionmaker() as session, session.begin():
+        yield Transaction(session)
