@@ -1,0 +1,67 @@
+"""Server-side permission checks for app commands.
+
+`default_permissions` only hides commands in the client; these checks are what actually stop a
+student who finds a way to call one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import discord
+from discord import app_commands
+
+if TYPE_CHECKING:
+    from bot.client import ParleyBot
+
+T = TypeVar("T")
+
+
+class FacilitatorRequired(app_commands.CheckFailure):
+    """Shown to the user as is by the central error handler."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(
+            f"Only facilitators can {action}. Facilitators have Manage Server or the "
+            "server's facilitator role."
+        )
+
+
+class GuildOnly(app_commands.CheckFailure):
+    def __init__(self) -> None:
+        super().__init__("This command works in a server channel, not in direct messages.")
+
+
+async def member_is_facilitator(bot: ParleyBot, member: discord.Member) -> bool:
+    """Manage Server, the role set by `/parley config facilitator-role`, or the configured name."""
+    if member.guild_permissions.manage_guild or member.guild_permissions.administrator:
+        return True
+    settings = await bot.guild_config.get(member.guild.id)
+    role_ids = {role.id for role in member.roles}
+    if settings.facilitator_role_id is not None and settings.facilitator_role_id in role_ids:
+        return True
+    wanted = bot.settings.facilitator_role.casefold()
+    return any(role.name.casefold() == wanted for role in member.roles)
+
+
+def facilitator_only(action: str) -> Callable[[T], T]:
+    """Decorator: the command runs only for facilitators, in a server."""
+
+    async def predicate(interaction: discord.Interaction[Any]) -> bool:
+        if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+            raise GuildOnly()
+        if not await member_is_facilitator(interaction.client, interaction.user):
+            raise FacilitatorRequired(action)
+        return True
+
+    return app_commands.check(predicate)
+
+
+def guild_only() -> Callable[[T], T]:
+    async def predicate(interaction: discord.Interaction[Any]) -> bool:
+        if interaction.guild is None:
+            raise GuildOnly()
+        return True
+
+    return app_commands.check(predicate)

@@ -1,0 +1,136 @@
+"""The Parley bot: an AutoShardedBot that owns the database, the content and the services."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import __version__
+from bot.db.base import utcnow
+from bot.db.engine import Database
+from bot.domain.message_content import MessageContentProbe
+from bot.services.guild_config import GuildConfigService
+from bot.settings import Settings
+from cogs import EXTENSIONS
+
+if TYPE_CHECKING:
+    from bot.content.models import Scenario
+
+log = logging.getLogger(__name__)
+
+MESSAGE_CONTENT_WARNING = (
+    "Message content is NOT arriving: Discord is sending Parley empty messages, so transcripts "
+    "will be empty. Turn on 'Message Content Intent' in the Discord Developer Portal "
+    "(your application → Bot → Privileged Gateway Intents) and restart Parley."
+)
+
+
+def parley_intents() -> discord.Intents:
+    """Members for rosters and roles; message content (privileged) for transcripts."""
+    intents = discord.Intents.default()
+    intents.members = True
+    intents.message_content = True
+    return intents
+
+
+# Parley never joins voice; don't alarm teachers with warnings about voice libraries.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
+class ParleyBot(commands.AutoShardedBot):
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        *,
+        scenarios: Mapping[str, Scenario] | None = None,
+        extensions: Iterable[str] = EXTENSIONS,
+        sync_on_start: bool = True,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=parley_intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            owner_ids=set(settings.owner_ids),
+        )
+        self.settings = settings
+        self.database = database
+        if scenarios is None:
+            from bot.content.loader import load_scenarios
+
+            scenarios = load_scenarios()
+        self.scenarios: dict[str, Scenario] = dict(scenarios)
+        self.extension_names = tuple(extensions)
+        self.failed_extensions: dict[str, BaseException] = {}
+        self.sync_on_start = sync_on_start
+        self.started_at: datetime = utcnow()
+        self.message_content_probe = MessageContentProbe()
+        self.guild_config = GuildConfigService(database)
+
+    @property
+    def version(self) -> str:
+        return __version__
+
+    async def setup_hook(self) -> None:
+        for name in self.extension_names:
+            try:
+                await self.load_extension(name)
+            except Exception as exc:
+                # One broken feature must not take the whole class offline.
+                log.exception("Extension %s failed to load; the others carry on", name)
+                self.failed_extensions[name] = exc
+        if self.sync_on_start and self.settings.dev_guild_id is not None:
+            synced = await self.sync_commands(discord.Object(self.settings.dev_guild_id))
+            log.info(
+                "Synced %d commands to development server %s",
+                len(synced),
+                self.settings.dev_guild_id,
+            )
+
+    async def sync_commands(
+        self, guild: discord.abc.Snowflake | None
+    ) -> list[app_commands.AppCommand]:
+        """Push the slash commands to one server (instant) or globally (up to an hour)."""
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        return await self.tree.sync(guild=guild)
+
+    async def on_ready(self) -> None:
+        log.info(
+            "Parley %s connected as %s to %d servers (%d shards)",
+            self.version,
+            self.user,
+            len(self.guilds),
+            self.shard_count or 1,
+        )
+        if not self.intents.message_content:
+            log.warning(MESSAGE_CONTENT_WARNING)
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot:
+            return
+        if message.guild is not None and self.user is not None:
+            due = self.message_content_probe.observe(
+                has_text=bool(message.content),
+                has_other_payload=bool(message.attachments or message.embeds or message.stickers),
+                mentions_bot=self.user in message.mentions,
+            )
+            if due:
+                log.warning(MESSAGE_CONTENT_WARNING)
+        await self.process_commands(message)
+
+    @property
+    def latency_ms(self) -> float | None:
+        latency = self.latency
+        if math.isnan(latency) or math.isinf(latency):
+            return None
+        return latency * 1000

@@ -1,0 +1,94 @@
+"""Fixtures that put the real Parley bot on the wire-level harness.
+
+`make_parley()` builds a ParleyBot on a migrated SQLite file database (shared by every bot made in
+the same test, so a second call is a restart on the same data) and starts it in the classroom
+world. Tests drive it through `tests.harness` and assert on what it sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+import pytest_asyncio
+
+from bot.client import ParleyBot
+from bot.content.loader import load_scenarios
+from bot.content.models import Scenario
+from bot.db.engine import Database
+from bot.db.migrate import upgrade
+from bot.errors import UserFacingError
+from bot.settings import Settings
+from cogs import EXTENSIONS
+from tests.harness import WireHarness
+from tests.harness import errors as harness_errors
+from tests.harness.plugin import HarnessFactory
+
+# Parley answers bad input by raising UserFacingError; the central handler turns it into a reply.
+harness_errors.USER_ERROR_TYPES = (UserFacingError,)
+
+
+class ParleyFactory(Protocol):
+    def __call__(
+        self,
+        *,
+        students: int | None = 3,
+        extensions: Iterable[str] = EXTENSIONS,
+        settings: Settings | None = None,
+        **options: Any,
+    ) -> Any: ...
+
+
+@pytest.fixture(scope="session")
+def scenarios() -> Mapping[str, Scenario]:
+    return load_scenarios()
+
+
+def parley_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings that ignore the developer's .env and environment-specific values."""
+    values: dict[str, Any] = {"data_dir": tmp_path, "discord_token": None, "dev_guild_id": None}
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest_asyncio.fixture
+async def parley_database(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'parley.sqlite3'}")
+    await upgrade(database.engine)
+    yield database
+    await database.dispose()
+
+
+@pytest_asyncio.fixture
+async def make_parley(
+    harness_factory: HarnessFactory,
+    parley_database: Database,
+    scenarios: Mapping[str, Scenario],
+    tmp_path: Path,
+) -> AsyncIterator[ParleyFactory]:
+    async def make(
+        *,
+        students: int | None = 3,
+        extensions: Iterable[str] = EXTENSIONS,
+        settings: Settings | None = None,
+        **options: Any,
+    ) -> WireHarness:
+        bot = ParleyBot(
+            settings or parley_settings(tmp_path),
+            parley_database,
+            scenarios=scenarios,
+            extensions=extensions,
+            sync_on_start=False,
+        )
+        return await harness_factory(bot, students=students, **options)
+
+    yield make
+
+
+@pytest_asyncio.fixture
+async def parley(make_parley: ParleyFactory) -> WireHarness:
+    """The whole bot, every extension, a classroom with three students."""
+    harness: WireHarness = await make_parley()
+    return harness
