@@ -5,6 +5,6 @@ on it), so each new model module is imported here.
 """
 
 from bot.db.models.guild import GuildConfig
-from bot.db.models.sessions import ClassSession
+from bot.db.models.sessions import ClassSession, Participant, SessionChannel
 
-__all__ = ["ClassSession", "GuildConfig"]
+__all__ = ["ClassSession", "GuildConfig", "Participant", "SessionChannel"]
