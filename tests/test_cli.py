@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import discord
 import pytest
 
 from bot.paths import PROJECT_ROOT
@@ -92,3 +93,33 @@ def test_python_dash_m_works(tmp_path: Path, module: str) -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("parley ")
+
+
+@pytest.mark.parametrize(
+    ("raised", "expected"),
+    [
+        (discord.LoginFailure("Improper token has been passed."), "Discord rejected DISCORD_TOKEN"),
+        (discord.PrivilegedIntentsRequired(None), "Message Content Intent"),
+    ],
+)
+async def test_run_explains_what_discord_refused(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    raised: Exception,
+    expected: str,
+) -> None:
+    from bot import cli
+    from bot.client import ParleyBot
+    from tests.parley_fixtures import parley_settings
+
+    async def refuse(self: ParleyBot, token: str, *, reconnect: bool = True) -> None:
+        raise raised
+
+    monkeypatch.setattr(ParleyBot, "start", refuse)
+    code = await cli._run(parley_settings(tmp_path), "a.b.c")
+
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and expected in err[0]
+    assert (tmp_path / "parley.sqlite3").exists()  # migrated before connecting
