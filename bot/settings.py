@@ -57,16 +57,10 @@ class Settings(BaseSettings):
         description="Comma-separated Discord user ids allowed to run owner commands.",
     )
 
-    @field_validator("discord_token", mode="before")
+    @field_validator("discord_token", "dev_guild_id", mode="before")
     @classmethod
-    def _blank_token_is_none(cls, value: object) -> object:
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
-
-    @field_validator("dev_guild_id", mode="before")
-    @classmethod
-    def _blank_guild_is_none(cls, value: object) -> object:
+    def _blank_is_unset(cls, value: object) -> object:
+        """`DISCORD_TOKEN=` as copied from .env.example means "not set", not an empty token."""
         if isinstance(value, str) and not value.strip():
             return None
         return value
