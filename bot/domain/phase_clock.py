@@ -22,7 +22,9 @@ Warnings ("1 min left", "30 s left") are computed, not stored: `warnings_due` li
 ahead on the current deadline, so after a resume or an extension the timer service reschedules
 exactly the ones that remain (an extension can bring a passed mark back ahead; that one warns
 again, because it is true again). A mark is never scheduled for a phase that is not longer than
-it: a 45-second turn gets no "1 min left".
+it: a 45-second turn gets no "1 min left". A warning timer that fires late (the bot was down)
+should check ``seconds_left`` before it speaks: "1 min left" said with 10 s left is worse than
+silence.
 """
 
 from __future__ import annotations
@@ -174,8 +176,9 @@ class PhaseClock:
         """The warnings still ahead on the current deadline, earliest first.
 
         Empty unless running. A mark is due at ``deadline - mark``; it is listed when that is
-        not before ``now`` (a warning due this very instant is still owed) and the phase's
-        total is longer than the mark.
+        after ``now`` and the phase's total is longer than the mark. A mark falling exactly on
+        ``now`` (a resume or an extension that leaves exactly 60 s) is left out: the
+        announcement of that change already says how long is left.
         """
         wanted = sorted({_positive_int(mark, "warning mark") for mark in marks}, reverse=True)
         if self.status(now) != "running":
@@ -184,7 +187,7 @@ class PhaseClock:
         return tuple(
             WarningDue(seconds_left=mark, due_at=self.deadline - timedelta(seconds=mark))
             for mark in wanted
-            if mark < self.total and self.deadline - timedelta(seconds=mark) >= now
+            if mark < self.total and self.deadline - timedelta(seconds=mark) > now
         )
 
     # --- operations ----------------------------------------------------------------------------

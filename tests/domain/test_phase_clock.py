@@ -215,9 +215,12 @@ def test_marks_already_passed_are_skipped() -> None:
     assert clock.warnings_due(at(331)) == ()
 
 
-def test_a_warning_due_this_instant_is_still_owed() -> None:
+def test_a_warning_due_this_very_instant_is_left_to_the_announcement_of_the_change() -> None:
     clock = PhaseClock(duration=360).start(T0)
-    assert clock.warnings_due(at(300)) == (WarningDue(60, at(300)), WarningDue(30, at(330)))
+    assert clock.warnings_due(at(299.999999)) == (WarningDue(60, at(300)), WarningDue(30, at(330)))
+    assert clock.warnings_due(at(300)) == (WarningDue(30, at(330)),)
+    resumed = clock.pause(at(300)).resume(at(400))  # exactly 60 s left on resume
+    assert resumed.warnings_due(at(400)) == (WarningDue(30, at(430)),)
 
 
 def test_an_extension_brings_passed_marks_back_ahead() -> None:
@@ -236,9 +239,9 @@ def test_a_phase_no_longer_than_a_mark_gets_no_warning_for_it() -> None:
     assert PhaseClock(duration=60).start(T0).warnings_due(T0) == (WarningDue(30, at(30)),)
     assert PhaseClock(duration=45).start(T0).warnings_due(T0) == (WarningDue(30, at(15)),)
     assert PhaseClock(duration=30).start(T0).warnings_due(T0) == ()
-    assert PhaseClock(duration=30).start(T0).extend(31, at(1)).warnings_due(at(1)) == (
-        WarningDue(60, at(1)),
-        WarningDue(30, at(31)),
+    assert PhaseClock(duration=30).start(T0).extend(32, at(1)).warnings_due(at(1)) == (
+        WarningDue(60, at(2)),
+        WarningDue(30, at(32)),
     )
 
 
@@ -377,7 +380,7 @@ def test_any_sequence_keeps_remaining_equal_to_granted_minus_running_time(
         assert restored == clock
         assert restored.remaining(now + s(7)) == clock.remaining(now + s(7))
         for warning in clock.warnings_due(now):
-            assert warning.due_at >= now
+            assert warning.due_at > now
             assert clock.remaining(warning.due_at) == s(warning.seconds_left)
     assert clock.remaining(now) == model.remaining
     assert timedelta(0) <= clock.remaining(now) <= timedelta(seconds=clock.total)
