@@ -188,8 +188,8 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from bot.content import cli as content_cli
-    from bot.grading_cli import register as register_quiz
     from bot.grading_cli import register_bench
+    from bot.quiz_cli import register as register_quiz
 
     parser = argparse.ArgumentParser(prog="parley", description=__doc__)
     parser.add_argument("--version", action="version", version=f"parley {__version__}")
