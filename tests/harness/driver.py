@@ -103,19 +103,28 @@ class WireHarness:
         validate: bool = True,
         settle_timeout: float = 10.0,
         timer_horizon: float = 1.0,
+        restart_of: WireHarness | None = None,
     ) -> None:
         self.bot = bot
         self.echo = echo
         self.validate = validate
         self.settle_timeout = settle_timeout
         self.timer_horizon = timer_horizon
-        self.ids = p.Snowflakes()
-        self.store = FakeDiscord(self.ids)
-        state = bot._connection
-        self.application_id: int = state.application_id or self.ids.next()
-        bot_payload = self.store.add_user(bot_name, bot=True, user_id=self.application_id)
-        self.store.bot_user_id = self.application_id
-        self.bot_user = UserRef(int(bot_payload["id"]), bot_name, bot=True)
+        if restart_of is not None:
+            # A restart: a new bot process meets the same Discord (same server-side store, same
+            # application, same world); messages sent before it keep their components.
+            self.ids = restart_of.ids
+            self.store = restart_of.store
+            self.application_id: int = restart_of.application_id
+            self.bot_user = restart_of.bot_user
+        else:
+            self.ids = p.Snowflakes()
+            self.store = FakeDiscord(self.ids)
+            state = bot._connection
+            self.application_id = state.application_id or self.ids.next()
+            bot_payload = self.store.add_user(bot_name, bot=True, user_id=self.application_id)
+            self.store.bot_user_id = self.application_id
+            self.bot_user = UserRef(int(bot_payload["id"]), bot_name, bot=True)
         self.api = FakeAPI(self)
         self.rest = RestRecorder(bot.http, self.api)
         self.adapter = RecordingWebhookAdapter(self.api)
@@ -131,6 +140,12 @@ class WireHarness:
         self._ctx_token: Any = None
         self._bot_roles: dict[int, int] = {}
         self._command_ids: dict[tuple[str, int | None], int] = {}
+        if restart_of is not None:
+            self.api.interactions = restart_of.api.interactions  # Discord keeps the tokens
+            self.world = restart_of.world
+            self.default_channel = restart_of.default_channel
+            self._bot_roles = dict(restart_of._bot_roles)
+            self._command_ids = dict(restart_of._command_ids)
 
     # ------------------------------------------------------------------
     # lifecycle

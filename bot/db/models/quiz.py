@@ -66,7 +66,6 @@ class QuizRun(TimestampMixin, Base):
     label: Mapped[str] = mapped_column(String(200))
     items: Mapped[list[str]] = mapped_column(JSON)
     position: Mapped[int] = mapped_column(Integer, default=0)
-    correct: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default="active")
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
 

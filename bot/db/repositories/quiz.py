@@ -119,6 +119,15 @@ class QuizRepository:
             )
         )
 
+    async def correct_in_run(self, run_id: int) -> int:
+        """Right answers so far (counted from the attempts, so it never disagrees with them)."""
+        found = await self._session.scalar(
+            select(func.count(QuizAttempt.id)).where(
+                QuizAttempt.run_id == run_id, QuizAttempt.correct.is_(True)
+            )
+        )
+        return int(found or 0)
+
     async def run_attempts(self, run_id: int) -> list[QuizAttempt]:
         query = (
             select(QuizAttempt).where(QuizAttempt.run_id == run_id).order_by(QuizAttempt.position)
@@ -162,7 +171,6 @@ class QuizRepository:
             label=label,
             items=list(items),
             position=0,
-            correct=0,
             status="active",
             last_activity_at=now,
         )
@@ -179,13 +187,6 @@ class QuizRepository:
             .where(QuizRun.user_id == user_id, QuizRun.status == "active")
             .order_by(QuizRun.id.desc())
             .limit(1)
-        )
-
-    async def count_correct(self, run_id: int, now: datetime) -> None:
-        await self._session.execute(
-            update(QuizRun)
-            .where(QuizRun.id == run_id)
-            .values(correct=QuizRun.correct + 1, last_activity_at=now)
         )
 
     async def touch(self, run_id: int, now: datetime) -> None:

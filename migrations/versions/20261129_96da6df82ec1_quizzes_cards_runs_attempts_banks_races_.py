@@ -1,8 +1,8 @@
 """quizzes: cards, runs, attempts, banks, races, leaderboard
 
-Revision ID: 555101524e8b
+Revision ID: 96da6df82ec1
 Revises: 4b65c659fcc3
-Create Date: 2026-11-29 22:23:07.012403
+Create Date: 2026-11-29 22:31:46.105355
 
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 import bot.db.types
 
-revision: str = "555101524e8b"
+revision: str = "96da6df82ec1"
 down_revision: str | Sequence[str] | None = "4b65c659fcc3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -101,7 +101,6 @@ def upgrade() -> None:
         sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("items", sa.JSON(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("correct", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("last_activity_at", bot.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_at", bot.db.types.UTCDateTime(timezone=True), nullable=False),
