@@ -23,6 +23,7 @@ from typing import Any
 import discord
 from discord import app_commands
 from discord.http import Route
+from discord.state import AutoShardedConnectionState
 from discord.webhook.async_ import async_context
 
 from . import payloads as p
@@ -200,6 +201,11 @@ class WireHarness:
     async def connect(self) -> None:
         """READY (every guild unavailable) then GUILD_CREATE per guild, as the gateway does."""
         state = self.bot._connection
+        if isinstance(state, AutoShardedConnectionState) and not state.shard_ids:
+            # What AutoShardedClient.connect() does before launching shards: one shard here.
+            # Without it the shard state never fires READY and wait_until_ready() never returns.
+            state.shard_count = 1
+            state.shard_ids = [0]
         saved_timeout = state.guild_ready_timeout
         state.guild_ready_timeout = 0.01
         self._use_adapter()
