@@ -11,8 +11,9 @@ from bot.content.questions import scenario_questions
 from bot.content.seed import load_paragraphs
 from bot.domain.quiz import Question
 from bot.paths import SEEDS_DIR
-from tests.fake_clock import FakeClock
-from tests.harness import WireHarness
+from bot.views.quiz_common import QuizServices
+from tests.fake_clock import FakeClock, wait_until
+from tests.harness import InteractionResult, MessageOut, WireHarness
 from tests.harness import payloads as p
 from tests.parley_fixtures import ParleyFactory
 
@@ -70,3 +71,65 @@ def wrong_value(q: Question) -> str:
     if q.is_choice:
         return next(c.value for c in q.choices if c.value != q.answer)
     return q.reject[0] if q.reject else "Antarctica"
+
+
+# --- class races --------------------------------------------------------------------------------
+
+
+def services(h: WireHarness) -> QuizServices:
+    found = h.bot.get_cog("Quiz").services  # type: ignore[attr-defined]
+    assert isinstance(found, QuizServices)
+    return found
+
+
+def race_posts(h: WireHarness, title_prefix: str) -> list[MessageOut]:
+    return [
+        m
+        for m in h.sent_messages(h.world.plenary, include_interactions=False)
+        if m.embed and m.embed.get("title", "").startswith(title_prefix)
+    ]
+
+
+async def runner_waits(h: WireHarness, clock: FakeClock, race_id: int) -> None:
+    """Until the race's task sleeps on the clock again (or has ended)."""
+    task = services(h).races.running_task(race_id)
+
+    def idle() -> bool:
+        current = services(h).races.running_task(race_id)
+        return current is None or current.done() or clock.sleepers > 0
+
+    await wait_until(idle)
+    await h.settle()
+    assert task is None or not task.done() or task.exception() is None
+
+
+async def start_race(
+    h: WireHarness, clock: FakeClock, **options: Any
+) -> tuple[int, InteractionResult]:
+    started = await h.slash(h.world.facilitator, "quiz class", options=options)
+    assert not started.response.ephemeral
+    assert started.response.content.startswith("🏁 **Quiz race!**")
+    async with h.bot.database.transaction() as tx:  # type: ignore[attr-defined]
+        race = await tx.quiz_race.running_in_channel(h.world.plenary.id)
+    assert race is not None
+    await runner_waits(h, clock, race.id)
+    return race.id, started
+
+
+def current_question(h: WireHarness, number: int) -> tuple[MessageOut, Question]:
+    posts = race_posts(h, f"Race question {number} of")
+    assert len(posts) == 1, [m.embed for m in race_posts(h, "Race question")]
+    message = posts[0]
+    return message, question_of(h.message(message))
+
+
+async def send_answer(
+    h: WireHarness, user: Any, message: MessageOut, q: Question, value: str, *, settle: bool = False
+) -> InteractionResult:
+    if q.is_choice:
+        return await h.click(
+            user, message, button(h.message(message), f":ans:{value}"), settle=settle
+        )
+    opened = await h.click(user, message, button(h.message(message), ":open"))
+    assert opened.response.type_name == "modal"
+    return await h.submit_modal(user, opened, {"answer": value}, settle=settle)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -16,14 +15,22 @@ from sqlalchemy import select
 
 from bot.db.engine import Database
 from bot.db.models.quiz import QuizLeaderboard, QuizRaceAnswer
-from bot.domain.quiz import Question
 from bot.services.quiz_race import PAUSE_BETWEEN_QUESTIONS
-from bot.views.quiz_common import QuizServices
 from tests.db_backends import backend_params, migrated_database
 from tests.fake_clock import FakeClock, wait_until
-from tests.harness import InteractionResult, MessageOut, WireHarness
 from tests.parley_fixtures import ParleyFactory
-from tests.wire.quiz_helpers import button, parley_on, question_of, right_value, wrong_value
+from tests.wire.quiz_helpers import (
+    button,
+    current_question,
+    parley_on,
+    race_posts,
+    right_value,
+    runner_waits,
+    send_answer,
+    services,
+    start_race,
+    wrong_value,
+)
 
 
 @pytest_asyncio.fixture(params=backend_params())
@@ -33,65 +40,6 @@ async def parley_database(
     """This module's bots run on SQLite and (when configured) PostgreSQL."""
     async with migrated_database(str(request.param), tmp_path) as database:
         yield database
-
-
-def services(h: WireHarness) -> QuizServices:
-    found = h.bot.get_cog("Quiz").services  # type: ignore[attr-defined]
-    assert isinstance(found, QuizServices)
-    return found
-
-
-def race_posts(h: WireHarness, title_prefix: str) -> list[MessageOut]:
-    return [
-        m
-        for m in h.sent_messages(h.world.plenary, include_interactions=False)
-        if m.embed and m.embed.get("title", "").startswith(title_prefix)
-    ]
-
-
-async def runner_waits(h: WireHarness, clock: FakeClock, race_id: int) -> None:
-    """Until the race's task sleeps on the clock again (or has ended)."""
-    task = services(h).races.running_task(race_id)
-
-    def idle() -> bool:
-        current = services(h).races.running_task(race_id)
-        return current is None or current.done() or clock.sleepers > 0
-
-    await wait_until(idle)
-    await h.settle()
-    assert task is None or not task.done() or task.exception() is None
-
-
-async def start_race(
-    h: WireHarness, clock: FakeClock, **options: Any
-) -> tuple[int, InteractionResult]:
-    started = await h.slash(h.world.facilitator, "quiz class", options=options)
-    assert not started.response.ephemeral
-    assert started.response.content.startswith("🏁 **Quiz race!**")
-    async with h.bot.database.transaction() as tx:  # type: ignore[attr-defined]
-        race = await tx.quiz_race.running_in_channel(h.world.plenary.id)
-    assert race is not None
-    await runner_waits(h, clock, race.id)
-    return race.id, started
-
-
-def current_question(h: WireHarness, number: int) -> tuple[MessageOut, Question]:
-    posts = race_posts(h, f"Race question {number} of")
-    assert len(posts) == 1, [m.embed for m in race_posts(h, "Race question")]
-    message = posts[0]
-    return message, question_of(h.message(message))
-
-
-async def send_answer(
-    h: WireHarness, user: Any, message: MessageOut, q: Question, value: str, *, settle: bool = False
-) -> InteractionResult:
-    if q.is_choice:
-        return await h.click(
-            user, message, button(h.message(message), f":ans:{value}"), settle=settle
-        )
-    opened = await h.click(user, message, button(h.message(message), ":open"))
-    assert opened.response.type_name == "modal"
-    return await h.submit_modal(user, opened, {"answer": value}, settle=settle)
 
 
 async def test_a_race_with_concurrent_answers_and_an_atomic_leaderboard(
