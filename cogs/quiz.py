@@ -14,22 +14,15 @@ from bot.checks import facilitator_only, guild_only
 from bot.client import ParleyBot
 from bot.content.models import Scenario
 from bot.errors import UserFacingError
-from bot.services.quiz_catalogue import QuizCatalogue
-from bot.services.quiz_clock import Clock, SystemClock
+from bot.services.quiz import build_quiz_services
 from bot.services.quiz_practice import (
     DEFAULT_COUNT,
     MAX_COUNT,
     READINESS_COUNT,
     NothingDue,
     PracticeFilter,
-    QuizPracticeService,
 )
-from bot.services.quiz_race import (
-    MAX_RACE_COUNT,
-    MAX_RACE_SECONDS,
-    MIN_RACE_SECONDS,
-    QuizRaceService,
-)
+from bot.services.quiz_race import MAX_RACE_COUNT, MAX_RACE_SECONDS, MIN_RACE_SECONDS
 from bot.views.quiz import (
     PRACTICE_MODAL,
     PracticeButton,
@@ -38,7 +31,14 @@ from bot.views.quiz import (
     stats_embed,
     submit_practice_answer,
 )
-from bot.views.quiz_common import COG_NAME, QuizServices
+from bot.views.quiz_choices import (
+    Choices,
+    actor_choices,
+    name_choices,
+    scenario_choices,
+    topic_choices,
+)
+from bot.views.quiz_common import COG_NAME
 from bot.views.quiz_race import (
     RACE_MODAL,
     DiscordRaceAnnouncer,
@@ -61,12 +61,9 @@ class Quiz(
 ):
     def __init__(self, bot: ParleyBot) -> None:
         self.bot = bot
-        clock: Clock = getattr(bot, "clock", None) or SystemClock()
-        catalogue = QuizCatalogue(bot.scenarios)
-        self.services = QuizServices(
-            catalogue,
-            QuizPracticeService(bot.database, catalogue, clock),
-            QuizRaceService(bot.database, catalogue, DiscordRaceAnnouncer(bot), clock),
+        # `bot.clock` once the bot has one (tests set it); the system clock until then
+        self.services = build_quiz_services(
+            bot.database, bot.scenarios, DiscordRaceAnnouncer(bot), getattr(bot, "clock", None)
         )
         super().__init__()
 
@@ -217,49 +214,24 @@ class Quiz(
     @practice.autocomplete("scenario")
     @stats.autocomplete("scenario")
     @class_race.autocomplete("scenario")
-    async def scenario_choices(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        text = current.casefold()
-        return [
-            app_commands.Choice(name=s.title, value=s.id)
-            for s in self.bot.scenarios.values()
-            if text in s.title.casefold() or text in s.id
-        ][:25]
+    async def scenario_options(self, interaction: Interaction, current: str) -> Choices:
+        return scenario_choices(self.bot.scenarios.values(), current)
 
     @practice.autocomplete("topic")
     @class_race.autocomplete("topic")
-    async def topic_choices(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        scenario = self._scenario_of(interaction)
-        text = current.casefold()
-        return [
-            app_commands.Choice(name=t.title, value=t.id)
-            for t in (scenario.topics if scenario else [])
-            if text in t.title.casefold() or text in t.id
-        ][:25]
+    async def topic_options(self, interaction: Interaction, current: str) -> Choices:
+        return topic_choices(self._scenario_of(interaction), current)
 
     @practice.autocomplete("actor")
-    async def actor_choices(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        scenario = self._scenario_of(interaction)
-        text = current.casefold()
-        return [
-            app_commands.Choice(name=f"{a.flag} {a.name}", value=a.id)
-            for a in (scenario.actors if scenario else [])
-            if text in a.name.casefold() or text in a.id
-        ][:25]
+    async def actor_options(self, interaction: Interaction, current: str) -> Choices:
+        return actor_choices(self._scenario_of(interaction), current)
 
     @practice.autocomplete("bank")
-    async def bank_choices(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        names = await self.services.practice.bank_names(current)
-        return [app_commands.Choice(name=name, value=name) for name in names]
+    async def bank_options(self, interaction: Interaction, current: str) -> Choices:
+        return name_choices(await self.services.practice.bank_names(current))
 
     def _scenario_of(self, interaction: Interaction) -> Scenario | None:
+        """The scenario picked in an earlier option (or the default), for dependent choices."""
         chosen = getattr(interaction.namespace, "scenario", None)
         try:
             return self.services.catalogue.scenario(chosen or None)

@@ -11,7 +11,6 @@ its custom_id in the same way (`route_modal_submit`).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -20,9 +19,7 @@ from bot.domain.grading import MAX_ANSWER_LENGTH
 from bot.domain.quiz import Question, letter, trim
 from bot.errors import UserFacingError
 from bot.interaction_errors import handle_interaction_error
-from bot.services.quiz_catalogue import QuizCatalogue
-from bot.services.quiz_practice import QuizPracticeService
-from bot.services.quiz_race import QuizRaceService
+from bot.services.quiz import QuizServices
 from bot.ui import ParleyModal
 
 __all__ = [
@@ -46,13 +43,6 @@ UNAVAILABLE = (
     "Quizzes are not available right now (the quiz feature did not load). Tell your "
     "facilitator; they will find the reason in Parley's log."
 )
-
-
-@dataclass(frozen=True, slots=True)
-class QuizServices:
-    catalogue: QuizCatalogue
-    practice: QuizPracticeService
-    races: QuizRaceService
 
 
 def services_of(interaction: discord.Interaction[Any]) -> QuizServices:

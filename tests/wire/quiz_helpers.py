@@ -11,7 +11,7 @@ from bot.content.questions import scenario_questions
 from bot.content.seed import load_paragraphs
 from bot.domain.quiz import Question
 from bot.paths import SEEDS_DIR
-from bot.views.quiz_common import QuizServices
+from bot.services.quiz import QuizServices
 from tests.fake_clock import FakeClock, wait_until
 from tests.harness import InteractionResult, MessageOut, WireHarness
 from tests.harness import payloads as p
