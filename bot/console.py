@@ -17,8 +17,8 @@ from typing import TextIO
 
 from bot.content.models import Brief, Claim, Scenario
 from bot.content.questions import scenario_questions
-from bot.content.seed import load_paragraphs
-from bot.domain.quiz import BadAnswer, Question, Verdict, check, letter, trim
+from bot.content.seed import load_paragraphs, normalise, quoted_fragments
+from bot.domain.quiz import BadAnswer, Question, Verdict, check, excerpt, letter, trim
 from bot.paths import SEEDS_DIR
 
 __all__ = ["Console", "register", "run_console"]
@@ -313,7 +313,8 @@ class Console:
         if q.explanation:
             self.say(f"Why: {q.explanation}")
         if q.paragraph is not None and q.paragraph_text:
-            self.say(f"¶{q.paragraph}: “{trim(' '.join(q.paragraph_text.split()), 600)}”")
+            focus = quoted_fragments(q.explanation or "")
+            self.say(f"¶{q.paragraph}: “{excerpt(normalise(q.paragraph_text), focus, 600)}”")
 
     def summary(self, right: int, asked: int, missed: Sequence[Question]) -> None:
         self.say()

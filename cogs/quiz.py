@@ -177,6 +177,7 @@ class Quiz(
     )
     @guild_only()
     @facilitator_only("run a class quiz race")
+    @app_commands.checks.bot_has_permissions(send_messages=True, embed_links=True)
     async def class_race(
         self,
         interaction: Interaction,

@@ -35,6 +35,7 @@ __all__ = [
     "award_points",
     "check",
     "clean_text",
+    "excerpt",
     "plan_practice",
     "progress_by_actor",
     "progress_by_paragraph",
@@ -169,6 +170,23 @@ def trim(text: str, limit: int) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:") + "…"
+
+
+def excerpt(text: str, focus: Sequence[str], limit: int) -> str:
+    """`text` cut to `limit` characters around the first of the `focus` passages it contains
+    (so a long paragraph still shows the words an explanation quotes), '…' marking cuts."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    lowered = text.casefold()
+    starts = [lowered.find(f.casefold()) for f in focus if f.strip()]
+    found = [i for i in starts if i >= 0]
+    start = max(0, min(found) - limit // 4) if found else 0
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 40 else start
+        return "…" + trim(text[start:], limit - 1)
+    return trim(text, limit)
 
 
 def check(question: Question, given: str) -> Verdict:

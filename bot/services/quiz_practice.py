@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.db.engine import Database
@@ -323,8 +323,10 @@ class QuizPracticeService:
                         tx, run, "That question was already answered; here is where you are."
                     )
                 screen = await self._screen(tx, run)
-                if isinstance(screen, Summary) or screen.verdict is not None:
+                if isinstance(screen, Summary):
                     return screen
+                if screen.verdict is not None:
+                    return replace(screen, note="You had already answered this question.")
                 question = screen.question
                 try:
                     verdict = check(question, given)

@@ -15,8 +15,9 @@ from typing import Any
 
 import discord
 
+from bot.content.seed import normalise, quoted_fragments
 from bot.domain.grading import MAX_ANSWER_LENGTH
-from bot.domain.quiz import Question, letter, trim
+from bot.domain.quiz import Question, excerpt, letter, trim
 from bot.errors import UserFacingError
 from bot.interaction_errors import handle_interaction_error
 from bot.services.quiz import QuizServices
@@ -85,11 +86,19 @@ def question_text(question: Question, limit: int = 3500) -> str:
 
 
 def paragraph_quote(question: Question, limit: int = 1000) -> tuple[str, str] | None:
-    """(field name, quoted text) for the article paragraph an item is about, trimmed to fit."""
+    """(field name, quoted text) for the article paragraph an item is about: trimmed to fit
+    around, and with bold, the words the explanation quotes from it."""
     if question.paragraph is None or not question.paragraph_text:
         return None
-    body = trim(" ".join(question.paragraph_text.split()), limit - 2)
-    return f"¶{question.paragraph} of the article", f"> {body}"
+    paragraph = normalise(question.paragraph_text)
+    quoted = [f for f in quoted_fragments(question.explanation or "") if len(f) >= 12]
+    body = discord.utils.escape_markdown(excerpt(paragraph, quoted, limit - 2 - 4 * len(quoted)))
+    for fragment in quoted:
+        at = body.casefold().find(discord.utils.escape_markdown(fragment).casefold())
+        if at >= 0:
+            end = at + len(discord.utils.escape_markdown(fragment))
+            body = f"{body[:at]}**{body[at:end]}**{body[end:]}"
+    return f"¶{question.paragraph} of the article", trim(f"> {body}", limit)
 
 
 def answer_buttons(

@@ -20,6 +20,7 @@ from bot.domain.quiz import (
     award_points,
     check,
     clean_text,
+    excerpt,
     plan_practice,
     progress_by_actor,
     progress_by_paragraph,
@@ -178,3 +179,12 @@ def test_progress_by_paragraph_and_actor() -> None:
         2,
         pytest.approx(2 / 3),
     )
+
+
+def test_an_excerpt_keeps_the_quoted_words_of_a_long_paragraph() -> None:
+    paragraph = " ".join(f"word{i}" for i in range(300)) + " the words that matter " + "tail " * 50
+    cut = excerpt(paragraph, ["the words that matter"], 200)
+    assert len(cut) <= 200
+    assert cut.startswith("…") and "the words that matter" in cut
+    assert excerpt("short paragraph", ["x"], 200) == "short paragraph"
+    assert excerpt(paragraph, ["not there"], 100).startswith("word0 word1")

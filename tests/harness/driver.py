@@ -839,6 +839,14 @@ class WireHarness:
             self.deliver("INTERACTION_CREATE", result.payload)
             if settle:
                 await self.settle()
+                # settle() allows out-of-loop I/O (a database thread) a short quiet period; on a
+                # busy machine a slow write outlasts it. While the bot has not answered and its
+                # tasks are still pending, keep settling (bounded by settle_timeout).
+                loop = asyncio.get_running_loop()
+                deadline = loop.time() + self.settle_timeout
+                while not result.responded and self.tasks.pending() and loop.time() < deadline:
+                    await asyncio.sleep(0.01)
+                    await self.settle()
         finally:
             result.errors = [
                 r for r in self.errors_collector.records if r.interaction_id == result.id

@@ -32,6 +32,13 @@ async def parley_on(make_parley: ParleyFactory, clock: FakeClock, **options: Any
     return h
 
 
+async def answered(h: WireHarness, *results: InteractionResult) -> None:
+    """Until every interaction got its answer, then settle (for clicks sent with settle=False:
+    `settle()` alone gives a slow database write only a short quiet period)."""
+    await wait_until(lambda: all(r.responded for r in results))
+    await h.settle()
+
+
 def embed_of(message: Mapping[str, Any]) -> Mapping[str, Any]:
     embeds = message.get("embeds") or []
     assert embeds, f"no embed in {message.get('content')!r}"
@@ -127,9 +134,14 @@ async def send_answer(
     h: WireHarness, user: Any, message: MessageOut, q: Question, value: str, *, settle: bool = False
 ) -> InteractionResult:
     if q.is_choice:
-        return await h.click(
+        result = await h.click(
             user, message, button(h.message(message), f":ans:{value}"), settle=settle
         )
-    opened = await h.click(user, message, button(h.message(message), ":open"))
-    assert opened.response.type_name == "modal"
-    return await h.submit_modal(user, opened, {"answer": value}, settle=settle)
+    else:
+        opened = await h.click(user, message, button(h.message(message), ":open"))
+        await answered(h, opened)
+        assert opened.response.type_name == "modal"
+        result = await h.submit_modal(user, opened, {"answer": value}, settle=settle)
+    if settle:
+        await answered(h, result)
+    return result

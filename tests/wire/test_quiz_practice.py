@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.content.seed import normalise, quoted_fragments
 from bot.db.engine import Database
 from bot.db.models.quiz import QuizAttempt, QuizCard
 from bot.db.models.sessions import ClassSession, Participant
@@ -18,6 +19,7 @@ from tests.parley_fixtures import ParleyFactory
 from tests.wire.quiz_helpers import (
     BY_ID,
     PARAGRAPHS,
+    answered,
     button,
     embed_of,
     fields,
@@ -40,7 +42,9 @@ async def answer(
     modal = opened.modal
     field = modal["components"][0]["components"][0]
     assert field["custom_id"] == "answer" and field["required"] and field["max_length"] == 500
-    return await h.submit_modal(user, opened, {"answer": value})
+    submitted = await h.submit_modal(user, opened, {"answer": value})
+    assert submitted.response.type_name == "message_update", submitted.response
+    return submitted
 
 
 async def next_question(h: WireHarness, user: Any, ref: InteractionResult) -> InteractionResult:
@@ -81,7 +85,11 @@ async def test_practice_a_paragraph_with_buttons_and_the_modal(
         assert shown["Right answer"].startswith(q.right_answer)
         assert shown["Why"] == q.explanation
         quote = shown["¶5 of the article"]
-        assert quote.startswith("> ") and quote[2:40] == PARAGRAPHS[4][:38]
+        assert quote.startswith("> ")
+        assert quote[2:].replace("**", "") == normalise(PARAGRAPHS[4])  # ¶5 fits whole
+        for fragment in quoted_fragments(q.explanation or ""):
+            if len(fragment) >= 12:
+                assert f"**{fragment}" in quote or fragment not in normalise(PARAGRAPHS[4])
         expected_right += right
         assert embed_of(verdict)["footer"]["text"].endswith(f"{expected_right} right so far")
         await next_question(h, student, started)
@@ -116,7 +124,7 @@ async def test_double_clicks_and_stale_buttons_count_once(
     before = h.message(started)
     first = await h.click(student, started, right_id, settle=False)
     second = await h.click(student, before, wrong_id, settle=False)  # an old copy of the message
-    await h.settle()
+    await answered(h, first, second)
     assert first.response.type_name == second.response.type_name == "message_update"
     async with parley_database.transaction() as tx:
         attempts = (await tx.session.scalars(select(QuizAttempt))).all()
@@ -133,7 +141,7 @@ async def test_double_clicks_and_stale_buttons_count_once(
     next_id = button(h.message(started), ":next")
     one = await h.click(student, started, next_id, settle=False)
     two = await h.click(student, started, next_id, settle=False)
-    await h.settle()
+    await answered(h, one, two)
     assert one.response.type_name == two.response.type_name == "message_update"
     assert embed_of(h.message(started))["title"] == "Question 2 of 2"  # moved on once
 

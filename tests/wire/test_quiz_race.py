@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
+import discord
 import pytest
 import pytest_asyncio
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from tests.db_backends import backend_params, migrated_database
 from tests.fake_clock import FakeClock, wait_until
 from tests.parley_fixtures import ParleyFactory
 from tests.wire.quiz_helpers import (
+    answered,
     button,
     current_question,
     parley_on,
@@ -61,7 +63,7 @@ async def test_a_race_with_concurrent_answers_and_an_atomic_leaderboard(
         for i, s in enumerate(w.students)
     ]
     again = await send_answer(h, w.students[0], message, q, wrong_value(q))
-    await h.settle()
+    await answered(h, *results, again)
     for result in results:
         assert result.response.ephemeral
         assert result.response.content.startswith("Answer locked in:")
@@ -85,8 +87,7 @@ async def test_a_race_with_concurrent_answers_and_an_atomic_leaderboard(
     for student, value in zip(
         w.students[:3], [right_value(q), wrong_value(q), right_value(q)], strict=True
     ):
-        await send_answer(h, student, message, q, value)
-    await h.settle()
+        await send_answer(h, student, message, q, value, settle=True)
     clock.advance(30)
     await runner_waits(h, clock, race_id)
 
@@ -133,7 +134,7 @@ async def test_first_correct_closes_the_question_at_once(make_parley: ParleyFact
     # Two right answers at the same moment: one is first, the other lands after it or too late.
     one = await send_answer(h, w.students[1], message, q, right_value(q))
     two = await send_answer(h, w.students[2], message, q, right_value(q))
-    await h.settle()
+    await answered(h, one, two)
     await runner_waits(h, clock, race_id)  # no time passes: the right answer ends it
     replies = {one.response.content, two.response.content}
     assert any(r.startswith("Answer locked in:") for r in replies)
@@ -204,3 +205,16 @@ async def test_a_race_carries_on_after_a_restart(make_parley: ParleyFactory) -> 
     await runner_waits(h2, clock, race_id)
     [final] = race_posts(h2, "🏁 Race over")
     assert final.embed["description"].count("**1** pt(s)") == 2
+
+
+async def test_a_race_needs_parley_to_be_able_to_post(make_parley: ParleyFactory) -> None:
+    h = await parley_on(make_parley, FakeClock())
+    w = h.world
+    h.set_overwrite(w.plenary, h.bot_role(w.guild), deny=discord.Permissions(embed_links=True))
+    await h.settle()
+    refused = await h.slash(w.facilitator, "quiz class")
+    assert refused.response.ephemeral
+    assert refused.response.content == (
+        "Parley needs the Embed Links permission here. Ask a server admin to grant it."
+    )
+    assert services(h).races._tasks == {}  # nothing started

@@ -52,8 +52,8 @@ class QuizRun(TimestampMixin, Base):
     """A solo quiz in progress (practice, review or readiness), so it survives a restart.
 
     `items` is the list of item keys ("bank/item") in the order asked; `position` the index of
-    the question on screen. status: "active", "finished", "replaced" (the student started
-    another) or "expired".
+    the question on screen. status: "active", "finished" or "replaced" (the student started
+    another); an active run untouched for `RUN_IDLE_LIMIT` counts as expired.
     """
 
     __tablename__ = "quiz_runs"
