@@ -187,9 +187,10 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from bot import console
     from bot.content import cli as content_cli
-    from bot.grading_cli import register as register_quiz
     from bot.grading_cli import register_bench
+    from bot.quiz_cli import register as register_quiz
 
     parser = argparse.ArgumentParser(prog="parley", description=__doc__)
     parser.add_argument("--version", action="version", version=f"parley {__version__}")
@@ -215,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     invite.set_defaults(func=cmd_invite)
 
     content_cli.register(sub)
+    console.register(sub)
     register_quiz(sub)
     bench = sub.add_parser("bench", help="benchmarks that print figures")
     bench_sub = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCHMARK")

@@ -13,6 +13,8 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories.guild_config import GuildConfigRepository
+from bot.db.repositories.quiz import QuizRepository
+from bot.db.repositories.quiz_race import QuizRaceRepository
 
 
 class Transaction:
@@ -22,6 +24,14 @@ class Transaction:
     @cached_property
     def guild_config(self) -> GuildConfigRepository:
         return GuildConfigRepository(self.session)
+
+    @cached_property
+    def quiz(self) -> QuizRepository:
+        return QuizRepository(self.session)
+
+    @cached_property
+    def quiz_race(self) -> QuizRaceRepository:
+        return QuizRaceRepository(self.session)
 
 
 @asynccontextmanager

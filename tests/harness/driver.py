@@ -23,6 +23,7 @@ from typing import Any
 import discord
 from discord import app_commands
 from discord.http import Route
+from discord.state import AutoShardedConnectionState
 from discord.webhook.async_ import async_context
 
 from . import payloads as p
@@ -103,19 +104,28 @@ class WireHarness:
         validate: bool = True,
         settle_timeout: float = 10.0,
         timer_horizon: float = 1.0,
+        restart_of: WireHarness | None = None,
     ) -> None:
         self.bot = bot
         self.echo = echo
         self.validate = validate
         self.settle_timeout = settle_timeout
         self.timer_horizon = timer_horizon
-        self.ids = p.Snowflakes()
-        self.store = FakeDiscord(self.ids)
-        state = bot._connection
-        self.application_id: int = state.application_id or self.ids.next()
-        bot_payload = self.store.add_user(bot_name, bot=True, user_id=self.application_id)
-        self.store.bot_user_id = self.application_id
-        self.bot_user = UserRef(int(bot_payload["id"]), bot_name, bot=True)
+        if restart_of is not None:
+            # A restart: a new bot process meets the same Discord (same server-side store, same
+            # application, same world); messages sent before it keep their components.
+            self.ids = restart_of.ids
+            self.store = restart_of.store
+            self.application_id: int = restart_of.application_id
+            self.bot_user = restart_of.bot_user
+        else:
+            self.ids = p.Snowflakes()
+            self.store = FakeDiscord(self.ids)
+            state = bot._connection
+            self.application_id = state.application_id or self.ids.next()
+            bot_payload = self.store.add_user(bot_name, bot=True, user_id=self.application_id)
+            self.store.bot_user_id = self.application_id
+            self.bot_user = UserRef(int(bot_payload["id"]), bot_name, bot=True)
         self.api = FakeAPI(self)
         self.rest = RestRecorder(bot.http, self.api)
         self.adapter = RecordingWebhookAdapter(self.api)
@@ -131,6 +141,12 @@ class WireHarness:
         self._ctx_token: Any = None
         self._bot_roles: dict[int, int] = {}
         self._command_ids: dict[tuple[str, int | None], int] = {}
+        if restart_of is not None:
+            self.api.interactions = restart_of.api.interactions  # Discord keeps the tokens
+            self.world = restart_of.world
+            self.default_channel = restart_of.default_channel
+            self._bot_roles = dict(restart_of._bot_roles)
+            self._command_ids = dict(restart_of._command_ids)
 
     # ------------------------------------------------------------------
     # lifecycle
@@ -185,6 +201,11 @@ class WireHarness:
     async def connect(self) -> None:
         """READY (every guild unavailable) then GUILD_CREATE per guild, as the gateway does."""
         state = self.bot._connection
+        if isinstance(state, AutoShardedConnectionState) and not state.shard_ids:
+            # What AutoShardedClient.connect() does before launching shards: one shard here.
+            # Without it the shard state never fires READY and wait_until_ready() never returns.
+            state.shard_count = 1
+            state.shard_ids = [0]
         saved_timeout = state.guild_ready_timeout
         state.guild_ready_timeout = 0.01
         self._use_adapter()
@@ -818,6 +839,14 @@ class WireHarness:
             self.deliver("INTERACTION_CREATE", result.payload)
             if settle:
                 await self.settle()
+                # settle() allows out-of-loop I/O (a database thread) a short quiet period; on a
+                # busy machine a slow write outlasts it. While the bot has not answered and its
+                # tasks are still pending, keep settling (bounded by settle_timeout).
+                loop = asyncio.get_running_loop()
+                deadline = loop.time() + self.settle_timeout
+                while not result.responded and self.tasks.pending() and loop.time() < deadline:
+                    await asyncio.sleep(0.01)
+                    await self.settle()
         finally:
             result.errors = [
                 r for r in self.errors_collector.records if r.interaction_id == result.id

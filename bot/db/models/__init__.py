@@ -4,6 +4,7 @@ Importing this package registers every table on `Base.metadata` (Alembic and the
 on it), so each new model module is imported here.
 """
 
+from bot.db.models import quiz  # noqa: F401  (quiz tables: see bot/db/models/quiz.py)
 from bot.db.models.guild import GuildConfig
 from bot.db.models.sessions import ClassSession, Participant, SessionChannel
 

@@ -1,0 +1,369 @@
+"""`parley console`: the briefs, the background and the practice quiz in a terminal, offline.
+
+For a student with no Discord at hand: the same scenario packs, the same quiz items with the
+same explanations and quoted paragraphs, and the same grader as the bot. Nothing is stored.
+This module's job is printing, so it reads and writes text streams directly (standard input
+and output unless given others, which is how the tests drive it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import TextIO
+
+from bot.content.models import Brief, Claim, Scenario
+from bot.content.questions import scenario_questions
+from bot.content.seed import load_paragraphs, normalise, quoted_fragments
+from bot.domain.quiz import BadAnswer, Question, Verdict, check, excerpt, letter, trim
+from bot.paths import SEEDS_DIR
+
+__all__ = ["Console", "register", "run_console"]
+
+WIDTH = 78
+DEFAULT_COUNT = 10
+
+
+class Quit(Exception):
+    """The student typed q (or the input ended)."""
+
+
+class Console:
+    def __init__(
+        self,
+        scenarios: Mapping[str, Scenario],
+        *,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.scenarios = scenarios
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.rng = rng or random.Random()
+        self.scenario: Scenario | None = None
+        self.actor_id: str | None = None
+
+    # --- input and output -----------------------------------------------------------------
+
+    def say(self, text: str = "", *, indent: str = "") -> None:
+        for paragraph in text.split("\n"):
+            lines = textwrap.wrap(
+                paragraph, WIDTH, initial_indent=indent, subsequent_indent=indent
+            ) or [""]
+            for line in lines:
+                print(line, file=self.stdout)
+
+    def ask(self, prompt: str) -> str:
+        """One line from the student; `Quit` when the input ends."""
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            self.say()
+            raise Quit
+        return line.rstrip("\r\n")
+
+    def choose(self, prompt: str, count: int, default: int | None = None) -> int:
+        """A number from 1 to `count` (or `default` on Enter)."""
+        while True:
+            text = self.ask(prompt).strip()
+            if not text and default is not None:
+                return default
+            if text.casefold() == "q":
+                raise Quit
+            if text.isdigit() and 1 <= int(text) <= count:
+                return int(text)
+            self.say(f"Type a number from 1 to {count} (or q to quit).")
+
+    # --- the session ----------------------------------------------------------------------
+
+    def run(
+        self,
+        scenario_id: str | None = None,
+        actor: str | None = None,
+        paragraph: int | None = None,
+        count: int | None = None,
+    ) -> int:
+        try:
+            self.say("Parley console: read your brief and drill the article, offline.")
+            self.say("Type q at any prompt to quit.")
+            self.say()
+            self.scenario = self.pick_scenario(scenario_id)
+            self.actor_id = self.pick_actor(actor)
+            while True:
+                choice = self.menu()
+                if choice == 1:
+                    self.show_brief()
+                elif choice == 2:
+                    self.show_background()
+                elif choice == 3:
+                    self.quiz(paragraph, count)
+                else:
+                    self.actor_id = self.pick_actor(None)
+        except Quit:
+            self.say("Goodbye. Type `parley console` to come back.")
+        return 0
+
+    def pick_scenario(self, wanted: str | None) -> Scenario:
+        scenarios = sorted(self.scenarios.values(), key=lambda s: s.title)
+        if not scenarios:
+            raise SystemExit("No scenario is installed: run `parley content check`.")
+        if wanted is not None:
+            for scenario in scenarios:
+                if wanted.casefold() in (scenario.id, scenario.title.casefold()):
+                    return scenario
+            self.say(f"There is no scenario “{wanted}”.")
+        if len(scenarios) == 1:
+            self.say(f"Scenario: {scenarios[0].title}")
+            return scenarios[0]
+        self.say("Scenarios:")
+        for number, scenario in enumerate(scenarios, start=1):
+            self.say(f"  {number}. {scenario.title}")
+        return scenarios[self.choose("Choose a scenario: ", len(scenarios)) - 1]
+
+    def pick_actor(self, wanted: str | None) -> str | None:
+        scenario = self._scenario
+        if wanted is not None:
+            found = resolve_actor(scenario, wanted)
+            if found is not None:
+                self.say(f"You are {scenario.actor(found).name}.")
+                return found
+            self.say(f"There is no actor “{wanted}”.")
+        self.say("Actors (your delegation):")
+        for number, actor in enumerate(scenario.actors, start=1):
+            self.say(f"  {number}. {actor.flag} {actor.name}")
+        self.say(f"  {len(scenario.actors) + 1}. None: just the background and the quiz")
+        number = self.choose("Choose your actor: ", len(scenario.actors) + 1)
+        if number > len(scenario.actors):
+            return None
+        actor = scenario.actors[number - 1]
+        self.say(f"You are {actor.name}. Your brief is confidential in class: don't share it.")
+        return actor.id
+
+    def menu(self) -> int:
+        self.say()
+        self.say("What next?")
+        self.say("  1. Read your brief" if self.actor_id else "  1. (choose an actor for a brief)")
+        self.say("  2. Read the background")
+        self.say("  3. Take a practice quiz")
+        self.say("  4. Choose another actor")
+        return self.choose("> ", 4)
+
+    @property
+    def _scenario(self) -> Scenario:
+        assert self.scenario is not None
+        return self.scenario
+
+    # --- reading --------------------------------------------------------------------------
+
+    def cite(self, claim: Claim) -> str:
+        found = (self._paragraph_of(card) for card in claim.cards)
+        paragraphs = sorted({n for n in found if n is not None})
+        where = ", ".join(f"¶{n}" for n in paragraphs)
+        return f"{claim.text} [{where}]" if where else claim.text
+
+    def _paragraph_of(self, card_id: str) -> int | None:
+        try:
+            return self._scenario.card(card_id).paragraph
+        except KeyError:
+            return None
+
+    def heading(self, title: str) -> None:
+        self.say()
+        self.say(title.upper())
+        self.say("-" * min(len(title), WIDTH))
+
+    def claims(self, title: str, claims: Sequence[Claim]) -> None:
+        if not claims:
+            return
+        self.heading(title)
+        for claim in claims:
+            self.say("• " + self.cite(claim), indent="")
+
+    def show_brief(self) -> None:
+        if self.actor_id is None:
+            self.say("Choose an actor first (4), then read its brief.")
+            return
+        scenario = self._scenario
+        actor = scenario.actor(self.actor_id)
+        brief: Brief = scenario.brief_for(self.actor_id)
+        self.heading(f"Confidential brief: {actor.name}")
+        self.claims("Situation", brief.situation)
+        self.claims("Interests", brief.interests)
+        if brief.positions:
+            self.heading("Positions")
+            for position in brief.positions:
+                title = scenario.agenda_item(position.agenda).title
+                self.say(f"• {title}: {self.cite(position)}")
+        self.claims("Red lines", brief.red_lines)
+        self.claims("Likely allies", brief.allies)
+        self.claims("Likely opponents", brief.opponents)
+        self.claims("Talking points", brief.talking_points)
+        self.claims("Questions to ask", brief.questions)
+        if brief.article_gaps:
+            self.heading("What the article does not say")
+            for gap in brief.article_gaps:
+                self.say("• " + gap)
+        cards = scenario.cards_for(self.actor_id)
+        if cards:
+            self.heading("Evidence")
+            for card in cards:
+                self.say(f"¶{card.paragraph} {card.tag}: “{card.quote}”")
+
+    def show_background(self) -> None:
+        for section in self._scenario.background:
+            self.claims(section.title, section.points)
+
+    # --- the quiz -------------------------------------------------------------------------
+
+    def quiz(self, paragraph: int | None, count: int | None) -> None:
+        scenario = self._scenario
+        paragraphs = _paragraphs(scenario)
+        questions = scenario_questions(scenario, paragraphs)
+        if paragraph is not None:
+            questions = [q for q in questions if q.paragraph == paragraph]
+        if self.actor_id is not None:
+            name = scenario.actor(self.actor_id).name
+            only = self.ask(f"Only items about {name}? [Y/n] ").strip().casefold()
+            if only in ("", "y", "yes"):
+                questions = [q for q in questions if self.actor_id in q.actors]
+        if not questions:
+            self.say("No quiz items match. Try without the paragraph or actor filter.")
+            return
+        if count is None:
+            count = self.choose(
+                f"How many questions (1-{len(questions)}) [{min(DEFAULT_COUNT, len(questions))}]: ",
+                len(questions),
+                default=min(DEFAULT_COUNT, len(questions)),
+            )
+        picked = self.rng.sample(questions, min(count, len(questions)))
+        right = 0
+        missed: list[Question] = []
+        try:
+            for number, question in enumerate(picked, start=1):
+                verdict = self.ask_question(question, number, len(picked))
+                self.show_verdict(question, verdict)
+                right += verdict.correct
+                if not verdict.correct:
+                    missed.append(question)
+        except Quit:
+            self.summary(right, right + len(missed), missed)
+            raise
+        self.summary(right, len(picked), missed)
+
+    def ask_question(self, q: Question, number: int, total: int) -> Verdict:
+        self.say()
+        where = f" (¶{q.paragraph})" if q.paragraph else ""
+        self.say(f"Question {number} of {total}{where}")
+        self.say(q.prompt)
+        if q.kind == "multiple_choice":
+            for index, choice in enumerate(q.choices):
+                self.say(f"  {letter(index)}. {choice.label}", indent="")
+            hint = f"A-{letter(len(q.choices) - 1)}"
+        elif q.kind == "true_false":
+            hint = "t for true, f for false"
+        elif q.kind == "which_actor":
+            for index, choice in enumerate(q.choices, start=1):
+                self.say(f"  {index}. {choice.label}")
+            hint = "a number or a name"
+        else:
+            hint = "type the answer"
+        while True:
+            text = self.ask(f"Your answer ({hint}; q to stop): ")
+            if text.strip().casefold() == "q":
+                raise Quit
+            value = self.to_value(q, text)
+            if value is None:
+                self.say(f"That is not one of the choices: {hint}.")
+                continue
+            try:
+                return check(q, value)
+            except BadAnswer as exc:
+                self.say(str(exc))
+
+    def to_value(self, q: Question, text: str) -> str | None:
+        """What a typed line means for this question (None: not a valid choice)."""
+        typed = text.strip().casefold()
+        if q.kind == "short_answer":
+            return text
+        if q.kind == "multiple_choice":
+            letters = [letter(i).casefold() for i in range(len(q.choices))]
+            if typed.rstrip(".") in letters:
+                return q.choices[letters.index(typed.rstrip("."))].value
+            return None
+        if q.kind == "true_false":
+            if typed in ("t", "true", "y", "yes"):
+                return "true"
+            if typed in ("f", "false", "n", "no"):
+                return "false"
+            return None
+        if typed.isdigit() and 1 <= int(typed) <= len(q.choices):
+            return q.choices[int(typed) - 1].value
+        return resolve_actor(self._scenario, text)
+
+    def show_verdict(self, q: Question, verdict: Verdict) -> None:
+        self.say("✔ Right." if verdict.correct else "✘ Not quite.")
+        if not verdict.correct:
+            self.say(f"You said: {verdict.given}")
+        self.say(f"Right answer: {q.right_answer}")
+        if q.explanation:
+            self.say(f"Why: {q.explanation}")
+        if q.paragraph is not None and q.paragraph_text:
+            focus = quoted_fragments(q.explanation or "")
+            self.say(f"¶{q.paragraph}: “{excerpt(normalise(q.paragraph_text), focus, 600)}”")
+
+    def summary(self, right: int, asked: int, missed: Sequence[Question]) -> None:
+        self.say()
+        self.say(f"You got {right} of {asked} right.")
+        if missed:
+            self.say("To look at again:")
+            for q in missed:
+                self.say(f"• {trim(q.prompt, 120)} → {q.right_answer}")
+
+
+def resolve_actor(scenario: Scenario, text: str) -> str | None:
+    wanted = " ".join(text.casefold().replace(".", "").split())
+    for actor in scenario.actors:
+        names = {actor.id, actor.name.casefold()}
+        names |= {" ".join(a.casefold().replace(".", "").split()) for a in actor.aliases}
+        if wanted in names:
+            return actor.id
+    return None
+
+
+def _paragraphs(scenario: Scenario) -> list[str]:
+    try:
+        return load_paragraphs(SEEDS_DIR / scenario.source.seed)
+    except OSError:
+        return []
+
+
+# --- `parley console` ---------------------------------------------------------------------------
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    console = subparsers.add_parser(
+        "console",
+        help="read briefs and take practice quizzes in the terminal (no Discord needed)",
+        description="Read a brief and the background, and take a practice quiz, offline.",
+    )
+    console.add_argument("--scenario", help="scenario id (default: ask, or the only one)")
+    console.add_argument("--actor", help="your actor, e.g. japan (default: ask)")
+    console.add_argument("--paragraph", type=int, help="quiz only items about this ¶")
+    console.add_argument("--count", type=int, help="number of quiz questions (default: ask)")
+    console.add_argument("--seed", type=int, help=argparse.SUPPRESS)
+    console.set_defaults(func=run_console)
+
+
+def run_console(args: argparse.Namespace) -> int:
+    from bot.content.loader import load_scenarios
+
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="replace")  # a terminal without emoji still gets the text
+    console = Console(load_scenarios(), rng=random.Random(args.seed))
+    return console.run(args.scenario, args.actor, args.paragraph, args.count)

@@ -1,0 +1,438 @@
+"""Class races: questions in the channel against the clock, one answer per student, points.
+
+The race lives in the database (`quiz_races`), and one task per race (`parley-bg:quiz-race:<id>`)
+walks it through asking → closed (points awarded) → shown (results posted) → the next question
+… → finished. Each step is a compare-and-set, so a restarted bot picks a race up where it was
+(an overdue question closes at once, its late answers excluded) and nothing is awarded twice.
+Time comes from an injectable clock, so tests move it instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol, cast
+
+from bot.db.engine import Database
+from bot.db.models.quiz import QuizRace, QuizRaceAnswer
+from bot.db.repositories.quiz_race import DuplicateRaceAnswer, LeaderboardDelta
+from bot.domain.quiz import (
+    BadAnswer,
+    Question,
+    RaceAnswer,
+    RaceMode,
+    Standing,
+    award_points,
+    check,
+    rank,
+)
+from bot.errors import UserFacingError
+from bot.services.quiz_catalogue import QuizCatalogue
+from bot.services.quiz_clock import Clock, SystemClock
+
+__all__ = [
+    "MAX_RACE_COUNT",
+    "MAX_RACE_SECONDS",
+    "MIN_RACE_SECONDS",
+    "PAUSE_BETWEEN_QUESTIONS",
+    "AnswerReceipt",
+    "QuestionResult",
+    "QuizRaceService",
+    "RaceAnnouncer",
+    "RaceInfo",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_RACE_COUNT = 20
+MIN_RACE_SECONDS = 10
+MAX_RACE_SECONDS = 300
+PAUSE_BETWEEN_QUESTIONS = 6.0
+"""Seconds between one question's results and the next question, to read the explanation."""
+LATE_AFTER = timedelta(seconds=5)
+MAX_STORED_ANSWER = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class RaceInfo:
+    race_id: int
+    guild_id: int
+    channel_id: int
+    label: str
+    mode: RaceMode
+    seconds: int
+    position: int
+    total: int
+    deadline: datetime | None
+    question_message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionResult:
+    answered: int
+    correct_users: tuple[int, ...]
+    """Students who answered right, first first."""
+    scorers: tuple[int, ...]
+    late: bool
+    """The bot was offline when time ran out: the question closed late."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerReceipt:
+    race: RaceInfo
+    question: Question
+    given: str
+
+
+class RaceAnnouncer(Protocol):
+    """What a race shows in its channel (implemented with discord.py in bot/views)."""
+
+    async def wait_until_ready(self) -> None: ...
+
+    def serves(self, guild_id: int) -> bool: ...
+
+    async def post_question(self, race: RaceInfo, question: Question) -> int | None: ...
+
+    async def post_results(
+        self, race: RaceInfo, question: Question, result: QuestionResult
+    ) -> None: ...
+
+    async def post_final(
+        self, race: RaceInfo, standings: list[Standing], stopped: bool
+    ) -> None: ...
+
+    async def post_failure(self, race: RaceInfo) -> None: ...
+
+
+def _info(race: QuizRace) -> RaceInfo:
+    return RaceInfo(
+        race.id,
+        race.guild_id,
+        race.channel_id,
+        race.label,
+        cast(RaceMode, race.mode),
+        race.seconds,
+        race.position,
+        len(race.items),
+        race.deadline,
+        race.question_message_id,
+    )
+
+
+class QuizRaceService:
+    def __init__(
+        self,
+        database: Database,
+        catalogue: QuizCatalogue,
+        announcer: RaceAnnouncer,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._db = database
+        self.catalogue = catalogue
+        self.announcer = announcer
+        self.clock = clock or SystemClock()
+        self._rng = rng or random.Random()
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._wake: dict[int, asyncio.Event] = {}
+
+    # --- commands -------------------------------------------------------------------------
+
+    async def start(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        started_by: int,
+        count: int,
+        seconds: int,
+        mode: RaceMode,
+        scenario_id: str | None = None,
+        topic: str | None = None,
+    ) -> RaceInfo:
+        if not 1 <= count <= MAX_RACE_COUNT:
+            raise UserFacingError(f"A race has 1 to {MAX_RACE_COUNT} questions.")
+        if not MIN_RACE_SECONDS <= seconds <= MAX_RACE_SECONDS:
+            raise UserFacingError(
+                f"Give each question {MIN_RACE_SECONDS} to {MAX_RACE_SECONDS} seconds."
+            )
+        scenario = self.catalogue.scenario(scenario_id)
+        questions = self.catalogue.scenario_questions(scenario.id)
+        label = f"Class race · {scenario.title}"
+        if topic:
+            wanted = topic.strip().casefold()
+            found = next((t for t in scenario.topics if wanted in (t.id, t.title.casefold())), None)
+            if found is None:
+                names = ", ".join(t.title for t in scenario.topics)
+                raise UserFacingError(f"There is no topic “{topic}”. Pick one of: {names}.")
+            questions = [q for q in questions if q.topic == found.id]
+            label += f" · {found.title}"
+        if not questions:
+            raise UserFacingError("There are no questions to race on.")
+        picked = self._rng.sample(questions, min(count, len(questions)))
+        async with self._db.transaction() as tx:
+            running = await tx.quiz_race.running_in_channel(channel_id)
+            if running is not None:
+                raise UserFacingError(
+                    f"A quiz race is already running here (question {running.position + 1} of "
+                    f"{len(running.items)}). Press “End race” on its question to stop it first."
+                )
+            race = await tx.quiz_race.create(
+                guild_id=guild_id,
+                channel_id=channel_id,
+                started_by=started_by,
+                label=label,
+                items=[q.key for q in picked],
+                seconds=seconds,
+                mode=mode,
+                position=0,
+                state="asking",
+                accepting=True,
+                deadline=self.clock.now() + timedelta(seconds=seconds),
+            )
+            info = _info(race)
+        self._spawn(race.id)
+        return info
+
+    async def answer(self, race_id: int, position: int, user_id: int, given: str) -> AnswerReceipt:
+        """Store a student's one answer to an open question, or say why not."""
+        async with self._db.transaction() as tx:
+            race = await tx.quiz_race.get(race_id)
+            if race is None or race.state == "finished":
+                raise UserFacingError("This race is over. Your teacher can start another one.")
+            if race.position != position or race.state != "asking" or not race.accepting:
+                raise UserFacingError("Too late: that question has closed.")
+            found = await self.catalogue.questions(tx, [race.items[position]])
+        question = found.get(race.items[position])
+        if question is None:
+            raise UserFacingError("This question is no longer available; wait for the next one.")
+        try:
+            verdict = check(question, given)
+        except BadAnswer as exc:
+            raise UserFacingError(str(exc)) from exc
+        now = self.clock.now()
+        if race.deadline is not None and now > race.deadline:
+            raise UserFacingError("Time is up for this question; wait for the next one.")
+        try:
+            async with self._db.transaction() as tx:
+                if not await tx.quiz_race.take_answer_slot(race_id, position):
+                    raise UserFacingError("Too late: that question has closed.")
+                await tx.quiz_race.add_answer(
+                    race_id=race_id,
+                    position=position,
+                    user_id=user_id,
+                    answer=given[:MAX_STORED_ANSWER],
+                    correct=verdict.correct,
+                    score=verdict.score,
+                    answered_at=now,
+                )
+        except DuplicateRaceAnswer:
+            raise UserFacingError(
+                "You have already answered this question (one answer each). Results come when "
+                "it closes."
+            ) from None
+        if verdict.correct and race.mode == "first":
+            self._event(race_id).set()
+        return AnswerReceipt(_info(race), question, verdict.given)
+
+    async def stop(self, race_id: int) -> bool:
+        """Ask the race to end after awarding the open question; False if it already ended."""
+        async with self._db.transaction() as tx:
+            stopped = await tx.quiz_race.request_stop(race_id)
+        if stopped:
+            self._event(race_id).set()
+            self._spawn(race_id)
+        return stopped
+
+    async def race(self, race_id: int) -> RaceInfo | None:
+        async with self._db.transaction() as tx:
+            race = await tx.quiz_race.get(race_id)
+            return _info(race) if race else None
+
+    async def leaderboard(self, guild_id: int) -> list[Standing]:
+        async with self._db.transaction() as tx:
+            rows = await tx.quiz_race.leaderboard(guild_id)
+        return rank(Standing(0, r.user_id, r.points, r.correct, r.answered, r.races) for r in rows)
+
+    # --- the runner -----------------------------------------------------------------------
+
+    async def resume_all(self) -> int:
+        """Carry on every race left unfinished (e.g. by a restart); returns how many."""
+        async with self._db.transaction() as tx:
+            races = await tx.quiz_race.unfinished()
+        for race in races:
+            self._spawn(race.id)
+        return len(races)
+
+    def running_task(self, race_id: int) -> asyncio.Task[None] | None:
+        return self._tasks.get(race_id)
+
+    async def close(self) -> None:
+        """Stop every runner (the bot is shutting down; the races resume on the next start)."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+    def _event(self, race_id: int) -> asyncio.Event:
+        return self._wake.setdefault(race_id, asyncio.Event())
+
+    def _spawn(self, race_id: int) -> None:
+        task = self._tasks.get(race_id)
+        if task is not None and not task.done():
+            return
+        self._tasks[race_id] = asyncio.create_task(
+            self._run(race_id), name=f"parley-bg:quiz-race:{race_id}"
+        )
+
+    async def _run(self, race_id: int) -> None:
+        race: QuizRace | None = None
+        try:
+            await self.announcer.wait_until_ready()
+            while True:
+                self._event(race_id).clear()
+                async with self._db.transaction() as tx:
+                    race = await tx.quiz_race.get(race_id)
+                if race is None or race.state == "finished":
+                    return
+                if not self.announcer.serves(race.guild_id):
+                    return  # another shard's process runs this server's races
+                if not await self._step(race):
+                    return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("Quiz race %s failed; ending it", race_id)
+            await self._fail(race_id, race)
+        finally:
+            if self._tasks.get(race_id) is asyncio.current_task():
+                del self._tasks[race_id]
+            self._wake.pop(race_id, None)
+
+    async def _step(self, race: QuizRace) -> bool:
+        """Do the next thing the race needs; False when it is over."""
+        if race.state == "asking":
+            if race.question_message_id is None and not race.stop_requested:
+                await self._post_question(race)
+            elif race.stop_requested or await self._time_to_close(race):
+                await self._close(race)
+            else:
+                await self._wait(race, race.deadline)
+            return True
+        if race.state == "closed":
+            await self._show(race)
+            return True
+        # "shown": the next question, or the end
+        if race.stop_requested or race.position + 1 >= len(race.items):
+            await self._finish(race)
+            return False
+        pause_until = self.clock.now() + timedelta(seconds=PAUSE_BETWEEN_QUESTIONS)
+        if not await self._wait(race, pause_until):
+            return True  # woken (a stop): look again
+        async with self._db.transaction() as tx:
+            await tx.quiz_race.open_next(
+                race.id, race.position, self.clock.now() + timedelta(seconds=race.seconds)
+            )
+        return True
+
+    async def _question(self, race: QuizRace) -> Question:
+        key = race.items[race.position]
+        async with self._db.transaction() as tx:
+            found = await self.catalogue.questions(tx, [key])
+        if key not in found:
+            raise LookupError(f"race {race.id}: question {key} is gone from its bank")
+        return found[key]
+
+    async def _post_question(self, race: QuizRace) -> None:
+        message_id = await self.announcer.post_question(_info(race), await self._question(race))
+        async with self._db.transaction() as tx:
+            await tx.quiz_race.set_question_message(race.id, race.position, message_id or 0)
+
+    async def _time_to_close(self, race: QuizRace) -> bool:
+        if race.deadline is None or self.clock.now() >= race.deadline:
+            return True
+        if race.mode == "first":
+            async with self._db.transaction() as tx:
+                return await tx.quiz_race.has_correct(race.id, race.position)
+        return False
+
+    async def _wait(self, race: QuizRace, until: datetime | None) -> bool:
+        """Sleep until `until` unless woken first; True if the time came."""
+        if until is None:
+            return True
+        seconds = (until - self.clock.now()).total_seconds()
+        if seconds <= 0:
+            return True
+        wake = asyncio.ensure_future(self._event(race.id).wait())
+        sleep = asyncio.ensure_future(self.clock.sleep(seconds))
+        try:
+            done, _ = await asyncio.wait({wake, sleep}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for future in (wake, sleep):
+                future.cancel()
+        return sleep in done
+
+    async def _close(self, race: QuizRace) -> None:
+        now = self.clock.now()
+        async with self._db.transaction() as tx:
+            if not await tx.quiz_race.close(race.id, race.position):
+                return
+            answers = await tx.quiz_race.answers(race.id, race.position)
+            points = award_points(cast(RaceMode, race.mode), _race_answers(answers))
+            await tx.quiz_race.set_points(points)
+            await tx.quiz_race.add_to_leaderboard(
+                race.guild_id,
+                [
+                    LeaderboardDelta(a.user_id, points.get(a.id, 0), int(a.correct), 1)
+                    for a in answers
+                ],
+                now,
+            )
+
+    async def _show(self, race: QuizRace) -> None:
+        async with self._db.transaction() as tx:
+            answers = await tx.quiz_race.answers(race.id, race.position)
+        late = race.deadline is not None and self.clock.now() - race.deadline > LATE_AFTER
+        result = QuestionResult(
+            answered=len(answers),
+            correct_users=tuple(a.user_id for a in answers if a.correct),
+            scorers=tuple(a.user_id for a in answers if a.points > 0),
+            late=late,
+        )
+        await self.announcer.post_results(_info(race), await self._question(race), result)
+        async with self._db.transaction() as tx:
+            await tx.quiz_race.mark_shown(race.id, race.position)
+
+    async def _finish(self, race: QuizRace) -> None:
+        async with self._db.transaction() as tx:
+            if not await tx.quiz_race.finish(race.id, self.clock.now()):
+                return
+            totals = await tx.quiz_race.totals(race.id)
+            await tx.quiz_race.add_to_leaderboard(
+                race.guild_id,
+                [LeaderboardDelta(t.user_id, races=1) for t in totals],
+                self.clock.now(),
+            )
+        standings = rank(Standing(0, t.user_id, t.points, t.correct, t.answered) for t in totals)
+        await self.announcer.post_final(_info(race), standings, race.stop_requested)
+
+    async def _fail(self, race_id: int, race: QuizRace | None) -> None:
+        try:
+            async with self._db.transaction() as tx:
+                await tx.quiz_race.finish(race_id, self.clock.now())
+            if race is not None:
+                await self.announcer.post_failure(_info(race))
+        except Exception:
+            log.exception("Could not report the failure of quiz race %s", race_id)
+
+
+def _race_answers(answers: Sequence[QuizRaceAnswer]) -> list[RaceAnswer]:
+    return [RaceAnswer(a.id, a.user_id, a.correct, a.answered_at) for a in answers]

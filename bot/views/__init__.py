@@ -1,0 +1,1 @@
+"""Discord UI: embeds, buttons and modals, kept out of the cogs so they stay thin."""

@@ -1,0 +1,176 @@
+"""The quiz services without Discord, on both backends: time limits, late closing, failures,
+and items that disappear from a re-imported bank."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+
+import pytest
+
+from bot.content.models import Scenario
+from bot.content.red_trivia import parse_red_trivia
+from bot.db.engine import Database
+from bot.domain.quiz import Question, Standing
+from bot.errors import UserFacingError
+from bot.services.quiz import build_quiz_services
+from bot.services.quiz_banks import store_trivia_list
+from bot.services.quiz_practice import PracticeFilter, RunScreen, Summary
+from bot.services.quiz_race import QuestionResult, RaceInfo
+from tests.fake_clock import FakeClock, wait_until
+
+GUILD, CHANNEL, TEACHER, ANN, BEN = 1, 2, 3, 10, 11
+
+
+class RecordingAnnouncer:
+    def __init__(self, fail_on_question: bool = False) -> None:
+        self.fail_on_question = fail_on_question
+        self.posted: list[tuple[str, object]] = []
+
+    async def wait_until_ready(self) -> None:
+        return None
+
+    def serves(self, guild_id: int) -> bool:
+        return True
+
+    async def post_question(self, race: RaceInfo, question: Question) -> int | None:
+        if self.fail_on_question:
+            raise RuntimeError("Discord is down")
+        self.posted.append(("question", question.key))
+        return 1000 + race.position
+
+    async def post_results(
+        self, race: RaceInfo, question: Question, result: QuestionResult
+    ) -> None:
+        self.posted.append(("results", result))
+
+    async def post_final(self, race: RaceInfo, standings: list[Standing], stopped: bool) -> None:
+        self.posted.append(("final", standings))
+
+    async def post_failure(self, race: RaceInfo) -> None:
+        self.posted.append(("failure", race.race_id))
+
+
+async def test_race_answers_respect_time_and_closing(
+    database: Database, scenarios: Mapping[str, Scenario]
+) -> None:
+    clock = FakeClock()
+    announcer = RecordingAnnouncer()
+    services = build_quiz_services(database, scenarios, announcer, clock)
+    races = services.races
+    race = await races.start(
+        guild_id=GUILD, channel_id=CHANNEL, started_by=TEACHER, count=1, seconds=30, mode="all"
+    )
+    await wait_until(lambda: clock.sleepers == 1)
+    [(_, key)] = announcer.posted
+    question = {q.key: q for q in services.catalogue.scenario_questions("hanoi-2019")}[str(key)]
+    right = question.answer if question.is_choice else question.accept[0]
+
+    receipt = await races.answer(race.race_id, 0, ANN, right)
+    assert receipt.race.deadline == clock.now() + timedelta(seconds=30)
+    with pytest.raises(UserFacingError, match="already answered"):
+        await races.answer(race.race_id, 0, ANN, right)
+    with pytest.raises(UserFacingError, match="Too late"):
+        await races.answer(race.race_id, 1, BEN, right)  # not the open question
+
+    clock.advance(31)  # the runner has not closed it yet at this instant
+    with pytest.raises(UserFacingError, match="Time is up"):
+        await races.answer(race.race_id, 0, BEN, right)
+    task = races.running_task(race.race_id)
+    await wait_until(lambda: task is None or task.done())
+    with pytest.raises(UserFacingError, match="This race is over"):
+        await races.answer(race.race_id, 0, BEN, right)
+    kinds = [kind for kind, _ in announcer.posted]
+    assert kinds == ["question", "results", "final"]
+    result = announcer.posted[1][1]
+    assert isinstance(result, QuestionResult)
+    assert (result.answered, result.correct_users, result.late) == (1, (ANN,), False)
+    assert await races.leaderboard(GUILD) == [Standing(1, ANN, 1, 1, 1, 1)]
+
+
+async def test_a_race_resumed_late_closes_at_once_and_says_so(
+    database: Database, scenarios: Mapping[str, Scenario]
+) -> None:
+    clock = FakeClock()
+    first = build_quiz_services(database, scenarios, RecordingAnnouncer(), clock)
+    race = await first.races.start(
+        guild_id=GUILD, channel_id=CHANNEL, started_by=TEACHER, count=1, seconds=30, mode="first"
+    )
+    await wait_until(lambda: clock.sleepers == 1)
+    await first.races.close()  # the process stops
+    clock.advance(600)
+
+    announcer = RecordingAnnouncer()
+    second = build_quiz_services(database, scenarios, announcer, clock)
+    assert await second.races.resume_all() == 1
+    task = second.races.running_task(race.race_id)
+    await wait_until(lambda: task is None or task.done())
+    assert [kind for kind, _ in announcer.posted] == ["results", "final"]  # no second question
+    result = announcer.posted[0][1]
+    assert isinstance(result, QuestionResult) and result.late and result.answered == 0
+    assert await second.races.resume_all() == 0
+
+
+async def test_a_failing_race_is_ended_reported_and_logged(
+    database: Database, scenarios: Mapping[str, Scenario], caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock()
+    announcer = RecordingAnnouncer(fail_on_question=True)
+    races = build_quiz_services(database, scenarios, announcer, clock).races
+    with caplog.at_level(logging.ERROR, logger="bot.services.quiz_race"):
+        race = await races.start(
+            guild_id=GUILD, channel_id=CHANNEL, started_by=TEACHER, count=2, seconds=30, mode="all"
+        )
+        task = races.running_task(race.race_id)
+        await wait_until(lambda: task is None or task.done())
+    assert announcer.posted == [("failure", race.race_id)]
+    assert any("Discord is down" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+    # the channel is free for a new race
+    again = await races.start(
+        guild_id=GUILD, channel_id=CHANNEL, started_by=TEACHER, count=1, seconds=30, mode="all"
+    )
+    assert again.race_id != race.race_id
+    await races.close()
+
+
+async def test_race_options_are_checked(
+    database: Database, scenarios: Mapping[str, Scenario]
+) -> None:
+    races = build_quiz_services(database, scenarios, RecordingAnnouncer(), FakeClock()).races
+    common = {"guild_id": GUILD, "channel_id": CHANNEL, "started_by": TEACHER, "mode": "all"}
+    with pytest.raises(UserFacingError, match="1 to 20 questions"):
+        await races.start(count=0, seconds=30, **common)  # type: ignore[arg-type]
+    with pytest.raises(UserFacingError, match="10 to 300 seconds"):
+        await races.start(count=3, seconds=5, **common)  # type: ignore[arg-type]
+    with pytest.raises(UserFacingError, match="There is no topic “weather”"):
+        await races.start(count=3, seconds=30, topic="weather", **common)  # type: ignore[arg-type]
+
+
+async def test_a_practice_item_removed_from_its_bank_is_skipped(
+    database: Database, scenarios: Mapping[str, Scenario]
+) -> None:
+    clock = FakeClock()
+    practice = build_quiz_services(database, scenarios, RecordingAnnouncer(), clock).practice
+    three = parse_red_trivia("One?: [a]\nTwo?: [b]\nThree?: [c]\n")
+    await store_trivia_list(database, three, "abc", "abc.yaml")
+    screen = await practice.start_practice(ANN, GUILD, PracticeFilter(bank="abc", count=3))
+    assert isinstance(screen, RunScreen) and screen.total == 3
+    first = screen.question.prompt
+
+    rest = [p for p in ("One?", "Two?", "Three?") if p != first]
+    kept = parse_red_trivia(f"{first}: [x]\n{rest[0]}: [y]\n")  # rest[1] removed
+    await store_trivia_list(database, kept, "abc", "abc.yaml")
+    answered = await practice.answer(screen.run_id, ANN, 0, "x")
+    assert isinstance(answered, RunScreen) and answered.verdict and answered.verdict.correct
+    seen = [first]
+    current: RunScreen | Summary = await practice.next(screen.run_id, ANN, 0)
+    while isinstance(current, RunScreen):
+        seen.append(current.question.prompt)
+        await practice.answer(current.run_id, ANN, current.position, "y")
+        current = await practice.next(current.run_id, ANN, current.position)
+    assert rest[1] not in seen and len(seen) == 2
+    assert (current.answered, current.correct) == (2, 2)
+
+    with pytest.raises(UserFacingError, match="belongs to someone else"):
+        await practice.current(screen.run_id, BEN)
