@@ -13,6 +13,7 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories.guild_config import GuildConfigRepository
+from bot.db.repositories.sessions import SessionRepository
 
 
 class Transaction:
@@ -22,6 +23,10 @@ class Transaction:
     @cached_property
     def guild_config(self) -> GuildConfigRepository:
         return GuildConfigRepository(self.session)
+
+    @cached_property
+    def sessions(self) -> SessionRepository:
+        return SessionRepository(self.session)
 
 
 @asynccontextmanager
