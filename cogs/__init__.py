@@ -6,4 +6,6 @@
 EXTENSIONS: tuple[str, ...] = (
     "cogs.error_handler",
     "cogs.meta",
+    "cogs.sessions",
+    "cogs.briefs",
 )

@@ -37,6 +37,7 @@ class ParleyFactory(Protocol):
         students: int | None = 3,
         extensions: Iterable[str] = EXTENSIONS,
         settings: Settings | None = None,
+        restart_of: WireHarness | None = None,
         **options: Any,
     ) -> Any: ...
 
@@ -73,8 +74,11 @@ async def make_parley(
         students: int | None = 3,
         extensions: Iterable[str] = EXTENSIONS,
         settings: Settings | None = None,
+        restart_of: WireHarness | None = None,
         **options: Any,
     ) -> WireHarness:
+        """A Parley bot on the harness; ``restart_of=h`` stops h's bot and starts a new one
+        on the same database and the same fake Discord (same guild, channels, messages)."""
         bot = ParleyBot(
             settings or parley_settings(tmp_path),
             parley_database,
@@ -82,7 +86,15 @@ async def make_parley(
             extensions=extensions,
             sync_on_start=False,
         )
-        return await harness_factory(bot, students=students, **options)
+        if restart_of is None:
+            return await harness_factory(bot, students=students, **options)
+        await restart_of.close()
+        h = await harness_factory(
+            bot, students=None, start=False, store=restart_of.store, **options
+        )
+        h.adopt(restart_of)
+        await h.start()
+        return h
 
     yield make
 
