@@ -48,13 +48,7 @@ from bot.db.base import utcnow
 from bot.db.engine import Database
 from bot.db.errors import AlreadyJoined, LiveSessionExists, SeatTaken
 from bot.domain.actor_names import ActorName, ActorResolver, Resolution
-from bot.domain.assignment import (
-    deal,
-    lowest_free_seat,
-    new_seed,
-    seat_caps,
-    smallest_delegation,
-)
+from bot.domain.assignment import deal, lowest_free_seat, new_seed, seat_caps
 from bot.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -275,12 +269,18 @@ class SessionService:
         return active, absent
 
     async def _place(self, tx: Transaction, row: ClassSession, participant: Participant) -> str:
-        """Seat ``participant`` in the smallest delegation that has room (caps first)."""
+        """Seat ``participant`` in the smallest delegation, within the caps for one more seat.
+
+        Caps come from the students already *seated* (committed, so every concurrent placement
+        sees the same number) plus this one: two late joiners who read the same roster compute
+        the same caps and the same seat, the database lets one have it, and the other retries
+        against the new roster. That keeps sizes within one of each other.
+        """
         scenario = self.scenario(row.scenario_id)
         n = await tx.sessions.count_present(row.id)
         counts = await tx.sessions.actor_counts(row.id)
         playing = playing_actors(scenario, n, counts) or scenario.play_order
-        caps = seat_caps(n, playing)
+        caps = seat_caps(sum(counts.get(a, 0) for a in playing) + 1, playing)
         by_size = sorted(playing, key=lambda a: (counts.get(a, 0), playing.index(a)))
         for actor in by_size:
             if counts.get(actor, 0) >= caps[actor]:
@@ -289,12 +289,10 @@ class SessionService:
             if seat is not None:
                 await tx.sessions.take_seat(participant, actor, seat)
                 return actor
-        # Caps already exceeded (e.g. by manual assignment): the smallest delegation, no cap.
-        actor = smallest_delegation(counts, playing)
-        seat = lowest_free_seat(await tx.sessions.taken_seats(row.id, actor))
-        assert seat is not None
-        await tx.sessions.take_seat(participant, actor, seat)
-        return actor
+        # The caps sum to one more than the seated count, so in one consistent view some
+        # delegation has room. Finding none means the reads above straddled another commit
+        # (PostgreSQL gives each statement a fresh snapshot): retry, never overfill.
+        raise SeatTaken()
 
     # --- reading -----------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,12 +50,38 @@ async def start_session(h: WireHarness, scenario: str = "hanoi-2019") -> Started
     return Started(sid, card, panel, created)
 
 
+def answered(result: InteractionResult) -> bool:
+    """The user saw an answer: a message, or a "thinking…" that a follow-up replaced."""
+    initial = result.initial
+    return initial is not None and (initial.type != 5 or bool(result.followups))
+
+
+async def settle_until_answered(
+    h: WireHarness, results: Sequence[InteractionResult], limit: float = 60.0
+) -> None:
+    """Settle until every interaction is answered.
+
+    Thirty handlers racing for SQLite's write lock can all sit in the database's busy-wait at
+    once, with nothing happening on the event loop for longer than the harness's quiet period;
+    settling again lets them finish.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    await h.settle()
+    while not all(answered(r) for r in results):
+        if loop.time() > deadline:
+            missing = [r for r in results if not answered(r)]
+            raise AssertionError(f"{len(missing)} interactions never answered: {missing[:3]}")
+        await asyncio.sleep(0.05)
+        await h.settle()
+
+
 async def click_all(
     h: WireHarness, users: Iterable[Any], message: Any, custom_id: str
 ) -> list[InteractionResult]:
     """Everyone clicks at once: events injected back to back, then the bot settles."""
     results = [await h.click(u, message, custom_id, settle=False) for u in users]
-    await h.settle()
+    await settle_until_answered(h, results)
     return results
 
 
@@ -65,7 +92,7 @@ async def pick_all(
         await h.select(u, message, f"parley:session:{sid}:pick", [actor], settle=False)
         for u, actor in picks
     ]
-    await h.settle()
+    await settle_until_answered(h, results)
     return results
 
 

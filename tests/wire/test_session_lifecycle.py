@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.session_flow import CARD_EDIT_DELAY
 from tests.harness import WireHarness
 from tests.parley_fixtures import ParleyFactory
 from tests.wire.sessions_kit import (
@@ -76,7 +77,8 @@ async def test_scenario_autocomplete_offers_the_loaded_scenarios(parley: WireHar
 async def test_thirty_clicks_at_once_become_few_card_edits_showing_the_final_count(
     make_parley: ParleyFactory,
 ) -> None:
-    h = await make_parley(students=30)
+    h = await make_parley(students=30, card_edit_delay=None)  # production debounce
+    assert h.bot.session_flow.cards.delay == CARD_EDIT_DELAY  # type: ignore[attr-defined]
     started = await start_session(h)
 
     results = await click_all(h, h.world.students, started.card, join_id(started.session_id))
