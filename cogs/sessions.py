@@ -22,6 +22,7 @@ SESSION_ITEMS = (*session_card.DYNAMIC_ITEMS, *panel_views.DYNAMIC_ITEMS)
 AssignmentMode = Literal["self-pick", "random", "place-rest"]
 
 
+@app_commands.guild_only()
 class Sessions(
     commands.GroupCog, group_name="session", group_description="Class sessions: join, run, end"
 ):
@@ -42,6 +43,13 @@ class Sessions(
             panel_views.unregister_panel_control(control.key)
 
     # --- keeping the card current ------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """After a restart, cards show what the database holds (changes may have been cut off)."""
+        for session in await self.bot.sessions.live_sessions():
+            if self.bot.get_guild(session.guild_id) is not None:
+                self.flow.cards.refresh(session.id)
 
     @commands.Cog.listener()
     async def on_parley_roster_changed(self, session_id: int) -> None:
