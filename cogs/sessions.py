@@ -6,6 +6,8 @@ are dynamic items registered here, so messages sent before a restart keep workin
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Literal
 
 import discord
@@ -20,6 +22,7 @@ from bot.views import session_card
 
 SESSION_ITEMS = (*session_card.DYNAMIC_ITEMS, *panel_views.DYNAMIC_ITEMS)
 AssignmentMode = Literal["self-pick", "random", "place-rest"]
+CARD_FLUSH_SECONDS = 5.0
 
 
 @app_commands.guild_only()
@@ -38,6 +41,9 @@ class Sessions(
             panel_views.register_panel_control(control)
 
     async def cog_unload(self) -> None:
+        # Shutting down: let a pending card edit land, so the card shows the final roster.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.flow.cards.flush(), timeout=CARD_FLUSH_SECONDS)
         self.bot.remove_dynamic_items(*SESSION_ITEMS)
         for control in self._controls:
             panel_views.unregister_panel_control(control.key)
