@@ -21,6 +21,7 @@ import discord
 from bot.checks import member_is_facilitator
 from bot.content.models import Scenario
 from bot.delegation_spaces import DelegationSpaces, Notices
+from bot.domain.brief_pages import fit
 from bot.errors import UserFacingError
 from bot.services.sessions import (
     AssignmentResult,
@@ -49,6 +50,8 @@ log = logging.getLogger(__name__)
 
 CARD_EDIT_DELAY = 0.75
 """Seconds the card waits for more changes before it is edited (Discord allows ~5 edits per 5 s)."""
+STATUS_NAMES_CHARS = 600
+"""Names per delegation in `/session status`: seven such fields stay under Discord's 6,000."""
 NO_SESSION_HERE = (
     "There is no live session in this channel. Run this in your class channel, or ask your "
     "facilitator to start one with `/session create`."
@@ -514,12 +517,14 @@ class SessionFlow:
             space = f"\n<#{d.space_channel_id}>" if d.space_channel_id else ""
             embed.add_field(
                 name=f"{actor_label(scenario, d.actor_id)} ({len(d.members)})",
-                value=f"{names}{space}"[:1024],
+                value=f"{fit(names, STATUS_NAMES_CHARS)}{space}",
                 inline=False,
             )
         waiting = ", ".join(p.display_name for p in roster.unassigned)
         if waiting:
-            embed.add_field(name="Without a delegation", value=waiting[:1024], inline=False)
+            embed.add_field(
+                name="Without a delegation", value=fit(waiting, STATUS_NAMES_CHARS), inline=False
+            )
         return embed
 
     async def end(self, interaction: discord.Interaction[Any], session: SessionInfo) -> Outcome:

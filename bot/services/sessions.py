@@ -22,6 +22,16 @@ Reading (all return frozen dataclasses, never ORM rows):
   caucus threads) — what a transcript records.
 - ``await bot.sessions.register_channel(session_id, channel_id, kind="caucus", label=…)`` adds a
   channel (e.g. a caucus thread) to the session, idempotently.
+- ``await bot.sessions.roster(session_id)`` → `Roster`: session, participants, delegations and
+  seat caps read in one transaction (what the card and `/session status` show).
+- ``bot.sessions.scenario(scenario_id)`` and ``resolve_actor(scenario_id, text)`` (names and
+  aliases to an actor id, via `bot.domain.actor_names`; never a silent guess).
+- ``await bot.sessions.live_sessions()`` / ``live_sessions_in_guild(guild_id)``: for resuming
+  work after a restart.
+
+A session's ``stage`` is "joining", "self_pick" or "assigned"; ``status`` is "open" or "ended".
+Briefs stay hidden from other delegations while a session is live (`bot.views.briefs` checks
+``may_read_brief`` on every page turn); a debrief that reveals them decides that for itself.
 
 Events (``on_event`` is ``bot.dispatch``; listen with ``@commands.Cog.listener()``):
 

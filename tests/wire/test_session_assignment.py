@@ -128,6 +128,9 @@ async def test_random_assignment_is_balanced_and_reproducible(
     assert {a for a, s in statuses.items() if s == "absent"} == set(HANOI_ACTORS) - set(played)
     threads = h.requests("POST", "/channels/{channel_id}/threads")
     assert len(threads) == len(played)  # no thread for an absent delegation
+    status = (await h.slash(w.students[0], "session status")).response
+    assert status.ephemeral and f"{students} joined" in status.embed["description"]
+    assert len(status.text()) <= 6000  # within Discord's embed total, even for 60 students
 
     # the same seed deals the same again
     before = {p.user_id: p.actor_id for p in participants}
