@@ -79,8 +79,12 @@ class ParleyBot(commands.AutoShardedBot):
         self.guild_config = GuildConfigService(database)
         # Sessions: the service decides (and announces changes as `parley_*` events); the flow
         # shows the result in Discord. Both are here so every cog can rely on them.
-        self.sessions = SessionService(database, self.scenarios, on_event=self.dispatch)
+        self.sessions = SessionService(database, self.scenarios, on_event=self._session_event)
         self.session_flow = SessionFlow(self)
+
+    def _session_event(self, event: str, session_id: int) -> None:
+        # Looked up at call time, so whatever wraps `dispatch` later sees these events too.
+        self.dispatch(event, session_id)
 
     @property
     def version(self) -> str:

@@ -224,6 +224,11 @@ async def test_end_closes_the_card_threads_and_roles_and_frees_the_channel(
         assert meta["archived"] and meta["locked"]
         assert d.role_id not in h.store.guild(w.guild.id).roles
     assert await service(h).live_session_for_channel(w.plenary.id) is None
+    sid = started.session_id
+    events = [(name, args) for name, args in h.events if name.startswith("parley_")]
+    assert ("parley_session_created", (sid,)) in events  # what rounds and the debrief listen to
+    assert ("parley_assignment_changed", (sid,)) in events
+    assert events[-1] == ("parley_session_ended", (sid,))
     info = await service(h).get(started.session_id)
     assert info is not None and info.status == "ended" and info.ended_at is not None
     # the card has no buttons left; the command says there is nothing to join here
