@@ -17,6 +17,8 @@ from bot.db.base import utcnow
 from bot.db.engine import Database
 from bot.domain.message_content import MessageContentProbe
 from bot.services.guild_config import GuildConfigService
+from bot.services.sessions import SessionService
+from bot.session_flow import SessionFlow
 from bot.settings import Settings
 from cogs import EXTENSIONS
 
@@ -75,6 +77,14 @@ class ParleyBot(commands.AutoShardedBot):
         self.started_at: datetime = utcnow()
         self.message_content_probe = MessageContentProbe()
         self.guild_config = GuildConfigService(database)
+        # Sessions: the service decides (and announces changes as `parley_*` events); the flow
+        # shows the result in Discord. Both are here so every cog can rely on them.
+        self.sessions = SessionService(database, self.scenarios, on_event=self._session_event)
+        self.session_flow = SessionFlow(self)
+
+    def _session_event(self, event: str, session_id: int) -> None:
+        # Looked up at call time, so whatever wraps `dispatch` later sees these events too.
+        self.dispatch(event, session_id)
 
     @property
     def version(self) -> str:

@@ -6,5 +6,7 @@
 EXTENSIONS: tuple[str, ...] = (
     "cogs.error_handler",
     "cogs.meta",
+    "cogs.sessions",
+    "cogs.briefs",
     "cogs.quiz",
 )

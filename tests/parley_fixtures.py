@@ -30,6 +30,11 @@ from tests.harness.plugin import HarnessFactory
 harness_errors.USER_ERROR_TYPES = (UserFacingError,)
 
 
+TEST_CARD_EDIT_DELAY = 0.05
+"""Session cards wait this long for more changes before an edit in tests (production: 0.75 s),
+so each settle does not sleep; the debounce test uses the production value."""
+
+
 class ParleyFactory(Protocol):
     def __call__(
         self,
@@ -37,6 +42,8 @@ class ParleyFactory(Protocol):
         students: int | None = 3,
         extensions: Iterable[str] = EXTENSIONS,
         settings: Settings | None = None,
+        restart_of: WireHarness | None = None,
+        card_edit_delay: float | None = TEST_CARD_EDIT_DELAY,
         **options: Any,
     ) -> Any: ...
 
@@ -73,8 +80,15 @@ async def make_parley(
         students: int | None = 3,
         extensions: Iterable[str] = EXTENSIONS,
         settings: Settings | None = None,
+        restart_of: WireHarness | None = None,
+        card_edit_delay: float | None = TEST_CARD_EDIT_DELAY,
         **options: Any,
     ) -> WireHarness:
+        """A Parley bot on the harness; ``restart_of=h`` stops h's bot and starts a new one
+        on the same database and the same fake Discord (same guild, channels, messages).
+
+        ``card_edit_delay=None`` keeps the production debounce of session-card edits.
+        """
         bot = ParleyBot(
             settings or parley_settings(tmp_path),
             parley_database,
@@ -82,7 +96,16 @@ async def make_parley(
             extensions=extensions,
             sync_on_start=False,
         )
-        return await harness_factory(bot, students=students, **options)
+        if card_edit_delay is not None:
+            bot.session_flow.cards.delay = card_edit_delay
+        if restart_of is None:
+            return await harness_factory(bot, students=students, **options)
+        start = options.pop("start", True)  # start=False: the test adjusts the bot, then starts
+        await restart_of.close()
+        h = await harness_factory(bot, students=None, start=False, restart_of=restart_of, **options)
+        if start:
+            await h.start()
+        return h
 
     yield make
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.repositories.guild_config import GuildConfigRepository
 from bot.db.repositories.quiz import QuizRepository
 from bot.db.repositories.quiz_race import QuizRaceRepository
+from bot.db.repositories.sessions import SessionRepository
 
 
 class Transaction:
@@ -32,6 +33,10 @@ class Transaction:
     @cached_property
     def quiz_race(self) -> QuizRaceRepository:
         return QuizRaceRepository(self.session)
+
+    @cached_property
+    def sessions(self) -> SessionRepository:
+        return SessionRepository(self.session)
 
 
 @asynccontextmanager

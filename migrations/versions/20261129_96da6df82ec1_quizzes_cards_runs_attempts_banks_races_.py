@@ -1,7 +1,7 @@
 """quizzes: cards, runs, attempts, banks, races, leaderboard
 
 Revision ID: 96da6df82ec1
-Revises: 4b65c659fcc3
+Revises: 8295b153b138
 Create Date: 2026-11-29 22:31:46.105355
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 import bot.db.types
 
 revision: str = "96da6df82ec1"
-down_revision: str | Sequence[str] | None = "4b65c659fcc3"
+down_revision: str | Sequence[str] | None = "8295b153b138"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

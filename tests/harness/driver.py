@@ -105,27 +105,28 @@ class WireHarness:
         settle_timeout: float = 10.0,
         timer_horizon: float = 1.0,
         restart_of: WireHarness | None = None,
+        store: FakeDiscord | None = None,
     ) -> None:
         self.bot = bot
         self.echo = echo
         self.validate = validate
         self.settle_timeout = settle_timeout
         self.timer_horizon = timer_horizon
+        state = bot._connection
         if restart_of is not None:
-            # A restart: a new bot process meets the same Discord (same server-side store, same
-            # application, same world); messages sent before it keep their components.
-            self.ids = restart_of.ids
-            self.store = restart_of.store
-            self.application_id: int = restart_of.application_id
-            self.bot_user = restart_of.bot_user
+            store = restart_of.store
+        if store is not None:
+            # A restart: the new bot is the same application in the same Discord world.
+            self.store = store
+            self.ids = store.ids
+            self.application_id: int = store.bot_user_id
         else:
             self.ids = p.Snowflakes()
             self.store = FakeDiscord(self.ids)
-            state = bot._connection
             self.application_id = state.application_id or self.ids.next()
-            bot_payload = self.store.add_user(bot_name, bot=True, user_id=self.application_id)
-            self.store.bot_user_id = self.application_id
-            self.bot_user = UserRef(int(bot_payload["id"]), bot_name, bot=True)
+        bot_payload = self.store.add_user(bot_name, bot=True, user_id=self.application_id)
+        self.store.bot_user_id = self.application_id
+        self.bot_user = UserRef(int(bot_payload["id"]), bot_name, bot=True)
         self.api = FakeAPI(self)
         self.rest = RestRecorder(bot.http, self.api)
         self.adapter = RecordingWebhookAdapter(self.api)
@@ -142,11 +143,7 @@ class WireHarness:
         self._bot_roles: dict[int, int] = {}
         self._command_ids: dict[tuple[str, int | None], int] = {}
         if restart_of is not None:
-            self.api.interactions = restart_of.api.interactions  # Discord keeps the tokens
-            self.world = restart_of.world
-            self.default_channel = restart_of.default_channel
-            self._bot_roles = dict(restart_of._bot_roles)
-            self._command_ids = dict(restart_of._command_ids)
+            self.adopt(restart_of)
 
     # ------------------------------------------------------------------
     # lifecycle
@@ -197,6 +194,21 @@ class WireHarness:
             await self.close(raise_errors=False)
             raise
         return self
+
+    def adopt(self, previous: WireHarness) -> None:
+        """Take over the world of ``previous`` (built with ``store=previous.store``).
+
+        For restart tests: close the old harness (its bot goes offline), make a new bot (on the
+        same database), ``WireHarness(new_bot, store=old.store)``, ``adopt(old)``, ``start()``.
+        Messages the old bot sent are still on the server, so a test can click their buttons.
+        """
+        if previous.store is not self.store:
+            raise ValueError("adopt() needs a harness built on the same store")
+        self.api.interactions = previous.api.interactions  # Discord keeps the tokens
+        self.world = previous.world
+        self.default_channel = previous.default_channel
+        self._bot_roles = dict(previous._bot_roles)
+        self._command_ids = dict(previous._command_ids)
 
     async def connect(self) -> None:
         """READY (every guild unavailable) then GUILD_CREATE per guild, as the gateway does."""

@@ -6,6 +6,6 @@ on it), so each new model module is imported here.
 
 from bot.db.models import quiz  # noqa: F401  (quiz tables: see bot/db/models/quiz.py)
 from bot.db.models.guild import GuildConfig
-from bot.db.models.sessions import ClassSession, Participant, SessionChannel
+from bot.db.models.sessions import ClassSession, Delegation, Participant, SessionChannel
 
-__all__ = ["ClassSession", "GuildConfig", "Participant", "SessionChannel"]
+__all__ = ["ClassSession", "Delegation", "GuildConfig", "Participant", "SessionChannel"]
