@@ -13,6 +13,9 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories.guild_config import GuildConfigRepository
+from bot.db.repositories.session_channels import SessionChannelsRepository
+from bot.db.repositories.timers import TimerRepository
+from bot.db.repositories.transcripts import TranscriptRepository
 
 
 class Transaction:
@@ -22,6 +25,18 @@ class Transaction:
     @cached_property
     def guild_config(self) -> GuildConfigRepository:
         return GuildConfigRepository(self.session)
+
+    @cached_property
+    def session_channels(self) -> SessionChannelsRepository:
+        return SessionChannelsRepository(self.session)
+
+    @cached_property
+    def timers(self) -> TimerRepository:
+        return TimerRepository(self.session)
+
+    @cached_property
+    def transcripts(self) -> TranscriptRepository:
+        return TranscriptRepository(self.session)
 
 
 @asynccontextmanager

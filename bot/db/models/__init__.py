@@ -6,5 +6,15 @@ on it), so each new model module is imported here.
 
 from bot.db.models.guild import GuildConfig
 from bot.db.models.sessions import ClassSession, Participant, SessionChannel
+from bot.db.models.timers import Timer
+from bot.db.models.transcripts import TranscriptMessage, TranscriptRevision
 
-__all__ = ["ClassSession", "GuildConfig", "Participant", "SessionChannel"]
+__all__ = [
+    "ClassSession",
+    "GuildConfig",
+    "Participant",
+    "SessionChannel",
+    "Timer",
+    "TranscriptMessage",
+    "TranscriptRevision",
+]
