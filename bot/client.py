@@ -13,11 +13,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot.clock import Clock, SystemClock
 from bot.db.base import utcnow
 from bot.db.engine import Database
 from bot.domain.message_content import MessageContentProbe
 from bot.services.guild_config import GuildConfigService
+from bot.services.transcripts import TranscriptService
 from bot.settings import Settings
+from bot.timers import TimerService
 from cogs import EXTENSIONS
 
 if TYPE_CHECKING:
@@ -54,6 +57,7 @@ class ParleyBot(commands.AutoShardedBot):
         scenarios: Mapping[str, Scenario] | None = None,
         extensions: Iterable[str] = EXTENSIONS,
         sync_on_start: bool = True,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -75,6 +79,11 @@ class ParleyBot(commands.AutoShardedBot):
         self.started_at: datetime = utcnow()
         self.message_content_probe = MessageContentProbe()
         self.guild_config = GuildConfigService(database)
+        # Class time: tests and benchmarks pass a FakeClock.
+        self.clock: Clock = clock or SystemClock()
+        # One dispatcher for every timer; it fires nothing before the bot is ready.
+        self.timers = TimerService(database, self.clock, ready=self.wait_until_ready)
+        self.transcripts = TranscriptService(database, clock=self.clock, scenarios=self.scenarios)
 
     @property
     def version(self) -> str:
@@ -88,6 +97,9 @@ class ParleyBot(commands.AutoShardedBot):
                 # One broken feature must not take the whole class offline.
                 log.exception("Extension %s failed to load; the others carry on", name)
                 self.failed_extensions[name] = exc
+        # After the extensions, so their timer handlers are registered before anything fires.
+        self.timers.start()
+        self.transcripts.start()
         if self.sync_on_start and self.settings.dev_guild_id is not None:
             synced = await self.sync_commands(discord.Object(self.settings.dev_guild_id))
             log.info(
@@ -95,6 +107,16 @@ class ParleyBot(commands.AutoShardedBot):
                 len(synced),
                 self.settings.dev_guild_id,
             )
+
+    async def close(self) -> None:
+        """Stop firing timers, commit the buffered transcript, then disconnect."""
+        try:
+            await self.timers.stop()
+        finally:
+            try:
+                await self.transcripts.stop()
+            finally:
+                await super().close()
 
     async def sync_commands(
         self, guild: discord.abc.Snowflake | None

@@ -6,4 +6,5 @@
 EXTENSIONS: tuple[str, ...] = (
     "cogs.error_handler",
     "cogs.meta",
+    "cogs.transcripts",
 )

@@ -63,24 +63,42 @@ def _attachments(data: Any) -> tuple[Attachment, ...]:
     )
 
 
+_INSERT_COLUMNS = (
+    "message_id",
+    "session_id",
+    "phase",
+    "channel_id",
+    "channel_kind",
+    "author_id",
+    "author_name",
+    "created_at",
+    "content",
+    "attachments",
+    "reply_to_id",
+    "is_facilitator",
+    "is_bot",
+    "edited_at",
+)
+
+
 def message_row(record: IncomingMessage) -> dict[str, Any]:
-    """The parameters of one insert (column names, plus `p_channel_actor` for the actor)."""
+    """The parameters of one insert (`p_<column>`, plus `p_channel_actor` for the actor)."""
     return {
-        "message_id": record.message_id,
-        "session_id": record.session_id,
-        "phase": record.phase,
-        "channel_id": record.channel_id,
-        "channel_kind": record.channel_kind,
-        "author_id": record.author_id,
-        "author_name": record.author_name[:100],
+        "p_message_id": record.message_id,
+        "p_session_id": record.session_id,
+        "p_phase": record.phase,
+        "p_channel_id": record.channel_id,
+        "p_channel_kind": record.channel_kind,
+        "p_author_id": record.author_id,
+        "p_author_name": record.author_name[:100],
         "p_channel_actor": record.channel_actor_id,
-        "created_at": record.created_at,
-        "content": record.content,
-        "attachments": _attachments_json(record.attachments),
-        "reply_to_id": record.reply_to_id,
-        "is_facilitator": record.is_facilitator,
-        "is_bot": record.is_bot,
-        "edited_at": record.edited_at,
+        "p_created_at": record.created_at,
+        "p_content": record.content,
+        "p_attachments": _attachments_json(record.attachments),
+        "p_reply_to_id": record.reply_to_id,
+        "p_is_facilitator": record.is_facilitator,
+        "p_is_bot": record.is_bot,
+        "p_edited_at": record.edited_at,
     }
 
 
@@ -105,18 +123,25 @@ class TranscriptRepository:
     def _insert_statement(self) -> Any:
         """INSERT … ON CONFLICT (message_id) DO NOTHING, with the actor resolved in SQL:
         the delegation of the thread for students, otherwise the author's assigned actor."""
+        columns = _messages.c
         participant_actor = (
             select(Participant.actor_id)
             .where(
-                Participant.session_id == bindparam("session_id"),
-                Participant.user_id == bindparam("author_id"),
+                Participant.session_id == bindparam("p_session_id", type_=columns.session_id.type),
+                Participant.user_id == bindparam("p_author_id", type_=columns.author_id.type),
             )
             .scalar_subquery()
         )
+        values: dict[str, Any] = {
+            name: bindparam(f"p_{name}", type_=columns[name].type) for name in _INSERT_COLUMNS
+        }
+        values["actor_id"] = func.coalesce(
+            bindparam("p_channel_actor", type_=columns.actor_id.type), participant_actor
+        )
         return (
             insert_for(self._session, _messages)
-            .values(actor_id=func.coalesce(bindparam("p_channel_actor"), participant_actor))
-            .on_conflict_do_nothing(index_elements=[_messages.c.message_id])
+            .values(values)
+            .on_conflict_do_nothing(index_elements=[columns.message_id])
         )
 
     async def insert_messages(self, records: Sequence[IncomingMessage]) -> None:
