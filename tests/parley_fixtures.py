@@ -1,8 +1,11 @@
 """Fixtures that put the real Parley bot on the wire-level harness.
 
 `make_parley()` builds a ParleyBot on a migrated SQLite file database (shared by every bot made in
-the same test, so a second call is a restart on the same data) and starts it in the classroom
-world. Tests drive it through `tests.harness` and assert on what it sent.
+the same test) and starts it in the classroom world. `make_parley(restart_of=h)` is a restart:
+`h`'s bot shuts down and a new one connects to the same database *and* the same fake Discord
+(messages posted meanwhile with `h.post_while_offline(...)` are in channel history). Pass
+`clock=FakeClock(...)` to drive timers. Tests drive the bot through `tests.harness` and assert on
+what it sent.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pytest
 import pytest_asyncio
 
 from bot.client import ParleyBot
+from bot.clock import Clock
 from bot.content.loader import load_scenarios
 from bot.content.models import Scenario
 from bot.db.engine import Database
@@ -37,6 +41,8 @@ class ParleyFactory(Protocol):
         students: int | None = 3,
         extensions: Iterable[str] = EXTENSIONS,
         settings: Settings | None = None,
+        clock: Clock | None = None,
+        restart_of: WireHarness | None = None,
         **options: Any,
     ) -> Any: ...
 
@@ -73,14 +79,22 @@ async def make_parley(
         students: int | None = 3,
         extensions: Iterable[str] = EXTENSIONS,
         settings: Settings | None = None,
+        clock: Clock | None = None,
+        restart_of: WireHarness | None = None,
         **options: Any,
     ) -> WireHarness:
+        """`restart_of=h`: shut `h`'s bot down (if it still runs), then start a new bot on the
+        same database and the same fake Discord, as after a restart."""
+        if restart_of is not None:
+            await restart_of.close()
+            options["store_from"] = restart_of
         bot = ParleyBot(
             settings or parley_settings(tmp_path),
             parley_database,
             scenarios=scenarios,
             extensions=extensions,
             sync_on_start=False,
+            clock=clock,
         )
         return await harness_factory(bot, students=students, **options)
 

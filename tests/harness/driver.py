@@ -103,19 +103,28 @@ class WireHarness:
         validate: bool = True,
         settle_timeout: float = 10.0,
         timer_horizon: float = 1.0,
+        store_from: WireHarness | None = None,
     ) -> None:
         self.bot = bot
         self.echo = echo
         self.validate = validate
         self.settle_timeout = settle_timeout
         self.timer_horizon = timer_horizon
-        self.ids = p.Snowflakes()
-        self.store = FakeDiscord(self.ids)
-        state = bot._connection
-        self.application_id: int = state.application_id or self.ids.next()
-        bot_payload = self.store.add_user(bot_name, bot=True, user_id=self.application_id)
-        self.store.bot_user_id = self.application_id
-        self.bot_user = UserRef(int(bot_payload["id"]), bot_name, bot=True)
+        if store_from is not None:
+            # A restart: a new bot process on the same Discord (same application, guilds,
+            # channels and message history). See `restart_of`.
+            self.ids = store_from.ids
+            self.store = store_from.store
+            self.application_id = store_from.application_id
+            self.bot_user = store_from.bot_user
+        else:
+            self.ids = p.Snowflakes()
+            self.store = FakeDiscord(self.ids)
+            state = bot._connection
+            self.application_id = state.application_id or self.ids.next()
+            bot_payload = self.store.add_user(bot_name, bot=True, user_id=self.application_id)
+            self.store.bot_user_id = self.application_id
+            self.bot_user = UserRef(int(bot_payload["id"]), bot_name, bot=True)
         self.api = FakeAPI(self)
         self.rest = RestRecorder(bot.http, self.api)
         self.adapter = RecordingWebhookAdapter(self.api)
@@ -131,6 +140,11 @@ class WireHarness:
         self._ctx_token: Any = None
         self._bot_roles: dict[int, int] = {}
         self._command_ids: dict[tuple[str, int | None], int] = {}
+        if store_from is not None:
+            self.world = store_from.world
+            self.default_channel = store_from.default_channel
+            self._bot_roles = dict(store_from._bot_roles)
+            self._command_ids = dict(store_from._command_ids)
 
     # ------------------------------------------------------------------
     # lifecycle
@@ -185,6 +199,11 @@ class WireHarness:
     async def connect(self) -> None:
         """READY (every guild unavailable) then GUILD_CREATE per guild, as the gateway does."""
         state = self.bot._connection
+        if isinstance(self.bot, discord.AutoShardedClient) and not state.shard_ids:
+            # What AutoShardedClient.launch_shards() does before the shards connect: without
+            # it the sharded state never dispatches the global READY (on_ready).
+            self.bot.shard_count = state.shard_count = 1
+            state.shard_ids = [0]
         saved_timeout = state.guild_ready_timeout
         state.guild_ready_timeout = 0.01
         self._use_adapter()
@@ -595,6 +614,36 @@ class WireHarness:
         settle: bool = True,
     ) -> MessageRef:
         """A user posts a message: MESSAGE_CREATE through the real parser."""
+        msg = self._user_message(channel, author, content, embeds, attachments, reply_to)
+        await self._inject("MESSAGE_CREATE", msg, settle=settle)
+        return self._ref(msg)
+
+    def post_while_offline(
+        self,
+        channel: Any,
+        author: Any,
+        content: str = "",
+        *,
+        embeds: Sequence[JSON] = (),
+        attachments: Sequence[Upload] = (),
+        reply_to: Any = None,
+    ) -> MessageRef:
+        """A user posts while the bot is offline: Discord keeps the message (channel history
+        has it) but no gateway event reaches any bot. Works before ``start()`` and after
+        ``close()`` - e.g. between a bot's shutdown and its restart (``restart_of``)."""
+        msg = self._user_message(channel, author, content, embeds, attachments, reply_to)
+        return self._ref(msg)
+
+    def _user_message(
+        self,
+        channel: Any,
+        author: Any,
+        content: str,
+        embeds: Sequence[JSON],
+        attachments: Sequence[Upload],
+        reply_to: Any,
+    ) -> JSON:
+        """Build a user's message and store it on the fake server."""
         cid = ident(channel)
         uid = ident(author)
         self._check_can_post(cid, uid)
@@ -643,8 +692,7 @@ class WireHarness:
             **mentions,
         )
         self.store.store_message(msg)
-        await self._inject("MESSAGE_CREATE", msg, settle=settle)
-        return MessageRef(mid, cid, gid, uid)
+        return msg
 
     async def edit_message(
         self,
