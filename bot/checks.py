@@ -44,7 +44,8 @@ async def member_is_facilitator(bot: ParleyBot, member: discord.Member) -> bool:
 
 
 def member_has_facilitator_permissions(member: discord.Member) -> bool:
-    return member.guild_permissions.manage_guild or member.guild_permissions.administrator
+    permissions = member.guild_permissions
+    return permissions.manage_guild or permissions.administrator
 
 
 def member_has_facilitator_role(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -84,6 +84,9 @@ class ParleyBot(commands.AutoShardedBot):
         # One dispatcher for every timer; it fires nothing before the bot is ready.
         self.timers = TimerService(database, self.clock, ready=self.wait_until_ready)
         self.transcripts = TranscriptService(database, clock=self.clock, scenarios=self.scenarios)
+        # Called synchronously with every message, first thing in on_message: for hot paths
+        # (the transcript's capture) that should not cost a listener task per message.
+        self.message_observers: list[Callable[[discord.Message], None]] = []
 
     @property
     def version(self) -> str:
@@ -138,6 +141,11 @@ class ParleyBot(commands.AutoShardedBot):
             log.warning(MESSAGE_CONTENT_WARNING)
 
     async def on_message(self, message: discord.Message) -> None:
+        for observe in self.message_observers:
+            try:
+                observe(message)
+            except Exception:
+                log.exception("Message observer %r failed", observe)
         if message.author.bot:
             return
         if message.guild is not None and self.user is not None:
@@ -148,6 +156,8 @@ class ParleyBot(commands.AutoShardedBot):
             )
             if due:
                 log.warning(MESSAGE_CONTENT_WARNING)
+        if self.command_prefix is commands.when_mentioned and not message.content.startswith("<@"):
+            return  # cannot be a command: skip building a context for every message of a class
         await self.process_commands(message)
 
     @property

@@ -106,6 +106,8 @@ class TimerService:
         self._idle = asyncio.Event()
         self._in_flight: dict[int, tuple[asyncio.Task[None], int]] = {}
         self._outcomes: list[Outcome] = []
+        self._recorder: asyncio.Task[None] | None = None  # writing outcomes
+        self._refill: asyncio.Task[None] | None = None  # extending the lookahead
         self._task: asyncio.Task[None] | None = None
         self._online = False
         self.online_since: datetime | None = None
@@ -241,6 +243,11 @@ class TimerService:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self._cancel_refill()
+        recorder, self._recorder = self._recorder, None
+        if recorder is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await recorder  # let a write in progress finish
         handlers = [t for t, _ in self._in_flight.values()]
         for handler_task in handlers:
             handler_task.cancel()
@@ -286,9 +293,12 @@ class TimerService:
                 await asyncio.sleep(ERROR_PAUSE)
 
     async def _step(self) -> None:
+        """One turn: fire what is due, then sleep. The firing path never waits for the
+        database unless the lookahead was invalidated (a timer added, moved or cancelled):
+        refilling the lookahead and recording outcomes run beside it, in short helper tasks."""
         self._wake.clear()
         if self._loaded_generation != self._generation or (
-            not self._ahead and not self._ahead_complete
+            not self._ahead and not self._ahead_complete and self._refill is None
         ):
             await self._reload()
         now = self.clock.now()
@@ -296,12 +306,24 @@ class TimerService:
         while self._ahead and self._ahead[0].due_at <= now:
             self._fire(self._ahead.popleft(), now)
             fired = True
+        self._start_helpers()
         if fired:
-            return  # look again: the lookahead may need refilling, more may be due
-        if self._outcomes:
-            await self._write_outcomes()
-            return
+            return  # look again: more may have fallen due meanwhile
         await self._sleep(now)
+
+    def _start_helpers(self) -> None:
+        if self._outcomes and self._recorder is None:
+            self._recorder = asyncio.create_task(self._record(), name="parley-timers:record")
+        if (
+            self._refill is None
+            and not self._ahead_complete
+            and len(self._ahead) <= self._lookahead_size // 4
+            and self._loaded_generation == self._generation
+        ):
+            self._refill = asyncio.create_task(self._refill_ahead(), name="parley-timers:refill")
+
+    def _busy(self) -> bool:
+        return bool(self._in_flight or self._outcomes or self._recorder or self._refill)
 
     async def _sleep(self, now: datetime) -> None:
         next_due = self._ahead[0].due_at if self._ahead else None
@@ -312,7 +334,7 @@ class TimerService:
             if self.clock.max_wait is not None:
                 wake_at = min(wake_at, now + timedelta(seconds=self.clock.max_wait))
             handle = self.clock.call_at(wake_at, self._poke)
-        if not self._in_flight and not self._outcomes and not self._wake.is_set():
+        if not self._busy() and not self._wake.is_set():
             self._idle.set()
         try:
             await self._wake.wait()
@@ -323,6 +345,9 @@ class TimerService:
             self.wakeups += 1
 
     async def _reload(self) -> None:
+        """Replace the lookahead with the earliest pending timers (waits for a running refill,
+        whose result would be stale)."""
+        await self._cancel_refill()
         generation = self._generation
         async with self._db.transaction() as tx:
             rows = await tx.timers.upcoming(
@@ -331,6 +356,48 @@ class TimerService:
         self._ahead = deque(rows)
         self._ahead_complete = len(rows) < self._lookahead_size
         self._loaded_generation = generation
+
+    async def _refill_ahead(self) -> None:
+        """Append the timers that come after the lookahead's last one, before it runs dry."""
+        try:
+            generation = self._generation
+            after = (self._ahead[-1].due_at, self._ahead[-1].id) if self._ahead else None
+            if after is None:
+                return  # nothing to continue from: the next turn reloads
+            async with self._db.transaction() as tx:
+                rows = await tx.timers.upcoming(
+                    self._kinds,
+                    limit=self._lookahead_size,
+                    exclude=self._in_flight.keys(),
+                    after=after,
+                )
+            if generation == self._generation == self._loaded_generation:
+                self._ahead.extend(rows)
+                self._ahead_complete = len(rows) < self._lookahead_size
+        except Exception:
+            log.exception("Could not refill the timer lookahead; reloading it")
+            self._loaded_generation = -1
+        finally:
+            self._refill = None
+            self._poke()
+
+    async def _cancel_refill(self) -> None:
+        refill, self._refill = self._refill, None
+        if refill is not None:
+            refill.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await refill
+
+    async def _record(self) -> None:
+        """Write the outcomes gathered so far (one transaction), beside the dispatcher."""
+        try:
+            await self._write_outcomes()
+        except Exception:
+            log.exception("Could not record timer outcomes; retrying in %.0f s", ERROR_PAUSE)
+            await asyncio.sleep(ERROR_PAUSE)
+        finally:
+            self._recorder = None
+            self._poke()
 
     def _fire(self, record: TimerRecord, now: datetime) -> None:
         kind = self._kinds.get(record.kind)

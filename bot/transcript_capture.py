@@ -1,20 +1,19 @@
 """From discord.py messages to transcript records: the Discord side of transcripts.
 
-Kept out of the cog so the listener, backfill and the ingest benchmark share one path, and cheap:
-one dictionary lookup for channels no session records, and no database query per message (the
-server's facilitator role is cached for `FACILITATOR_CACHE_TTL` seconds).
+Kept out of the cog so the live path, backfill and the ingest benchmark share one code path.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
 
-from bot.checks import member_has_facilitator_permissions, member_has_facilitator_role
+from bot.checks import member_has_facilitator_permissions
 from bot.domain.transcripts import Attachment, ChannelInfo, IncomingMessage, MessageEdit
 from bot.services.transcripts import TranscriptService
 
@@ -34,7 +33,11 @@ RECORDED_TYPES = frozenset(
         discord.MessageType.context_menu_command,
     }
 )
-FACILITATOR_CACHE_TTL = 30.0
+FACILITATOR_CACHE_TTL = 30.0  # seconds: a role given or taken shows within this
+MEMBER_CACHE_LIMIT = 100_000
+
+
+_now = time.monotonic
 
 
 def _attachments(message: discord.Message) -> tuple[Attachment, ...]:
@@ -42,39 +45,82 @@ def _attachments(message: discord.Message) -> tuple[Attachment, ...]:
 
 
 class TranscriptCapture:
-    """Turns messages in recorded channels into records for the transcript writer."""
+    """Turns messages in recorded channels into records for the transcript writer.
+
+    `observe()` is synchronous (it runs for every message the bot sees): one dictionary lookup
+    for channels no session records; otherwise a few attribute reads. Who is a facilitator is
+    decided without the database: Manage Server, or one of the server's facilitator roles (the
+    configured one and those named like `FACILITATOR_ROLE`); the roles are cached per server and
+    refreshed in the background, and each member's answer is kept for
+    `FACILITATOR_CACHE_TTL` seconds.
+    """
 
     def __init__(self, bot: ParleyBot, service: TranscriptService) -> None:
         self.bot = bot
         self.service = service
-        self._roles: dict[int, tuple[float, int | None]] = {}
+        self._roles: dict[int, tuple[float, frozenset[int]]] = {}
+        self._members: dict[tuple[int, int], tuple[float, bool]] = {}
+        self._refreshing: dict[int, asyncio.Task[None]] = {}
 
-    async def _facilitator_role_id(self, guild_id: int) -> int | None:
-        now = asyncio.get_running_loop().time()
-        cached = self._roles.get(guild_id)
-        if cached is not None and now - cached[0] < FACILITATOR_CACHE_TTL:
+    # -- who is a facilitator -----------------------------------------------------------------
+
+    async def refresh_facilitator_roles(self, guild_id: int) -> None:
+        """Which roles make a facilitator in this server: the one set with `/parley config
+        facilitator-role` and any named like `FACILITATOR_ROLE`."""
+        try:
+            settings = await self.bot.guild_config.get(guild_id)
+            roles = set()
+            if settings.facilitator_role_id is not None:
+                roles.add(settings.facilitator_role_id)
+            guild = self.bot.get_guild(guild_id)
+            if guild is not None:
+                wanted = self.bot.settings.facilitator_role.casefold()
+                roles.update(r.id for r in guild.roles if r.name.casefold() == wanted)
+            self._roles[guild_id] = (_now(), frozenset(roles))
+        finally:
+            self._refreshing.pop(guild_id, None)
+
+    def _facilitator_roles(self, guild: discord.Guild) -> frozenset[int]:
+        cached = self._roles.get(guild.id)
+        if cached is not None and _now() - cached[0] < FACILITATOR_CACHE_TTL:
             return cached[1]
-        settings = await self.bot.guild_config.get(guild_id)
-        self._roles[guild_id] = (now, settings.facilitator_role_id)
-        return settings.facilitator_role_id
+        # Refresh in the background (one query per server at a time); meanwhile answer from
+        # what we knew, or from the role names alone.
+        if guild.id not in self._refreshing:
+            self._refreshing[guild.id] = asyncio.create_task(
+                self.refresh_facilitator_roles(guild.id),
+                name=f"parley-facilitator-roles:{guild.id}",
+            )
+        if cached is not None:
+            return cached[1]
+        wanted = self.bot.settings.facilitator_role.casefold()
+        return frozenset(r.id for r in guild.roles if r.name.casefold() == wanted)
 
-    async def is_facilitator(self, author: discord.User | discord.Member) -> bool:
+    def is_facilitator(self, author: discord.User | discord.Member) -> bool:
         if not isinstance(author, discord.Member) or author.bot:
             return False
-        if member_has_facilitator_permissions(author):
-            return True
-        role_id = await self._facilitator_role_id(author.guild.id)
-        return member_has_facilitator_role(author, role_id, self.bot.settings.facilitator_role)
+        key = (author.guild.id, author.id)
+        now = _now()
+        cached = self._members.get(key)
+        if cached is not None and now - cached[0] < FACILITATOR_CACHE_TTL:
+            return cached[1]
+        answer = member_has_facilitator_permissions(author) or any(
+            author.get_role(r) is not None for r in self._facilitator_roles(author.guild)
+        )
+        if len(self._members) > MEMBER_CACHE_LIMIT:
+            self._members.clear()
+        self._members[key] = (now, answer)
+        return answer
 
-    async def record_for(
-        self, message: discord.Message, channel: ChannelInfo
-    ) -> IncomingMessage | None:
+    # -- records ------------------------------------------------------------------------------
+
+    def record_for(self, message: discord.Message, channel: ChannelInfo) -> IncomingMessage | None:
         """The transcript record of `message`, or None for a system notice."""
         if message.type not in RECORDED_TYPES:
             return None
         author = message.author
         is_bot = author.bot
-        is_facilitator = await self.is_facilitator(author)
+        is_facilitator = self.is_facilitator(author)
         reference = message.reference
         return IncomingMessage(
             message_id=message.id,
@@ -88,25 +134,23 @@ class TranscriptCapture:
             channel_actor_id=None if (is_bot or is_facilitator) else channel.actor_id,
             created_at=message.created_at,
             content=message.content,
-            attachments=_attachments(message),
+            attachments=_attachments(message) if message.attachments else (),
             reply_to_id=reference.message_id if reference is not None else None,
             is_facilitator=is_facilitator,
             is_bot=is_bot,
             edited_at=message.edited_at,
         )
 
-    async def on_message(self, message: discord.Message) -> bool:
-        """Record a new message if its channel is recorded; True if it was."""
+    def observe(self, message: discord.Message) -> None:
+        """Record a new message if its channel is recorded."""
         channel = self.service.channel(message.channel.id)
         if channel is None:
-            return False
-        record = await self.record_for(message, channel)
-        if record is None:
-            return False
-        self.service.record(record)
-        return True
+            return
+        record = self.record_for(message, channel)
+        if record is not None:
+            self.service.record(record)
 
-    async def on_edit(self, payload: discord.RawMessageUpdateEvent) -> bool:
+    def on_edit(self, payload: discord.RawMessageUpdateEvent) -> bool:
         """A user's edit (not an embed appearing): the new text, the old kept as a revision."""
         channel = self.service.channel(payload.channel_id)
         if channel is None:
@@ -122,7 +166,7 @@ class TranscriptCapture:
                 content=message.content,
                 attachments=_attachments(message),
                 edited_at=edited_at,
-                message=await self.record_for(message, channel),
+                message=self.record_for(message, channel),
             )
         )
         return True
@@ -132,6 +176,17 @@ class TranscriptCapture:
             return False
         self.service.record_deletion(sorted(message_ids))
         return True
+
+    async def warm(self) -> None:
+        """Load the facilitator role of every server with a recorded channel (at start)."""
+        guilds = set()
+        for info in self.service.channels():
+            channel = self.bot.get_channel(info.channel_id)
+            guild = getattr(channel, "guild", None)
+            if guild is not None:
+                guilds.add(guild.id)
+        for guild_id in guilds:
+            await self.refresh_facilitator_roles(guild_id)
 
     async def backfill(self) -> int:
         """Store what live sessions' channels received while Parley was offline: their history
@@ -147,7 +202,7 @@ class TranscriptCapture:
                 async for message in channel.history(
                     limit=None, after=discord.Object(after), oldest_first=True
                 ):
-                    record = await self.record_for(message, info)
+                    record = self.record_for(message, info)
                     if record is not None:
                         self.service.record(record)
                         stored += 1

@@ -39,20 +39,26 @@ class Transcripts(
 
     # -- recording ----------------------------------------------------------------------------
 
+    async def cog_load(self) -> None:
+        # New messages: a synchronous observer in ParleyBot.on_message, not a listener (a
+        # listener costs a task per message, for every message the bot sees).
+        self.bot.message_observers.append(self.capture.observe)
+
+    async def cog_unload(self) -> None:
+        if self.capture.observe in self.bot.message_observers:
+            self.bot.message_observers.remove(self.capture.observe)
+
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         """Load the recorded channels, then fetch what was said while Parley was offline."""
         channels = await self.service.load_channels()
+        await self.capture.warm()
         stored = await self.capture.backfill()
         log.info("Recording %d session channels; backfilled %d messages", channels, stored)
 
     @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        await self.capture.on_message(message)
-
-    @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        await self.capture.on_edit(payload)
+        self.capture.on_edit(payload)
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:

@@ -16,7 +16,10 @@ def dialect_name(session: AsyncSession) -> str:
 
 def insert_for(session: AsyncSession, table: Table) -> Any:
     """`insert(table)` of the session's dialect, which has `on_conflict_do_nothing/update`."""
-    name = dialect_name(session)
+    return insert_for_dialect(dialect_name(session), table)
+
+
+def insert_for_dialect(name: str, table: Table) -> Any:
     if name == "sqlite":
         return sqlite.insert(table)
     if name == "postgresql":

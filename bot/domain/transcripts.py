@@ -62,9 +62,10 @@ class Attachment:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class IncomingMessage:
-    """A message as Parley saw it arrive (or found it in channel history).
+    """A message as Parley saw it arrive (or found it in channel history). Treat as immutable
+    (not frozen only because a frozen dataclass is slower to build, once per message).
 
     `channel_actor_id` is the delegation of the thread it was posted in, used as the author's
     actor for students; otherwise the author's actor comes from the session's participants.

@@ -25,6 +25,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 
+from bot.db.bulk_insert import TranscriptBulkInserter
 from bot.db.engine import Database
 from bot.db.errors import is_permanent
 from bot.domain.transcripts import IncomingMessage, MessageDeletion, MessageEdit, TranscriptOp
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 
 WRITER_TASK_NAME = "parley-bg:transcript-writer"
 DEFAULT_MAX_DELAY = 0.1
-DEFAULT_MAX_BATCH = 500
+DEFAULT_MAX_BATCH = 2000
 MAX_TRANSACTION = 5_000  # records per transaction when catching up after an outage
 RETRY_DELAYS = (0.1, 0.5, 1.0, 2.0, 5.0)
 
@@ -52,6 +53,7 @@ class TranscriptWriter:
         on_durable: DurableHook | None = None,
     ) -> None:
         self._db = database
+        self._bulk = TranscriptBulkInserter(database)
         self.max_delay = max_delay
         self.max_batch = max_batch
         self.on_durable = on_durable  # called with each committed batch and loop.time()
@@ -84,7 +86,7 @@ class TranscriptWriter:
 
     async def flush(self) -> None:
         """Commit everything buffered so far; raises if the database refuses it."""
-        await self._drain(retry=False)
+        await self._drain(retry=False, everything=True)
 
     def start(self) -> None:
         if not self.running:
@@ -97,13 +99,15 @@ class TranscriptWriter:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self._ops:
-            try:
-                await self._drain(retry=False)
-            except Exception:
-                log.exception(
-                    "Could not store the last %d transcript records at shutdown", len(self._ops)
-                )
+        try:
+            if self._ops:
+                await self._drain(retry=False, everything=True)
+        except Exception:
+            log.exception(
+                "Could not store the last %d transcript records at shutdown", len(self._ops)
+            )
+        finally:
+            await self._bulk.close()
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -118,28 +122,33 @@ class TranscriptWriter:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._full.wait(), delay)
             try:
-                await self._drain(retry=True)
+                # One batch; what arrives meanwhile waits for company again (`_consume`).
+                await self._drain(retry=True, everything=False)
             except asyncio.CancelledError:
                 raise
             except Exception:  # already logged; keep the task alive
                 await asyncio.sleep(RETRY_DELAYS[-1])
 
-    async def _drain(self, *, retry: bool) -> None:
-        """Write everything buffered, one transaction per `MAX_TRANSACTION` records."""
+    async def _drain(self, *, retry: bool, everything: bool) -> None:
+        """Write what is buffered, one transaction per `MAX_TRANSACTION` records: everything
+        (flush, stop), or what was there when the lock was taken (the background loop)."""
         async with self._lock:
             attempt = 0
-            while self._ops:
+            remaining = len(self._ops)
+            while self._ops and (everything or remaining > 0):
                 batch = self._ops[:MAX_TRANSACTION]
                 try:
                     await self._write(batch)
                 except Exception as exc:
                     if is_permanent(exc) and len(batch) > 1:
                         await self._write_one_by_one(batch)
+                        remaining -= len(batch)
                         self._consume(len(batch))
                         continue
                     if is_permanent(exc):
                         log.error("Dropped a transcript record the database refused: %r", batch)
                         self.dropped += 1
+                        remaining -= 1
                         self._consume(1)
                         continue
                     attempt += 1
@@ -157,6 +166,7 @@ class TranscriptWriter:
                     await asyncio.sleep(RETRY_DELAYS[attempt - 1])
                     continue
                 attempt = 0
+                remaining -= len(batch)
                 self._consume(len(batch))
                 self.batches += 1
                 self.written += len(batch)
@@ -179,12 +189,15 @@ class TranscriptWriter:
         creates = [op for op in batch if isinstance(op, IncomingMessage)]
         edits = [op for op in batch if isinstance(op, MessageEdit)]
         deletions = [op for op in batch if isinstance(op, MessageDeletion)]
-        async with self._db.transaction() as tx:
-            await tx.transcripts.insert_messages(creates)
-            for edit in edits:
-                await tx.transcripts.apply_edit(edit)
-            for deletion in deletions:
-                await tx.transcripts.mark_deleted(deletion.message_ids, deletion.deleted_at)
+        # New messages first, by the bulk path; then, rarely, edits and deletions. If the second
+        # transaction fails the batch is retried whole, which the idempotent insert allows.
+        await self._bulk.insert(creates)
+        if edits or deletions:
+            async with self._db.transaction() as tx:
+                for edit in edits:
+                    await tx.transcripts.apply_edit(edit)
+                for deletion in deletions:
+                    await tx.transcripts.mark_deleted(deletion.message_ids, deletion.deleted_at)
 
     async def _write_one_by_one(self, batch: Sequence[TranscriptOp]) -> None:
         for op in batch:

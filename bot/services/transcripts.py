@@ -97,6 +97,10 @@ class TranscriptService:
         """The session channel `channel_id` belongs to, if it is recorded (no I/O)."""
         return self._channels.get(channel_id)
 
+    def channels(self) -> list[ChannelInfo]:
+        """Every channel recorded now."""
+        return list(self._channels.values())
+
     def channels_of(self, session_id: int) -> list[ChannelInfo]:
         return [c for c in self._channels.values() if c.session_id == session_id]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, and_, bindparam, func, select, update
+from sqlalchemy import Row, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import utcnow
@@ -152,17 +152,26 @@ class TimerRepository:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def upcoming(
-        self, kinds: Iterable[str], *, limit: int, exclude: Collection[int] = ()
+        self,
+        kinds: Iterable[str],
+        *,
+        limit: int,
+        exclude: Collection[int] = (),
+        after: tuple[datetime, int] | None = None,
     ) -> list[TimerRecord]:
-        """The earliest pending timers of these kinds, due first."""
+        """The earliest pending timers of these kinds, due first (ties by id); with `after`
+        (due_at, id), only those that come after it in that order."""
         kinds = list(kinds)
         if not kinds:
             return []
+        stmt = select(*_COLUMNS).where(Timer.status == TIMER_PENDING, Timer.kind.in_(kinds))
+        if after is not None:
+            due_at, timer_id = after
+            stmt = stmt.where(
+                or_(Timer.due_at > due_at, and_(Timer.due_at == due_at, Timer.id > timer_id))
+            )
         rows = await self._session.execute(
-            select(*_COLUMNS)
-            .where(Timer.status == TIMER_PENDING, Timer.kind.in_(kinds))
-            .order_by(Timer.due_at, Timer.id)
-            .limit(limit + len(exclude))
+            stmt.order_by(Timer.due_at, Timer.id).limit(limit + len(exclude))
         )
         excluded = set(exclude)
         return [_record(r) for r in rows if r.id not in excluded][:limit]

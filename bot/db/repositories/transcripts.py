@@ -3,15 +3,19 @@ chunked reads for exports."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+import itertools
+import json
+import operator
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.dialects.sqlite.aiosqlite import dialect as sqlite_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.dialect import insert_for
+from bot.db.dialect import insert_for_dialect
 from bot.db.models.sessions import ClassSession, Participant, SessionChannel
 from bot.db.models.transcripts import TranscriptMessage, TranscriptRevision
 from bot.domain.transcripts import (
@@ -102,6 +106,137 @@ def message_row(record: IncomingMessage) -> dict[str, Any]:
     }
 
 
+_EMPTY_JSON_LIST = "[]"
+
+
+def _aware_time(when: datetime | None) -> datetime | None:
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        raise ValueError(f"naive datetime {when!r} given; use timezone-aware UTC")
+    return when if when.tzinfo is UTC else when.astimezone(UTC)
+
+
+def _sqlite_time(when: datetime | None) -> str | None:
+    """The text `UTCDateTime` stores on SQLite (naive UTC, microseconds always present)."""
+    aware = _aware_time(when)
+    return None if aware is None else aware.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+# The parameters of one insert, in this order; `_row_builder` reorders them for a statement.
+_ROW_FIELDS = (
+    "p_message_id",
+    "p_session_id",
+    "p_phase",
+    "p_channel_id",
+    "p_channel_kind",
+    "p_author_id",
+    "p_author_name",
+    "p_channel_actor",
+    "p_created_at",
+    "p_content",
+    "p_attachments",
+    "p_reply_to_id",
+    "p_is_facilitator",
+    "p_is_bot",
+    "p_edited_at",
+)
+
+
+def _row_builder(
+    order: Sequence[str], when: Callable[[datetime | None], Any]
+) -> Callable[[IncomingMessage], tuple[Any, ...]]:
+    """A function from a record to the driver's parameter tuple, in the statement's order
+    (which may repeat a parameter). Runs once per message: kept to one tuple and one C call."""
+    pick = operator.itemgetter(*(_ROW_FIELDS.index(name) for name in order))
+
+    def row(r: IncomingMessage) -> tuple[Any, ...]:
+        return pick(  # type: ignore[no-any-return]
+            (
+                r.message_id,
+                r.session_id,
+                r.phase,
+                r.channel_id,
+                r.channel_kind,
+                r.author_id,
+                r.author_name[:100],
+                r.channel_actor_id,
+                when(r.created_at),
+                r.content,
+                json.dumps(_attachments_json(r.attachments)) if r.attachments else _EMPTY_JSON_LIST,
+                r.reply_to_id,
+                r.is_facilitator,
+                r.is_bot,
+                when(r.edited_at),
+            )
+        )
+
+    return row
+
+
+RowBuilder = Callable[[IncomingMessage], tuple[Any, ...]]
+_DRIVER_INSERTS: dict[str, tuple[str, RowBuilder]] = {}
+
+
+def _insert_statement(dialect_name: str) -> Any:
+    """INSERT … ON CONFLICT (message_id) DO NOTHING, with the actor resolved in SQL: the
+    delegation of the thread for students, otherwise the author's assigned actor."""
+    columns = _messages.c
+    participant_actor = (
+        select(Participant.actor_id)
+        .where(
+            Participant.session_id == bindparam("p_session_id", type_=columns.session_id.type),
+            Participant.user_id == bindparam("p_author_id", type_=columns.author_id.type),
+        )
+        .scalar_subquery()
+    )
+    values: dict[str, Any] = {
+        name: bindparam(f"p_{name}", type_=columns[name].type) for name in _INSERT_COLUMNS
+    }
+    values["actor_id"] = func.coalesce(
+        bindparam("p_channel_actor", type_=columns.actor_id.type), participant_actor
+    )
+    return (
+        insert_for_dialect(dialect_name, _messages)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=[columns.message_id])
+    )
+
+
+def _driver_insert(dialect: Any) -> tuple[str, RowBuilder]:
+    """The insert compiled once per dialect, and its parameter-tuple builder."""
+    cached = _DRIVER_INSERTS.get(dialect.name)
+    if cached is None:
+        compiled = _insert_statement(dialect.name).compile(dialect=dialect)
+        order = tuple(compiled.positiontup or ())
+        when = _sqlite_time if dialect.name == "sqlite" else _aware_time
+        cached = (compiled.string, _row_builder(order, when))
+        _DRIVER_INSERTS[dialect.name] = cached
+    return cached
+
+
+def sqlite_insert_parts() -> tuple[str, str, str, RowBuilder]:
+    """For a multi-row INSERT on SQLite: head, one row's VALUES group, tail, and the row's
+    parameters (see bot/db/bulk_insert.py)."""
+    sql, row = _driver_insert(sqlite_dialect())
+    head, values, tail = _split_values(sql)
+    return head, values, tail, row
+
+
+# 17 parameters a row (SQLite allows 32,766 a statement). Small statements keep the writer
+# thread's hold on the GIL short (it binds every parameter of a statement in one go).
+SQLITE_ROWS_PER_STATEMENT = 100
+
+
+def _split_values(sql: str) -> tuple[str, str, str]:
+    """`INSERT … VALUES (row) ON CONFLICT …` → ("INSERT … VALUES ", "(row)", " ON CONFLICT …")."""
+    head, _, rest = sql.partition(" VALUES ")
+    values, _, tail = rest.rpartition(" ON CONFLICT ")
+    if not values.startswith("(") or not values.endswith(")"):
+        raise ValueError(f"unexpected INSERT shape: {sql!r}")
+    return head + " VALUES ", values, " ON CONFLICT " + tail
+
+
 @dataclass(frozen=True)
 class SessionSummary:
     id: int
@@ -120,36 +255,27 @@ class TranscriptRepository:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def _insert_statement(self) -> Any:
-        """INSERT … ON CONFLICT (message_id) DO NOTHING, with the actor resolved in SQL:
-        the delegation of the thread for students, otherwise the author's assigned actor."""
-        columns = _messages.c
-        participant_actor = (
-            select(Participant.actor_id)
-            .where(
-                Participant.session_id == bindparam("p_session_id", type_=columns.session_id.type),
-                Participant.user_id == bindparam("p_author_id", type_=columns.author_id.type),
-            )
-            .scalar_subquery()
-        )
-        values: dict[str, Any] = {
-            name: bindparam(f"p_{name}", type_=columns[name].type) for name in _INSERT_COLUMNS
-        }
-        values["actor_id"] = func.coalesce(
-            bindparam("p_channel_actor", type_=columns.actor_id.type), participant_actor
-        )
-        return (
-            insert_for(self._session, _messages)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=[columns.message_id])
-        )
-
     async def insert_messages(self, records: Sequence[IncomingMessage]) -> None:
-        """Store messages; ids already stored are skipped (idempotent on the Discord id)."""
+        """Store messages; ids already stored are skipped (idempotent on the Discord id).
+
+        The statement is compiled once per dialect and the rows go to the driver's executemany
+        as plain tuples: SQLAlchemy's per-row parameter processing would cost more than the
+        insert itself (see `parley bench ingest`)."""
         if not records:
             return
+        dialect = self._session.get_bind().dialect
+        sql, row = _driver_insert(dialect)
         conn = await self._session.connection()
-        await conn.execute(self._insert_statement(), [message_row(r) for r in records])
+        if dialect.name != "sqlite":
+            await conn.exec_driver_sql(sql, [row(r) for r in records])
+            return
+        # SQLite: one multi-row INSERT per chunk rather than executemany, whose driver thread
+        # takes the GIL back for every row (see bot/db/bulk_insert.py).
+        head, values, tail = _split_values(sql)
+        for start in range(0, len(records), SQLITE_ROWS_PER_STATEMENT):
+            chunk = records[start : start + SQLITE_ROWS_PER_STATEMENT]
+            params = tuple(itertools.chain.from_iterable(map(row, chunk)))
+            await conn.exec_driver_sql(head + ", ".join([values] * len(chunk)) + tail, params)
 
     async def apply_edit(self, edit: MessageEdit) -> bool:
         """Keep the replaced text as a revision and store the new one. Unknown messages are
