@@ -35,13 +35,26 @@ class GuildOnly(app_commands.CheckFailure):
 
 async def member_is_facilitator(bot: ParleyBot, member: discord.Member) -> bool:
     """Manage Server, the role set by `/parley config facilitator-role`, or the configured name."""
-    if member.guild_permissions.manage_guild or member.guild_permissions.administrator:
+    if member_has_facilitator_permissions(member):
         return True
     settings = await bot.guild_config.get(member.guild.id)
-    role_ids = {role.id for role in member.roles}
-    if settings.facilitator_role_id is not None and settings.facilitator_role_id in role_ids:
+    return member_has_facilitator_role(
+        member, settings.facilitator_role_id, bot.settings.facilitator_role
+    )
+
+
+def member_has_facilitator_permissions(member: discord.Member) -> bool:
+    permissions = member.guild_permissions
+    return permissions.manage_guild or permissions.administrator
+
+
+def member_has_facilitator_role(
+    member: discord.Member, role_id: int | None, role_name: str
+) -> bool:
+    """The server's facilitator role (by id), or a role named like `FACILITATOR_ROLE`."""
+    if role_id is not None and any(role.id == role_id for role in member.roles):
         return True
-    wanted = bot.settings.facilitator_role.casefold()
+    wanted = role_name.casefold()
     return any(role.name.casefold() == wanted for role in member.roles)
 
 

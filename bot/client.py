@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -13,13 +13,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot.clock import Clock, SystemClock
 from bot.db.base import utcnow
 from bot.db.engine import Database
 from bot.domain.message_content import MessageContentProbe
 from bot.services.guild_config import GuildConfigService
 from bot.services.sessions import SessionService
+from bot.services.transcripts import TranscriptService
 from bot.session_flow import SessionFlow
 from bot.settings import Settings
+from bot.timers import TimerService
 from cogs import EXTENSIONS
 
 if TYPE_CHECKING:
@@ -56,6 +59,7 @@ class ParleyBot(commands.AutoShardedBot):
         scenarios: Mapping[str, Scenario] | None = None,
         extensions: Iterable[str] = EXTENSIONS,
         sync_on_start: bool = True,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -81,6 +85,14 @@ class ParleyBot(commands.AutoShardedBot):
         # shows the result in Discord. Both are here so every cog can rely on them.
         self.sessions = SessionService(database, self.scenarios, on_event=self._session_event)
         self.session_flow = SessionFlow(self)
+        # Class time: tests and benchmarks pass a FakeClock.
+        self.clock: Clock = clock or SystemClock()
+        # One dispatcher for every timer; it fires nothing before the bot is ready.
+        self.timers = TimerService(database, self.clock, ready=self.wait_until_ready)
+        self.transcripts = TranscriptService(database, clock=self.clock, scenarios=self.scenarios)
+        # Called synchronously with every message, first thing in on_message: for hot paths
+        # (the transcript's capture) that should not cost a listener task per message.
+        self.message_observers: list[Callable[[discord.Message], None]] = []
 
     def _session_event(self, event: str, session_id: int) -> None:
         # Looked up at call time, so whatever wraps `dispatch` later sees these events too.
@@ -98,6 +110,9 @@ class ParleyBot(commands.AutoShardedBot):
                 # One broken feature must not take the whole class offline.
                 log.exception("Extension %s failed to load; the others carry on", name)
                 self.failed_extensions[name] = exc
+        # After the extensions, so their timer handlers are registered before anything fires.
+        self.timers.start()
+        self.transcripts.start()
         if self.sync_on_start and self.settings.dev_guild_id is not None:
             synced = await self.sync_commands(discord.Object(self.settings.dev_guild_id))
             log.info(
@@ -105,6 +120,16 @@ class ParleyBot(commands.AutoShardedBot):
                 len(synced),
                 self.settings.dev_guild_id,
             )
+
+    async def close(self) -> None:
+        """Stop firing timers, commit the buffered transcript, then disconnect."""
+        try:
+            await self.timers.stop()
+        finally:
+            try:
+                await self.transcripts.stop()
+            finally:
+                await super().close()
 
     async def sync_commands(
         self, guild: discord.abc.Snowflake | None
@@ -126,6 +151,11 @@ class ParleyBot(commands.AutoShardedBot):
             log.warning(MESSAGE_CONTENT_WARNING)
 
     async def on_message(self, message: discord.Message) -> None:
+        for observe in self.message_observers:
+            try:
+                observe(message)
+            except Exception:
+                log.exception("Message observer %r failed", observe)
         if message.author.bot:
             return
         if message.guild is not None and self.user is not None:
@@ -136,6 +166,8 @@ class ParleyBot(commands.AutoShardedBot):
             )
             if due:
                 log.warning(MESSAGE_CONTENT_WARNING)
+        if self.command_prefix is commands.when_mentioned and not message.content.startswith("<@"):
+            return  # cannot be a command: skip building a context for every message of a class
         await self.process_commands(message)
 
     @property

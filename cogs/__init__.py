@@ -9,4 +9,5 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.sessions",
     "cogs.briefs",
     "cogs.quiz",
+    "cogs.transcripts",
 )

@@ -1,8 +1,11 @@
 """Fixtures that put the real Parley bot on the wire-level harness.
 
 `make_parley()` builds a ParleyBot on a migrated SQLite file database (shared by every bot made in
-the same test, so a second call is a restart on the same data) and starts it in the classroom
-world. Tests drive it through `tests.harness` and assert on what it sent.
+the same test) and starts it in the classroom world. `make_parley(restart_of=h)` is a restart:
+`h`'s bot shuts down and a new one connects to the same database *and* the same fake Discord
+(messages posted meanwhile with `h.post_while_offline(...)` are in channel history). Pass
+`clock=FakeClock(...)` to drive timers. Tests drive the bot through `tests.harness` and assert on
+what it sent.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pytest
 import pytest_asyncio
 
 from bot.client import ParleyBot
+from bot.clock import Clock
 from bot.content.loader import load_scenarios
 from bot.content.models import Scenario
 from bot.db.engine import Database
@@ -44,6 +48,7 @@ class ParleyFactory(Protocol):
         settings: Settings | None = None,
         restart_of: WireHarness | None = None,
         card_edit_delay: float | None = TEST_CARD_EDIT_DELAY,
+        clock: Clock | None = None,
         **options: Any,
     ) -> Any: ...
 
@@ -82,12 +87,14 @@ async def make_parley(
         settings: Settings | None = None,
         restart_of: WireHarness | None = None,
         card_edit_delay: float | None = TEST_CARD_EDIT_DELAY,
+        clock: Clock | None = None,
         **options: Any,
     ) -> WireHarness:
         """A Parley bot on the harness; ``restart_of=h`` stops h's bot and starts a new one
         on the same database and the same fake Discord (same guild, channels, messages).
 
-        ``card_edit_delay=None`` keeps the production debounce of session-card edits.
+        ``card_edit_delay=None`` keeps the production debounce of session-card edits;
+        ``clock`` (a FakeClock) drives timers without waiting.
         """
         bot = ParleyBot(
             settings or parley_settings(tmp_path),
@@ -95,6 +102,7 @@ async def make_parley(
             scenarios=scenarios,
             extensions=extensions,
             sync_on_start=False,
+            clock=clock,
         )
         if card_edit_delay is not None:
             bot.session_flow.cards.delay = card_edit_delay

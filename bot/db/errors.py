@@ -2,9 +2,14 @@
 
 Services never see SQLAlchemy: a repository turns the IntegrityError of a known constraint into
 one of these, the unit of work rolls back, and the service decides (retry, or tell the user).
+`is_permanent` classifies errors for writers that retry (the transcript writer, the timers).
 """
 
 from __future__ import annotations
+
+import sqlite3
+
+from sqlalchemy.exc import DataError, IntegrityError
 
 
 class Conflict(Exception):
@@ -25,3 +30,11 @@ class LiveSessionExists(Conflict):
 
 class SpaceTaken(Conflict):
     """The delegation's private space was registered by someone else first."""
+
+
+def is_permanent(error: BaseException) -> bool:
+    """True when retrying the same write cannot succeed (a constraint or a bad value), as
+    opposed to a locked database or a dropped connection."""
+    return isinstance(
+        error, IntegrityError | DataError | sqlite3.IntegrityError | sqlite3.DataError
+    )

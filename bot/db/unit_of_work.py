@@ -15,7 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.repositories.guild_config import GuildConfigRepository
 from bot.db.repositories.quiz import QuizRepository
 from bot.db.repositories.quiz_race import QuizRaceRepository
+from bot.db.repositories.session_channels import SessionChannelsRepository
 from bot.db.repositories.sessions import SessionRepository
+from bot.db.repositories.timers import TimerRepository
+from bot.db.repositories.transcripts import TranscriptRepository
 
 
 class Transaction:
@@ -37,6 +40,18 @@ class Transaction:
     @cached_property
     def sessions(self) -> SessionRepository:
         return SessionRepository(self.session)
+
+    @cached_property
+    def session_channels(self) -> SessionChannelsRepository:
+        return SessionChannelsRepository(self.session)
+
+    @cached_property
+    def timers(self) -> TimerRepository:
+        return TimerRepository(self.session)
+
+    @cached_property
+    def transcripts(self) -> TranscriptRepository:
+        return TranscriptRepository(self.session)
 
 
 @asynccontextmanager

@@ -39,6 +39,7 @@ Events (``on_event`` is ``bot.dispatch``; listen with ``@commands.Cog.listener()
 - ``on_parley_roster_changed(session_id)`` — someone joined or left
 - ``on_parley_assignment_changed(session_id)`` — actors given, moved, swapped or dealt
 - ``on_parley_session_ended(session_id)``
+- ``on_parley_session_channels_changed(session_id)`` — a delegation space or caucus was added
 
 Guarantees enforced by the database (see `bot.db.models.sessions`): one live session per channel,
 one row per student per session, each seat of a delegation held by one student. Claims that lose
@@ -471,7 +472,9 @@ class SessionService:
             row = await tx.sessions.add_channel(
                 session_id, channel_id, kind=kind, actor_id=actor_id, label=label
             )
-            return _channel_info(row)
+            info = _channel_info(row)
+        self._emit("parley_session_channels_changed", session_id)
+        return info
 
     async def attach_space(
         self, session_id: int, actor_id: str, channel_id: int, label: str
@@ -483,7 +486,8 @@ class SessionService:
             await tx.sessions.add_channel(
                 session_id, channel_id, kind="delegation", actor_id=actor_id, label=label
             )
-            return True
+        self._emit("parley_session_channels_changed", session_id)
+        return True
 
     async def attach_role(self, session_id: int, actor_id: str, role_id: int) -> bool:
         async with self._db.transaction() as tx:

@@ -106,12 +106,14 @@ class WireHarness:
         timer_horizon: float = 1.0,
         restart_of: WireHarness | None = None,
         store: FakeDiscord | None = None,
+        store_from: WireHarness | None = None,
     ) -> None:
         self.bot = bot
         self.echo = echo
         self.validate = validate
         self.settle_timeout = settle_timeout
         self.timer_horizon = timer_horizon
+        restart_of = restart_of or store_from
         state = bot._connection
         if restart_of is not None:
             store = restart_of.store
@@ -214,9 +216,9 @@ class WireHarness:
         """READY (every guild unavailable) then GUILD_CREATE per guild, as the gateway does."""
         state = self.bot._connection
         if isinstance(state, AutoShardedConnectionState) and not state.shard_ids:
-            # What AutoShardedClient.connect() does before launching shards: one shard here.
-            # Without it the shard state never fires READY and wait_until_ready() never returns.
-            state.shard_count = 1
+            # What AutoShardedClient.launch_shards() does before the shards connect: without
+            # it the sharded state never dispatches READY and wait_until_ready() never returns.
+            self.bot.shard_count = state.shard_count = 1  # type: ignore[attr-defined]
             state.shard_ids = [0]
         saved_timeout = state.guild_ready_timeout
         state.guild_ready_timeout = 0.01
@@ -628,6 +630,36 @@ class WireHarness:
         settle: bool = True,
     ) -> MessageRef:
         """A user posts a message: MESSAGE_CREATE through the real parser."""
+        msg = self._user_message(channel, author, content, embeds, attachments, reply_to)
+        await self._inject("MESSAGE_CREATE", msg, settle=settle)
+        return self._ref(msg)
+
+    def post_while_offline(
+        self,
+        channel: Any,
+        author: Any,
+        content: str = "",
+        *,
+        embeds: Sequence[JSON] = (),
+        attachments: Sequence[Upload] = (),
+        reply_to: Any = None,
+    ) -> MessageRef:
+        """A user posts while the bot is offline: Discord keeps the message (channel history
+        has it) but no gateway event reaches any bot. Works before ``start()`` and after
+        ``close()`` - e.g. between a bot's shutdown and its restart (``restart_of``)."""
+        msg = self._user_message(channel, author, content, embeds, attachments, reply_to)
+        return self._ref(msg)
+
+    def _user_message(
+        self,
+        channel: Any,
+        author: Any,
+        content: str,
+        embeds: Sequence[JSON],
+        attachments: Sequence[Upload],
+        reply_to: Any,
+    ) -> JSON:
+        """Build a user's message and store it on the fake server."""
         cid = ident(channel)
         uid = ident(author)
         self._check_can_post(cid, uid)
@@ -676,8 +708,7 @@ class WireHarness:
             **mentions,
         )
         self.store.store_message(msg)
-        await self._inject("MESSAGE_CREATE", msg, settle=settle)
-        return MessageRef(mid, cid, gid, uid)
+        return msg
 
     async def edit_message(
         self,

@@ -7,6 +7,8 @@ Fixtures
     (``h.world``), starts the harness (``setup_hook`` + READY by default) and returns
     it. At teardown every harness is closed: tasks settled then cancelled, the bot
     closed, patches undone, and unexpected handler errors raised.
+    ``harness_factory(new_bot, store_from=h)`` is a restart: the new bot connects to the
+    same fake Discord (world, channels, message history) as ``h``; close ``h`` first.
 ``intents``
     ``discord.Intents`` with guilds, members, messages and message_content on.
 """
@@ -66,8 +68,8 @@ async def harness_factory() -> AsyncIterator[HarnessFactory]:
     ) -> WireHarness:
         h = WireHarness(bot, **options)
         made.append(h)
-        if students is not None:
-            classroom(h, students=students)
+        if students is not None and not (options.get("store_from") or options.get("restart_of")):
+            classroom(h, students=students)  # a restart shares the first harness's world
         if start:
             await h.start(setup_hook=setup_hook, ready=ready)
         return h

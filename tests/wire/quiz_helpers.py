@@ -27,6 +27,8 @@ BY_ID = {q.item_id: q for q in QUESTIONS}
 async def parley_on(make_parley: ParleyFactory, clock: FakeClock, **options: Any) -> WireHarness:
     """Parley (every extension) whose quizzes run on `clock`."""
     h: WireHarness = await make_parley(start=False, **options)
+    # The quiz services read `bot.clock` when the quiz cog loads (at start): only the quizzes run
+    # on this clock; the timer service keeps the one it was built with.
     h.bot.clock = clock  # type: ignore[attr-defined]
     await h.start()
     return h

@@ -7,5 +7,16 @@ on it), so each new model module is imported here.
 from bot.db.models import quiz  # noqa: F401  (quiz tables: see bot/db/models/quiz.py)
 from bot.db.models.guild import GuildConfig
 from bot.db.models.sessions import ClassSession, Delegation, Participant, SessionChannel
+from bot.db.models.timers import Timer
+from bot.db.models.transcripts import TranscriptMessage, TranscriptRevision
 
-__all__ = ["ClassSession", "Delegation", "GuildConfig", "Participant", "SessionChannel"]
+__all__ = [
+    "ClassSession",
+    "Delegation",
+    "GuildConfig",
+    "Participant",
+    "SessionChannel",
+    "Timer",
+    "TranscriptMessage",
+    "TranscriptRevision",
+]
