@@ -45,6 +45,10 @@ class Clock(Protocol):
 
     async def sleep_until(self, when: datetime) -> None: ...
 
+    async def sleep(self, seconds: float) -> None:
+        """Wait `seconds` of class time (returns at once for zero or less)."""
+        ...
+
 
 def _aware(when: datetime) -> datetime:
     if when.tzinfo is None:
@@ -70,6 +74,9 @@ class SystemClock:
             if delay <= 0:
                 return
             await asyncio.sleep(min(delay, self.max_wait or delay))
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
 
 
 @dataclass(order=True)
@@ -135,6 +142,11 @@ class FakeClock:
     def remove_settler(self, settler: Settler) -> None:
         if settler in self._settlers:
             self._settlers.remove(settler)
+
+    @property
+    def sleepers(self) -> int:
+        """How many callbacks and sleeps are waiting for time to pass."""
+        return sum(1 for item in self._heap if not item.cancelled)
 
     @property
     def next_due(self) -> datetime | None:

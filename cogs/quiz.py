@@ -61,9 +61,8 @@ class Quiz(
 ):
     def __init__(self, bot: ParleyBot) -> None:
         self.bot = bot
-        # `bot.clock` once the bot has one (tests set it); the system clock until then
         self.services = build_quiz_services(
-            bot.database, bot.scenarios, DiscordRaceAnnouncer(bot), getattr(bot, "clock", None)
+            bot.database, bot.scenarios, DiscordRaceAnnouncer(bot), bot.clock
         )
         super().__init__()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.clock import Clock, SystemClock
 from bot.content.models import Scenario
 from bot.db.engine import Database
 from bot.services.quiz_catalogue import QuizCatalogue
-from bot.services.quiz_clock import Clock, SystemClock
 from bot.services.quiz_practice import QuizPracticeService
 from bot.services.quiz_race import QuizRaceService, RaceAnnouncer
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.clock import Clock, SystemClock
 from bot.db.engine import Database
 from bot.db.models.quiz import QuizAttempt, QuizCard, QuizRun
 from bot.db.repositories.quiz import DuplicateAttempt
@@ -32,7 +33,6 @@ from bot.domain.quiz import (
 )
 from bot.errors import UserFacingError
 from bot.services.quiz_catalogue import QuizCatalogue
-from bot.services.quiz_clock import Clock, SystemClock
 
 __all__ = [
     "DEFAULT_COUNT",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, cast
 
+from bot.clock import Clock, SystemClock
 from bot.db.engine import Database
 from bot.db.models.quiz import QuizRace, QuizRaceAnswer
 from bot.db.repositories.quiz_race import DuplicateRaceAnswer, LeaderboardDelta
@@ -33,7 +34,6 @@ from bot.domain.quiz import (
 )
 from bot.errors import UserFacingError
 from bot.services.quiz_catalogue import QuizCatalogue
-from bot.services.quiz_clock import Clock, SystemClock
 
 __all__ = [
     "MAX_RACE_COUNT",

@@ -6,16 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.clock import FakeClock
 from bot.content.loader import load_scenarios
 from bot.content.questions import scenario_questions
 from bot.content.seed import load_paragraphs
 from bot.domain.quiz import Question
 from bot.paths import SEEDS_DIR
 from bot.services.quiz import QuizServices
-from tests.fake_clock import FakeClock, wait_until
 from tests.harness import InteractionResult, MessageOut, WireHarness
 from tests.harness import payloads as p
 from tests.parley_fixtures import ParleyFactory
+from tests.waiting import wait_until
 
 _SCENARIO = load_scenarios()["hanoi-2019"]
 PARAGRAPHS = load_paragraphs(SEEDS_DIR / _SCENARIO.source.seed)
@@ -26,11 +27,7 @@ BY_ID = {q.item_id: q for q in QUESTIONS}
 
 async def parley_on(make_parley: ParleyFactory, clock: FakeClock, **options: Any) -> WireHarness:
     """Parley (every extension) whose quizzes run on `clock`."""
-    h: WireHarness = await make_parley(start=False, **options)
-    # The quiz services read `bot.clock` when the quiz cog loads (at start): only the quizzes run
-    # on this clock; the timer service keeps the one it was built with.
-    h.bot.clock = clock  # type: ignore[attr-defined]
-    await h.start()
+    h: WireHarness = await make_parley(clock=clock, **options)
     return h
 
 

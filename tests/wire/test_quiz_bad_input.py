@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from bot.clock import FakeClock
 from bot.db.engine import Database
 from bot.services.quiz_banks import import_red_trivia
-from tests.fake_clock import FakeClock
 from tests.harness import DiscordWouldNotSend, InteractionResult, WireHarness
 from tests.parley_fixtures import ParleyFactory
 from tests.wire.quiz_helpers import (
@@ -169,5 +169,5 @@ async def test_bad_input_in_a_race_does_not_use_up_the_one_answer(
     opened = await h.click(w.students[0], message, button(h.message(message), ":open"))
     real = await h.submit_modal(w.students[0], opened, {"answer": q.accept[0]})
     assert real.response.content.startswith(f"Answer locked in: **{q.accept[0]}**")
-    clock.advance(30)
+    await clock.advance(30)
     await runner_waits(h, clock, race_id)

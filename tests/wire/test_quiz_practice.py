@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.clock import FakeClock
 from bot.content.seed import normalise, quoted_fragments
 from bot.db.engine import Database
 from bot.db.models.quiz import QuizAttempt, QuizCard
 from bot.db.models.sessions import ClassSession, Participant
 from bot.domain.quiz import Question
-from tests.fake_clock import FakeClock
 from tests.harness import InteractionResult, WireHarness
 from tests.parley_fixtures import ParleyFactory
 from tests.wire.quiz_helpers import (
@@ -177,7 +177,7 @@ async def test_review_brings_missed_items_back_across_simulated_days(
     )
 
     # Day 1, evening: only the missed item is due.
-    clock.advance(timedelta(hours=20))
+    await clock.advance(timedelta(hours=20))
     review = await h.slash(student, "quiz review")
     assert review.response.embed["title"] == "Question 1 of 1"
     assert review.response.embed["author"]["name"] == "Review · 1 due"
@@ -189,7 +189,7 @@ async def test_review_brings_missed_items_back_across_simulated_days(
 
     # Day 2: the two items answered right on day 0 (box 2: two days less four hours) are due,
     # the one just relearned is not.
-    clock.advance(timedelta(hours=24))
+    await clock.advance(timedelta(hours=24))
     review = await h.slash(student, "quiz review")
     assert review.response.embed["title"] == "Question 1 of 2"
     seen = []
@@ -276,7 +276,7 @@ async def test_buttons_and_the_modal_work_after_a_restart(
     assert question_of(h2.message(started)) != q
 
     # A day and a half later the quiz has expired: its buttons say so and what to do.
-    clock.advance(timedelta(hours=13))
+    await clock.advance(timedelta(hours=13))
     stale = await h2.click(student, started, button(h2.message(started), ":stop"))
     assert stale.response.ephemeral
     assert stale.response.content.startswith("This quiz expired after 12 hours")

@@ -14,12 +14,13 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
+from bot.clock import FakeClock
 from bot.db.engine import Database
 from bot.db.models.quiz import QuizLeaderboard, QuizRaceAnswer
 from bot.services.quiz_race import PAUSE_BETWEEN_QUESTIONS
 from tests.db_backends import backend_params, migrated_database
-from tests.fake_clock import FakeClock, wait_until
 from tests.parley_fixtures import ParleyFactory
+from tests.waiting import wait_until
 from tests.wire.quiz_helpers import (
     answered,
     button,
@@ -73,7 +74,7 @@ async def test_a_race_with_concurrent_answers_and_an_atomic_leaderboard(
     assert again.response.ephemeral
     assert again.response.content.startswith("You have already answered this question")
 
-    clock.advance(30)
+    await clock.advance(30)
     await runner_waits(h, clock, race_id)
     [results_1] = race_posts(h, "Question 1: the answer is")
     assert results_1.embed["description"].startswith("**8 of 12** right (+1 each): <@")
@@ -82,7 +83,7 @@ async def test_a_race_with_concurrent_answers_and_an_atomic_leaderboard(
     assert closed["components"] == []
     assert closed["embeds"][0]["fields"][0]["value"] == "Closed."
 
-    clock.advance(PAUSE_BETWEEN_QUESTIONS)
+    await clock.advance(PAUSE_BETWEEN_QUESTIONS)
     await runner_waits(h, clock, race_id)
     message, q = current_question(h, 2)
     # Question 2: three students, right, wrong, right.
@@ -90,7 +91,7 @@ async def test_a_race_with_concurrent_answers_and_an_atomic_leaderboard(
         w.students[:3], [right_value(q), wrong_value(q), right_value(q)], strict=True
     ):
         await send_answer(h, student, message, q, value, settle=True)
-    clock.advance(30)
+    await clock.advance(30)
     await runner_waits(h, clock, race_id)
 
     [final] = race_posts(h, "🏁 Race over")
@@ -187,7 +188,7 @@ async def test_a_race_carries_on_after_a_restart(make_parley: ParleyFactory) -> 
     message, q = current_question(h1, 1)
     await send_answer(h1, w.students[0], message, q, right_value(q), settle=True)
     await h1.close()  # Parley goes down mid-question…
-    clock.advance(120)  # …and comes back two minutes later
+    await clock.advance(120)  # …and comes back two minutes later
 
     h2 = await parley_on(make_parley, clock, students=None, restart_of=h1)
     await wait_until(lambda: bool(race_posts(h2, "Question 1: the answer is")))
@@ -199,11 +200,11 @@ async def test_a_race_carries_on_after_a_restart(make_parley: ParleyFactory) -> 
     assert "Parley was offline when time ran out" in results.embed["description"]
 
     assert h2.message(message)["components"] == []  # the old question is closed
-    clock.advance(PAUSE_BETWEEN_QUESTIONS)
+    await clock.advance(PAUSE_BETWEEN_QUESTIONS)
     await runner_waits(h2, clock, race_id)
     message, q = current_question(h2, 2)
     await send_answer(h2, w.students[1], message, q, right_value(q), settle=True)
-    clock.advance(30)
+    await clock.advance(30)
     await runner_waits(h2, clock, race_id)
     [final] = race_posts(h2, "🏁 Race over")
     assert final.embed["description"].count("**1** pt(s)") == 2
