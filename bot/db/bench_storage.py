@@ -177,17 +177,19 @@ async def plain_executemany(database: Database, prepared: Any, *, batch: int = 5
             await conn.exec_driver_sql(sql, rows[start : start + batch])
 
 
-async def insert_one_by_one(database: Database, prepared: Any) -> None:
-    """The naive way: one INSERT and one COMMIT per message, by the same driver path as the
-    floor, so the difference from Parley's writer is the batching alone."""
+async def insert_one_by_one(database: Database, prepared: Any, *, raw: bool = False) -> None:
+    """The naive way: one INSERT and one COMMIT per message. By default through the
+    application's database layer (SQLAlchemy on aiosqlite or asyncpg), as code that commits
+    each message would; with `raw`, by the floor's own driver path (on SQLite a plain `sqlite3`
+    connection on its own thread), so the only difference from Parley's writer is batching."""
     sql, rows = prepared
-    if database.backend == "sqlite":
-        raw = _RawSqlite(database)
+    if raw and database.backend == "sqlite":
+        connection = _RawSqlite(database)
         try:
             for row in rows:
-                await raw.run(raw.execute, sql, row)
+                await connection.run(connection.execute, sql, row)
         finally:
-            raw.close()
+            connection.close()
         return
     for row in rows:
         async with database.engine.begin() as conn:
