@@ -19,7 +19,9 @@ true remaining time, and those that fell due while Parley was offline fire at on
 
 Unlike RoboDanny's reminder cog (our anchor), no timer lives only in memory and no row is
 deleted before its handler ran. A small in-memory lookahead (the next few hundred pending rows)
-spares the database a query per firing; any change through this service invalidates it.
+spares the database a query per firing; any change through this service invalidates it. The
+firing path does not wait for the database: handlers run in their own short tasks, and refilling
+the lookahead and recording outcomes happen beside the dispatcher (`parley bench timers`).
 
 One dispatcher per database: several bot *processes* sharing one PostgreSQL database would each
 fire every timer (AutoShardedBot runs all shards in one process, which is how Parley runs).
