@@ -369,3 +369,31 @@ async def test_a_small_lookahead_stays_exact_through_schedules_moves_and_cancels
     assert sorted(fired) == sorted(expected.items())  # each at its own time, none extra
     assert [at for _, at in fired] == sorted(at for _, at in fired)  # in order
     assert len(expected) > 5
+
+
+async def test_schedule_move_and_cancel_update_the_lookahead_without_rereading(
+    timers: TimerService, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler = Recorder(clock)
+    timers.register("phase_end", handler)
+    await timers.schedule("phase_end", T0 + minutes(3), key="c")
+    await timers.wait_idle()
+    reloads = 0
+    real_reload = timers._reload
+
+    async def counting_reload() -> None:
+        nonlocal reloads
+        reloads += 1
+        await real_reload()
+
+    monkeypatch.setattr(timers, "_reload", counting_reload)
+    await timers.schedule("phase_end", T0 + minutes(1), key="a")
+    await timers.schedule("phase_end", T0 + minutes(2), key="b")
+    assert await timers.cancel("a")
+    assert await timers.reschedule("c", T0 + minutes(1.5))
+    await clock.advance(minutes(5))
+    assert [(t.key, t.fired_at) for t in handler.fired] == [
+        ("c", T0 + minutes(1.5)),
+        ("b", T0 + minutes(2)),
+    ]
+    assert reloads == 0
