@@ -19,7 +19,9 @@ true remaining time, and those that fell due while Parley was offline fire at on
 
 Unlike RoboDanny's reminder cog (our anchor), no timer lives only in memory and no row is
 deleted before its handler ran. A small in-memory lookahead (the next few hundred pending rows)
-spares the database a query per firing; any change through this service invalidates it.
+spares the database a query per firing; any change through this service invalidates it. The
+firing path does not wait for the database: handlers run in their own short tasks, and refilling
+the lookahead and recording outcomes happen beside the dispatcher (`parley bench timers`).
 
 One dispatcher per database: several bot *processes* sharing one PostgreSQL database would each
 fire every timer (AutoShardedBot runs all shards in one process, which is how Parley runs).
@@ -28,12 +30,14 @@ fire every timer (AutoShardedBot runs all shards in one process, which is how Pa
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
+import functools
 import logging
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,6 +46,7 @@ from bot.db.engine import Database
 from bot.db.repositories.timers import NewTimer, Outcome
 from bot.domain.timers import (
     DEFAULT_MAX_ATTEMPTS,
+    PENDING,
     DueTimer,
     TimerRecord,
     is_late,
@@ -104,7 +109,9 @@ class TimerService:
         self._loaded_generation = -1
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
-        self._in_flight: dict[int, tuple[asyncio.Task[None], int]] = {}
+        self._in_flight: dict[int, asyncio.Task[None]] = {}
+        self._running: dict[int, TimerRecord] = {}  # the records of the timers in flight
+        self._reloading = False
         self._outcomes: list[Outcome] = []
         self._recorder: asyncio.Task[None] | None = None  # writing outcomes
         self._refill: asyncio.Task[None] | None = None  # extending the lookahead
@@ -159,7 +166,7 @@ class TimerService:
         )
         async with self._db.transaction() as tx:
             record = await tx.timers.add(timer, replace=replace)
-        self._changed(record.due_at)
+        self._changed(record.due_at, patch=lambda: self._patch_in(record))
         return record
 
     async def schedule_many(self, specs: Iterable[TimerSpec]) -> int:
@@ -181,7 +188,7 @@ class TimerService:
         async with self._db.transaction() as tx:
             cancelled = await tx.timers.cancel(key)
         if cancelled:
-            self._changed()
+            self._changed(patch=lambda: self._patch_out(key))
         return cancelled
 
     async def cancel_session(self, session_id: int, kinds: Collection[str] | None = None) -> int:
@@ -198,7 +205,7 @@ class TimerService:
         async with self._db.transaction() as tx:
             moved = await tx.timers.reschedule(key, due_at)
         if moved:
-            self._changed(due_at)
+            self._changed(due_at, patch=lambda: self._patch_moved(key, due_at))
         return moved
 
     async def get(self, key: str) -> TimerRecord | None:
@@ -210,11 +217,54 @@ class TimerService:
         async with self._db.transaction() as tx:
             return await tx.timers.pending(session_id)
 
-    def _changed(self, due_at: datetime | None = None) -> None:
+    def _changed(
+        self, due_at: datetime | None = None, *, patch: Callable[[], bool] | None = None
+    ) -> None:
+        """The table changed: the lookahead is stale, unless `patch` can bring it up to date in
+        memory (no reload needed: one query fewer for each timer scheduled or cancelled)."""
+        valid = self._loaded_generation == self._generation
         self._generation += 1
+        idle = not self._reloading and self._refill is None
+        if patch is not None and valid and idle and patch():
+            self._loaded_generation = self._generation
         if due_at is None or self.sleeping_until is None or due_at < self.sleeping_until:
             self._poke()
-        # A later timer needs no wake-up: the lookahead is reloaded before the next firing.
+        # A later timer needs no wake-up: the lookahead is up to date before the next firing.
+
+    def _covers(self, due_at: datetime, timer_id: int) -> bool:
+        """Whether a timer at this place belongs in the lookahead (it holds a prefix)."""
+        if self._ahead_complete:
+            return True
+        if not self._ahead:
+            return False
+        tail = self._ahead[-1]
+        return (due_at, timer_id) < (tail.due_at, tail.id)
+
+    def _patch_in(self, record: TimerRecord) -> bool:
+        if record.status != PENDING or record.kind not in self._kinds:
+            return True  # nothing the dispatcher would fire
+        if any(t.id == record.id for t in self._ahead) or record.id in self._in_flight:
+            return False  # replaced, or running: let a reload sort it out
+        if self._covers(record.due_at, record.id):
+            keys = [(t.due_at, t.id) for t in self._ahead]
+            self._ahead.insert(bisect.bisect(keys, (record.due_at, record.id)), record)
+        return True
+
+    def _patch_out(self, key: str) -> bool:
+        if any(running.key == key for running in self._running.values()):
+            return False
+        for timer in self._ahead:
+            if timer.key == key:
+                self._ahead.remove(timer)
+                break
+        return True
+
+    def _patch_moved(self, key: str, due_at: datetime) -> bool:
+        found = next((t for t in self._ahead if t.key == key), None)
+        if found is None or any(running.key == key for running in self._running.values()):
+            return False  # not at hand: reload
+        self._ahead.remove(found)
+        return self._patch_in(replace(found, due_at=due_at))
 
     def _poke(self) -> None:
         self._idle.clear()
@@ -248,7 +298,7 @@ class TimerService:
         if recorder is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await recorder  # let a write in progress finish
-        handlers = [t for t, _ in self._in_flight.values()]
+        handlers = list(self._in_flight.values())
         for handler_task in handlers:
             handler_task.cancel()
         if handlers:
@@ -259,6 +309,7 @@ class TimerService:
             except Exception:
                 log.exception("Could not record the last timer outcomes; they will fire again")
         self._in_flight.clear()
+        self._running.clear()
         self._online = False
         self.sleeping_until = None
 
@@ -349,10 +400,14 @@ class TimerService:
         whose result would be stale)."""
         await self._cancel_refill()
         generation = self._generation
-        async with self._db.transaction() as tx:
-            rows = await tx.timers.upcoming(
-                self._kinds, limit=self._lookahead_size, exclude=self._in_flight.keys()
-            )
+        self._reloading = True
+        try:
+            async with self._db.transaction() as tx:
+                rows = await tx.timers.upcoming(
+                    self._kinds, limit=self._lookahead_size, exclude=self._in_flight.keys()
+                )
+        finally:
+            self._reloading = False
         self._ahead = deque(rows)
         self._ahead_complete = len(rows) < self._lookahead_size
         self._loaded_generation = generation
@@ -416,7 +471,8 @@ class TimerService:
         task = asyncio.create_task(
             self._run_handler(record, kind, due), name=f"parley-timer:{record.kind}:{record.key}"
         )
-        self._in_flight[record.id] = (task, self._generation)
+        self._in_flight[record.id] = task
+        self._running[record.id] = record
         self.fired += 1
 
     async def _run_handler(self, record: TimerRecord, kind: _Kind, due: DueTimer) -> None:
@@ -466,10 +522,13 @@ class TimerService:
             self._outcomes[:0] = outcomes
             raise
         for outcome in outcomes:
-            _, fired_generation = self._in_flight.pop(outcome.id, (None, self._generation))
-            if outcome.error is not None or fired_generation != self._generation:
-                # A retry moved it, or it was changed while it ran: look at the table again.
-                self._loaded_generation = -1
+            record = self._running.pop(outcome.id, None)
+            self._in_flight.pop(outcome.id, None)
+            if outcome.retry_at is not None and record is not None:
+                # Back in the lookahead at its retry time (a change made to it while it ran
+                # has already invalidated the lookahead, so a reload will find it instead).
+                retried = replace(record, due_at=outcome.retry_at, attempts=outcome.attempts)
+                self._changed(outcome.retry_at, patch=functools.partial(self._patch_in, retried))
 
     async def _warn_about_unhandled_kinds(self) -> None:
         try:

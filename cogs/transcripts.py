@@ -6,10 +6,11 @@ delegation's threads. Sent as a private attachment.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 import zipfile
-from typing import Literal
+from typing import IO, Literal
 
 import discord
 from discord import app_commands
@@ -26,6 +27,18 @@ log = logging.getLogger(__name__)
 SPOOL_IN_MEMORY = 4 * 1024 * 1024  # bigger exports spill to a temporary file
 ExportFormat = Literal["html", "md", "csv", "json"]
 FORMAT_HELP = "html: to read · md: Markdown · csv: spreadsheet · json: for programs"
+
+
+def _zip(source: IO[bytes], name: str) -> IO[bytes]:
+    zipped = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+    source.seek(0)
+    with (
+        zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open(name, "w", force_zip64=True) as member,
+    ):
+        while chunk := source.read(1 << 20):
+            member.write(chunk)
+    return zipped
 
 
 class Transcripts(
@@ -117,19 +130,12 @@ class Transcripts(
 
     async def _render(self, plan: ExportPlan, fmt: str, limit: int) -> tuple[discord.File, str]:
         name = plan.filename(fmt)
-        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+        spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
         result = await self.service.export_plan(plan, fmt, spool)
         note = f"{result.messages} messages"
         size = spool.tell()
         if size > limit:
-            zipped = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
-            spool.seek(0)
-            with (
-                zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive,
-                archive.open(name, "w", force_zip64=True) as member,
-            ):
-                while chunk := spool.read(1 << 20):
-                    member.write(chunk)
+            zipped = await asyncio.to_thread(_zip, spool, name)  # CPU work off the event loop
             spool.close()
             spool, size, name = zipped, zipped.tell(), name + ".zip"
             note += ", zipped to fit"

@@ -13,6 +13,7 @@ from typing import Any
 __all__ = [
     "DEFAULT_MAX_ATTEMPTS",
     "LATE_AFTER",
+    "PENDING",
     "DueTimer",
     "TimerRecord",
     "is_late",
@@ -23,6 +24,7 @@ __all__ = [
 # (a laptop that slept, a blocked event loop): the announcement should say so.
 LATE_AFTER = timedelta(seconds=2)
 
+PENDING = "pending"
 DEFAULT_MAX_ATTEMPTS = 5
 RETRY_BASE = timedelta(seconds=1)
 RETRY_CAP = timedelta(minutes=1)
@@ -38,7 +40,7 @@ class TimerRecord:
     due_at: datetime
     payload: dict[str, Any] = field(default_factory=dict)
     session_id: int | None = None
-    status: str = "pending"
+    status: str = PENDING
     attempts: int = 0
     fired_at: datetime | None = None
     last_error: str | None = None

@@ -5,13 +5,14 @@ The listener hands every record to `add()` (synchronous, no I/O). One background
 
 * at most `max_delay` (100 ms) after the first record of a batch arrived, so a message is durable
   well within 250 ms;
-* at once when `max_batch` records are waiting;
+* at once when `max_batch` (2,000) records are waiting;
 * whenever someone awaits `flush()` (phase end, backfill, exports, shutdown): when it returns,
   everything added before the call is committed.
 
 Inserts are idempotent on the Discord message id (INSERT … ON CONFLICT DO NOTHING), so a message
 seen both live and in backfilled history is stored once. Within a batch, new messages are
-inserted first, then edits, then deletions, which is safe in every order Discord can produce them.
+inserted first (by `bot/db/bulk_insert.py`), then edits, then deletions, which is safe in every
+order Discord can produce them.
 
 If the database refuses a batch for a passing reason (locked, connection lost), the records stay
 buffered and the write is retried with backoff. A record the database can never accept (its

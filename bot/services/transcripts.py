@@ -12,6 +12,7 @@ thread, and `unregister_session(...)` when the session ends. The rounds code set
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import re
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 
 PhaseProvider = Callable[[int], "str | None"]
 EXPORT_CHUNK = 1000
+YIELD_EVERY = 100
 
 
 @dataclass(frozen=True)
@@ -370,6 +372,8 @@ class TranscriptService:
             ):
                 writer.entry(redact(entry) if redacted else entry)
                 count += 1
+                if count % YIELD_EVERY == 0:
+                    await asyncio.sleep(0)  # a big export must not stall timers or the gateway
             writer.end()
             text.flush()
         finally:

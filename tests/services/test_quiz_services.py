@@ -76,7 +76,7 @@ async def test_race_answers_respect_time_and_closing(
         await races.answer(race.race_id, 1, BEN, right)  # not the open question
 
     await clock.advance(31)  # past the deadline: whether or not the runner has closed it yet
-    with pytest.raises(UserFacingError, match="Time is up|Too late"):
+    with pytest.raises(UserFacingError, match=r"Time is up|Too late"):
         await races.answer(race.race_id, 0, BEN, right)
     task = races.running_task(race.race_id)
     await wait_until(lambda: task is None or task.done())

@@ -329,3 +329,71 @@ async def test_a_fifty_minute_class_plan_runs_on_the_fake_clock(
     ]
     assert len(log) == 7 * 3 and not any(late)
     assert await timers.pending(session_id) == []
+
+
+async def test_a_small_lookahead_stays_exact_through_schedules_moves_and_cancels(
+    database: Database, clock: FakeClock
+) -> None:
+    """The dispatcher patches its in-memory lookahead instead of re-reading the table; whatever
+    the mix of operations, timers fire exactly as the table says, in order."""
+    import random
+
+    rng = random.Random(12)
+    service = TimerService(database, clock, lookahead=4)
+    handler = Recorder(clock)
+    service.register("phase_end", handler)
+    service.start()
+    expected: dict[str, datetime] = {}
+    try:
+        for step in range(60):
+            key = f"t{rng.randrange(25)}"
+            action = rng.random()
+            if action < 0.5:
+                due = T0 + timedelta(seconds=rng.randrange(1, 3600))
+                record = await service.schedule("phase_end", due, key=key)
+                if record.status == "pending":  # a key used before keeps its first timer
+                    expected.setdefault(key, record.due_at)
+            elif action < 0.75 and key in expected:
+                due = T0 + timedelta(seconds=rng.randrange(1, 3600))
+                assert await service.reschedule(key, due)
+                expected[key] = due
+            elif key in expected:
+                assert await service.cancel(key)
+                del expected[key]
+            if step % 10 == 9:
+                await service.wait_idle()
+        await clock.advance(timedelta(hours=2))
+    finally:
+        await service.stop()
+    fired = [(t.key, t.fired_at) for t in handler.fired]
+    assert sorted(fired) == sorted(expected.items())  # each at its own time, none extra
+    assert [at for _, at in fired] == sorted(at for _, at in fired)  # in order
+    assert len(expected) > 5
+
+
+async def test_schedule_move_and_cancel_update_the_lookahead_without_rereading(
+    timers: TimerService, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler = Recorder(clock)
+    timers.register("phase_end", handler)
+    await timers.schedule("phase_end", T0 + minutes(3), key="c")
+    await timers.wait_idle()
+    reloads = 0
+    real_reload = timers._reload
+
+    async def counting_reload() -> None:
+        nonlocal reloads
+        reloads += 1
+        await real_reload()
+
+    monkeypatch.setattr(timers, "_reload", counting_reload)
+    await timers.schedule("phase_end", T0 + minutes(1), key="a")
+    await timers.schedule("phase_end", T0 + minutes(2), key="b")
+    assert await timers.cancel("a")
+    assert await timers.reschedule("c", T0 + minutes(1.5))
+    await clock.advance(minutes(5))
+    assert [(t.key, t.fired_at) for t in handler.fired] == [
+        ("c", T0 + minutes(1.5)),
+        ("b", T0 + minutes(2)),
+    ]
+    assert reloads == 0

@@ -7,6 +7,9 @@ import copy
 import csv
 import io
 import json
+import zipfile
+
+import pytest
 
 from bot.client import ParleyBot
 from bot.domain.transcripts import TranscriptEntry
@@ -225,3 +228,28 @@ async def test_facilitators_export_the_session_and_students_their_delegation(
     phases = await h.autocomplete(w.facilitator, "transcript export", focused="phase", value="pl")
     assert [c["value"] for c in phases.choices] == ["Plenary"]
     h.assert_no_pings()
+
+
+async def test_a_transcript_too_big_for_discord_is_zipped_or_refused_with_advice(
+    parley: WireHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h, w = parley, parley.world
+    session_id, _ = await live_session(h)
+    for i in range(20):
+        await h.send_message(w.plenary, w.students[i % 2], f"Point {i}: " + "verification " * 20)
+
+    monkeypatch.setattr(p, "DEFAULT_ATTACHMENT_SIZE_LIMIT", 8_000)
+    zipped = await h.slash(w.facilitator, "transcript export", options={"format": "html"})
+    [message] = zipped.followups
+    assert "zipped to fit" in message.content
+    archive = zipfile.ZipFile(
+        io.BytesIO(message.file(f"transcript-session-{session_id}.html.zip").data)
+    )
+    page = archive.read(f"transcript-session-{session_id}.html").decode()
+    assert page.count('class="msg student"') == 20
+
+    monkeypatch.setattr(p, "DEFAULT_ATTACHMENT_SIZE_LIMIT", 500)
+    refused = await h.slash(w.facilitator, "transcript export", options={"format": "html"})
+    [advice] = refused.followups
+    assert advice.ephemeral and "Export one phase at a time" in advice.content
+    assert "parley transcript export" in advice.content and not advice.files
