@@ -87,10 +87,12 @@ async def create_session(
                 )
             )
         for channel in channels:
-            await tx.session_channels.upsert(
-                ChannelInfo(
-                    channel.channel_id, session.id, channel.kind, channel.actor_id, channel.label
-                )
+            await tx.sessions.add_channel(
+                session.id,
+                channel.channel_id,
+                kind=channel.kind,
+                actor_id=channel.actor_id,
+                label=channel.label,
             )
         return session.id
 

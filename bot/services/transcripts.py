@@ -123,12 +123,16 @@ class TranscriptService:
         actor_id: str | None = None,
         label: str = "",
     ) -> ChannelInfo:
-        """Record this channel or thread from now on (stored in `session_channels`)."""
+        """Record this channel or thread from now on (stored in `session_channels` through the
+        sessions repository, which owns that table; `bot.sessions.register_channel` is the usual
+        way in, and reaches this map through the `parley_session_channels_changed` event)."""
         if kind not in CHANNEL_KINDS:
             raise ValueError(f"channel kind must be one of {CHANNEL_KINDS}, not {kind!r}")
         info = ChannelInfo(channel_id, session_id, kind, actor_id, label[:100])
         async with self._db.transaction() as tx:
-            await tx.session_channels.upsert(info)
+            await tx.sessions.add_channel(
+                session_id, channel_id, kind=kind, actor_id=actor_id, label=info.label
+            )
         self._channels[channel_id] = info
         return info
 

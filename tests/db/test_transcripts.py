@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.db.engine import Database
-from bot.domain.transcripts import Attachment, ChannelInfo, IncomingMessage, MessageEdit
+from bot.domain.transcripts import Attachment, IncomingMessage, MessageEdit
 from bot.services.transcript_writer import TranscriptWriter
 from tests.session_rows import add_participant, make_session
 
@@ -54,11 +54,9 @@ async def session_with_people(database: Database) -> int:
     await add_participant(database, session_id, BOB, actor_id="china")
     await add_participant(database, session_id, TEACHER, actor_id=None)
     async with database.transaction() as tx:
-        await tx.session_channels.upsert(
-            ChannelInfo(PLENARY, session_id, "plenary", None, "#plenary")
-        )
-        await tx.session_channels.upsert(
-            ChannelInfo(JAPAN_THREAD, session_id, "delegation", "japan", "Japan delegation")
+        await tx.sessions.add_channel(session_id, PLENARY, kind="plenary", label="#plenary")
+        await tx.sessions.add_channel(
+            session_id, JAPAN_THREAD, kind="delegation", actor_id="japan", label="Japan delegation"
         )
     return session_id
 

@@ -1,4 +1,7 @@
-"""The channels and threads of each session (what the transcript records)."""
+"""Reading the channels and threads of live sessions (what the transcript records).
+
+The sessions repository writes `session_channels`; this one only answers the transcript's questions.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,6 @@ from typing import cast
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.base import utcnow
-from bot.db.dialect import insert_for
 from bot.db.models.sessions import ClassSession, SessionChannel
 from bot.domain.transcripts import ChannelInfo
 
@@ -25,30 +26,6 @@ def _info(row: SessionChannel) -> ChannelInfo:
 class SessionChannelsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-
-    async def upsert(self, channel: ChannelInfo) -> None:
-        """Add the channel to its session, or update what we know about it."""
-        now = utcnow()
-        stmt = insert_for(self._session, _table).values(
-            channel_id=channel.channel_id,
-            session_id=channel.session_id,
-            kind=channel.kind,
-            actor_id=channel.actor_id,
-            label=channel.label,
-            created_at=now,
-            updated_at=now,
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[_table.c.channel_id, _table.c.session_id],
-            set_={
-                "session_id": stmt.excluded.session_id,
-                "kind": stmt.excluded.kind,
-                "actor_id": stmt.excluded.actor_id,
-                "label": stmt.excluded.label,
-                "updated_at": stmt.excluded.updated_at,
-            },
-        )
-        await self._session.execute(stmt)
 
     async def get(self, channel_id: int) -> ChannelInfo | None:
         """The channel as part of its live session (a channel hosts one live session at a time)."""
