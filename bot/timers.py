@@ -210,6 +210,12 @@ class TimerService:
         async with self._db.transaction() as tx:
             return await tx.timers.pending(session_id)
 
+    def changed(self, due_at: datetime | None = None) -> None:
+        """Timers were written through ``tx.timers`` inside the caller's own transaction (so a
+        state change and its timers commit together), which has now committed: look again.
+        ``due_at``: the earliest timer written, if any."""
+        self._changed(due_at)
+
     def _changed(self, due_at: datetime | None = None) -> None:
         self._generation += 1
         if due_at is None or self.sleeping_until is None or due_at < self.sleeping_until:

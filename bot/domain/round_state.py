@@ -40,7 +40,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from bot.domain.caucus import Caucus, CaucusBook, CaucusRequest, scenario_pairs, suggest_groups
-from bot.domain.durations import MAX_DURATION_SECONDS, format_duration
+from bot.domain.durations import MAX_DURATION_SECONDS, format_duration, parse_duration
 from bot.domain.phase_clock import DEFAULT_WARNING_MARKS, ClockError, PhaseClock
 from bot.domain.round_plan import PlanError, PlannedPhase, RoundPlan
 from bot.domain.speaking import Floor, SpeakingError, SpokenTurn, StatementTurns, plan_statements
@@ -72,6 +72,7 @@ __all__ = [
     "TimeWarning",
     "WantedTimer",
     "describe_marks",
+    "parse_warning_marks",
 ]
 
 DEFAULT_PERIOD_SECONDS = 50 * 60
@@ -794,6 +795,21 @@ class Round:
             return 0 if self.status == "finished" else self.plan.total_duration
         rest = sum(p.duration for p in self.plan.phases[self.index + 1 :])
         return self.clock.seconds_left(now) + rest
+
+
+def parse_warning_marks(text: str) -> tuple[int, ...]:
+    """``"1m, 30s"`` -> ``(60, 30)``; ``"off"`` -> ``()``. A plain number counts seconds here:
+    warnings are thought of as "30 seconds left"."""
+    cleaned = text.strip().casefold()
+    if cleaned in ("off", "none", "no", "0", "-"):
+        return ()
+    parts = [part for part in cleaned.replace(";", ",").split(",") if part.strip()]
+    if not parts:
+        raise RoundError(
+            "Give the warning marks separated by commas, e.g. `2m, 1m, 30s`, or `off`."
+        )
+    marks = tuple(parse_duration(part, bare_number="seconds") for part in parts)
+    return RoundSettings(warning_marks=marks).warning_marks
 
 
 def describe_marks(marks: Sequence[int]) -> str:
