@@ -228,6 +228,8 @@ class RoundFlow:
 
     async def _plenary_lock(self, update: RoundUpdate, notices: Notices) -> bool:
         wanted = update.round.plenary_locked()
+        if wanted == update.plenary_locked:
+            return wanted
         context = update.context
         saved = await self.service.plenary_lock(context.session_id)
         if wanted == (saved is not None):

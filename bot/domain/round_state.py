@@ -599,8 +599,10 @@ class Round:
         assert clock.deadline is not None
         if (mark, clock.deadline) in self.warned:
             return Step(self)
-        warned = replace(self, warned=(*self.warned, (mark, clock.deadline)))
         left = clock.seconds_left(now)
+        if left > mark:
+            return Step(self)  # the deadline moved later since: its warning was moved too
+        warned = replace(self, warned=(*self.warned, (mark, clock.deadline)))
         if late:
             if any(left <= smaller for smaller in self.settings.warning_marks if smaller < mark):
                 return Step(warned)  # a smaller mark has passed too: that one speaks

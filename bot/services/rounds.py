@@ -130,6 +130,8 @@ class RoundUpdate:
     round: Round
     notices: tuple[Notice, ...]
     at: datetime
+    plenary_locked: bool = False
+    """Whether Parley has the plenary locked now (its saved overwrites are stored)."""
 
     def events(self) -> list[tuple[str, int, int, str]]:
         found: list[tuple[str, int, int, str]] = []
@@ -346,12 +348,27 @@ class RoundService:
         return row
 
     async def _sync_timers(
-        self, tx: Transaction, session_id: int, state: Round, now: datetime
-    ) -> datetime | None:
-        """Make the session's pending round timers exactly the ones ``state`` wants."""
-        await tx.timers.cancel_session(session_id, _ROUND_KINDS)
-        earliest: datetime | None = None
-        for want in state.wanted_timers(now):
+        self, tx: Transaction, session_id: int, before: Round, after: Round, now: datetime
+    ) -> tuple[bool, datetime | None]:
+        """Make the session's pending round timers the ones ``after`` wants.
+
+        A new phase (or the end) cancels every round timer of the session. Within a phase only
+        the difference is written: a timer that fell due this instant and is still to fire (two
+        deadlines at the same moment) is left to its handler, which checks the state anyway.
+        Returns whether anything was written, and the earliest timer written.
+        """
+        wanted = {_timer_key(session_id, w): w for w in after.wanted_timers(now)}
+        if after.index != before.index or after.status != before.status:
+            await tx.timers.cancel_session(session_id, _ROUND_KINDS)
+            written = bool(before.wanted_timers(now)) or bool(wanted)
+            changed = list(wanted.values())
+        else:
+            had = {_timer_key(session_id, w): w for w in before.wanted_timers(now)}
+            for key in had.keys() - wanted.keys():
+                await tx.timers.cancel(key)
+            changed = [w for key, w in wanted.items() if had.get(key) != w]
+            written = bool(changed) or bool(had.keys() - wanted.keys())
+        for want in changed:
             timer = NewTimer(
                 key=_timer_key(session_id, want),
                 kind=TIMER_KINDS[want.purpose],
@@ -360,8 +377,8 @@ class RoundService:
                 session_id=session_id,
             )
             await tx.timers.add(timer, replace=True)
-            earliest = want.due_at if earliest is None else min(earliest, want.due_at)
-        return earliest
+        earliest = min((w.due_at for w in changed), default=None)
+        return written, earliest
 
     async def _change(
         self, session_id: int, operation: Operation, *, ended_ok: bool = False
@@ -376,15 +393,18 @@ class RoundService:
                 before = _round_of(row)
                 step = operation(before, now, await self._actors(tx, session))
                 context = _context(session)
-                unchanged = step.round == before and not step.notices and not step.turns
-                if not unchanged:
+                written, earliest = False, None
+                if step.round != before or step.notices or step.turns:
                     _store(row, step.round)
                     await tx.rounds.record_turns(session_id, step.turns)
-                    earliest = await self._sync_timers(tx, session_id, step.round, now)
-            if not unchanged:
+                    written, earliest = await self._sync_timers(
+                        tx, session_id, before, step.round, now
+                    )
+            if written:
                 self._timers.changed(earliest)
             self._remember(context, step.round, live=session.status == "open")
-            return RoundUpdate(context, step.round, step.notices, now)
+            locked = row.plenary_lock is not None
+            return RoundUpdate(context, step.round, step.notices, now, locked)
 
     async def _read(self, session_id: int) -> tuple[RoundContext, Round, tuple[str, ...]]:
         async with self._db.transaction() as tx:
