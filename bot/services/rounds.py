@@ -536,7 +536,11 @@ class RoundService:
             wanted = action
             if wanted is None:
                 floor = state.floor
-                queued = floor is not None and floor.position(actor, user_id) is not None
+                queued = (
+                    floor is not None
+                    and floor.mode == "queue"
+                    and floor.position(actor, user_id) is not None
+                )
                 wanted = "lower" if queued else "raise"
             if wanted == "lower":
                 return state.lower_hand(actor, user_id, now)
