@@ -789,7 +789,11 @@ class Round:
         return replace(self, plan=self.plan.set_duration(position, seconds))
 
     def configure(self, settings: RoundSettings) -> Round:
-        return replace(self, settings=settings)
+        """New settings; the running plenary's floor follows "next speaker automatically"."""
+        floor = self.floor
+        if floor is not None and floor.mode == "queue" and not floor.closed:
+            floor = replace(floor, auto_next=settings.floor_auto_next)
+        return replace(self, settings=settings, floor=floor)
 
     def remaining_plan_seconds(self, now: datetime) -> int:
         """Seconds until the plan ends if nothing changes: this phase's time left, then the rest."""

@@ -126,6 +126,8 @@ class Announcer:
                 lines.append(f"🎤 **{self.actor(ended.actor)}** yields the floor.")
             elif ended.reason == "time":
                 lines.append(f"⏱️ Time for **{self.actor(ended.actor)}**.")
+            elif ended.reason == "next":
+                lines.append(f"⏹️ The facilitator ended **{self.actor(ended.actor)}**'s turn.")
             if notice.all_spoken:
                 lines.append(
                     "Every delegation has spoken. The facilitator may move on (Next), or the "

@@ -8,6 +8,7 @@ from datetime import timedelta
 import discord
 import pytest
 
+from cogs import EXTENSIONS
 from tests.harness import ChannelRef, DiscordWouldNotSend, WireHarness
 from tests.parley_fixtures import ParleyFactory
 from tests.wire.rounds_kit import T0, class_in_session, countdown
@@ -224,3 +225,46 @@ async def test_students_are_denied_the_controls(make_parley: ParleyFactory) -> N
     assert c.said() == [] or all("Phase" not in line for line in c.said())
     phase = await c.slash(student, "phase")
     assert final_text(phase) == "The round has not started yet."
+
+
+async def test_listeners_hear_of_a_phase_after_the_class_has_read_its_announcement(
+    make_parley: ParleyFactory,
+) -> None:
+    c = await class_in_session(
+        make_parley, students=3, extensions=(*EXTENSIONS, "tests.wire.phase_probe")
+    )
+    f = c.h.world.facilitator
+    await c.slash(f, "round start")
+    for _ in range(5):
+        await c.slash(f, "round next")
+    assert "**Phase 6 of 7 — Vote**" in c.said()[-2]
+    assert c.said()[-1] == "Ballot open until 09:03."
+    await c.advance(180)
+    assert "⏰ **Time.** Phase 6 — Vote is over." in c.said()[-2]
+    assert c.said()[-1] == "Ballot closed."
+
+
+async def test_a_stale_or_repeated_phase_end_timer_changes_nothing(
+    make_parley: ParleyFactory,
+) -> None:
+    c = await class_in_session(make_parley, students=3)
+    f = c.h.world.facilitator
+    await c.slash(f, "round start")
+    await c.advance(60)
+    await c.slash(f, "round skip")  # phase 1 is over; its timers were cancelled with it
+    stale = {"session_id": c.sid, "index": 0, "detail": 0}
+    await c.bot.timers.schedule("round_phase_end", T0 + s(360), stale, key="stale:1")
+    await c.advance_to(T0 + s(360))  # a leftover of phase 1's end fires
+    assert not any("Time." in line for line in c.said())
+    info = await c.bot.rounds.current_phase(c.sid)
+    assert info is not None and info.index == 1 and info.deadline == T0 + s(420)
+
+    await c.advance_to(T0 + s(420))
+    assert c.said()[-1].startswith("⏰ **Time.** Phase 2 — Opening statements is over.")
+    count = len(c.said())
+    again = {"session_id": c.sid, "index": 1, "detail": 0}  # delivered a second time
+    await c.bot.timers.schedule("round_phase_end", T0 + s(420), again, key="stale:2")
+    await c.advance(1)
+    assert len(c.said()) == count
+    info = await c.bot.rounds.current_phase(c.sid)
+    assert info is not None and info.index == 2

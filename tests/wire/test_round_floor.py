@@ -115,3 +115,30 @@ async def test_pausing_the_class_stops_the_speaker_too(make_parley: ParleyFactor
     assert c.said()[-1].startswith("⏱️ Time for **Japan 🇯🇵**.")
     assert c.clock.now() == resumed + timedelta(seconds=40)
     assert (await c.bot.rounds.floor_seconds(c.sid))[japan.id] == 60.0
+
+
+async def test_without_auto_next_the_facilitator_calls_each_hand(
+    make_parley: ParleyFactory,
+) -> None:
+    c = await plenary(make_parley)
+    f = c.h.world.facilitator
+    await c.slash(f, "round settings", next_speaker=False)
+    japan, china = [await c.member_of(a) for a in ("japan", "china")]
+    first = await c.slash(japan, "hand")
+    assert "number 1 in the queue" in final_text(first)
+    await c.slash(china, "hand")
+    await c.slash(f, "floor give")
+    assert c.said()[-1].startswith(f"🎤 <@{japan.id}> (**Japan 🇯🇵**) has the floor for 1 min")
+    assert "Next: China 🇨🇳." in c.said()[-1]
+    await c.advance(60)
+    assert c.said()[-1] == "⏱️ Time for **Japan 🇯🇵**."  # China waits for the facilitator
+    await c.advance(30)
+    await c.slash(f, "floor give")
+    assert c.said()[-1].startswith(f"🎤 <@{china.id}> (**China 🇨🇳**) has the floor")
+    await c.slash(f, "floor give")  # nobody waits: China's turn ends, the floor is free
+    assert c.said()[-1] == (
+        "⏹️ The facilitator ended **China 🇨🇳**'s turn.\n"
+        "The floor is open: raise your hand with `/hand` to speak."
+    )
+    nobody = await c.slash(f, "floor give")
+    assert final_text(nobody) == "Nobody has the floor or is waiting for it."
