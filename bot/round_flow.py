@@ -38,7 +38,13 @@ from bot.services.sessions import SessionInfo, actor_label
 from bot.timers import DueTimer
 from bot.views.common import NO_MENTIONS, reply
 from bot.views.panel import ROUND_ROW, PanelControl, PanelHandler, panel_view
-from bot.views.rounds import Announcer, caucus_request_view, group_name, status_text
+from bot.views.rounds import (
+    Announcer,
+    caucus_request_view,
+    group_name,
+    plan_embed,
+    status_text,
+)
 
 if TYPE_CHECKING:
     from bot.client import ParleyBot
@@ -374,6 +380,17 @@ class RoundFlow:
         scenario = self.service.scenario(session.scenario_id)
         await reply(interaction, status_text(state, scenario, self.service.clock.now()))
 
+    async def plan(
+        self, interaction: discord.Interaction[Any], edit: Callable[[Round], Round] | None = None
+    ) -> None:
+        """`/round plan …`: apply an edit (if any), then show the plan privately."""
+        session = await self.session_here(interaction)
+        if edit is not None:
+            await self.service.edit_plan(session.id, edit)
+        view = await self.service.plan_view(session.id)
+        embed = plan_embed(view, self.service.scenario(session.scenario_id), session.id)
+        await reply(interaction, "Plan changed." if edit is not None else None, embed=embed)
+
     async def decide_caucus(
         self, interaction: discord.Interaction[Any], session_id: int, number: int, approve: bool
     ) -> None:
@@ -607,6 +624,7 @@ class RoundFlow:
             await self.show(update, Notices())
         self._locks.pop(session_id, None)
         self._posted_notices.pop(session_id, None)
+        self._credit_seen = {key for key in self._credit_seen if key[0] != session_id}
 
     # --- crediting statements ----------------------------------------------------------------
 

@@ -7,7 +7,6 @@ here (`RoundFlow.panel_controls`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 import discord
 from discord import app_commands
@@ -17,10 +16,8 @@ from bot.checks import facilitator_only, guild_only
 from bot.client import ParleyBot
 from bot.domain.durations import parse_duration
 from bot.domain.round_plan import KIND_LABELS
-from bot.domain.round_state import Round, parse_warning_marks
-from bot.services.sessions import SessionInfo
+from bot.domain.round_state import parse_warning_marks
 from bot.views import rounds as round_views
-from bot.views.common import reply
 from bot.views.panel import register_panel_control, unregister_panel_control
 
 KIND_CHOICES = [app_commands.Choice(name=label, value=kind) for kind, label in KIND_LABELS.items()]
@@ -160,27 +157,11 @@ class Rounds(commands.GroupCog, group_name="round", group_description="Run the t
 
     # --- the plan ----------------------------------------------------------------------------
 
-    async def _edit(
-        self, interaction: discord.Interaction[ParleyBot], edit: Callable[[Round], Round]
-    ) -> None:
-        session = await self.flow.session_here(interaction)
-        await self.service.edit_plan(session.id, edit)
-        await self._show_plan(interaction, session, "Plan changed.")
-
-    async def _show_plan(
-        self, interaction: discord.Interaction[ParleyBot], session: SessionInfo, text: str = ""
-    ) -> None:
-        view = await self.service.plan_view(session.id)
-        scenario = self.service.scenario(session.scenario_id)
-        await reply(
-            interaction, text or None, embed=round_views.plan_embed(view, scenario, session.id)
-        )
-
     @plan.command(name="show", description="The plan: phases, durations, total, warnings")
     @guild_only()
     @facilitator_only("see the round plan")
     async def plan_show(self, interaction: discord.Interaction[ParleyBot]) -> None:
-        await self._show_plan(interaction, await self.flow.session_here(interaction))
+        await self.flow.plan(interaction)
 
     @plan.command(name="add", description="Add a phase")
     @app_commands.describe(
@@ -199,7 +180,7 @@ class Rounds(commands.GroupCog, group_name="round", group_description="Run the t
         position: Position | None = None,
     ) -> None:
         seconds = parse_duration(duration)
-        await self._edit(interaction, lambda r: r.add_phase(kind.value, seconds, position))
+        await self.flow.plan(interaction, lambda r: r.add_phase(kind.value, seconds, position))
 
     @plan.command(name="remove", description="Remove a phase")
     @guild_only()
@@ -207,7 +188,7 @@ class Rounds(commands.GroupCog, group_name="round", group_description="Run the t
     async def plan_remove(
         self, interaction: discord.Interaction[ParleyBot], position: Position
     ) -> None:
-        await self._edit(interaction, lambda r: r.remove_phase(position))
+        await self.flow.plan(interaction, lambda r: r.remove_phase(position))
 
     @plan.command(name="move", description="Move a phase to another position")
     @guild_only()
@@ -215,7 +196,7 @@ class Rounds(commands.GroupCog, group_name="round", group_description="Run the t
     async def plan_move(
         self, interaction: discord.Interaction[ParleyBot], position: Position, to: Position
     ) -> None:
-        await self._edit(interaction, lambda r: r.move_phase(position, to))
+        await self.flow.plan(interaction, lambda r: r.move_phase(position, to))
 
     @plan.command(name="duration", description="Set how long a phase lasts")
     @app_commands.describe(duration="90s, 5m, 1h30m, 1:30 (a plain number is minutes)")
@@ -228,7 +209,7 @@ class Rounds(commands.GroupCog, group_name="round", group_description="Run the t
         duration: DurationText,
     ) -> None:
         seconds = parse_duration(duration)
-        await self._edit(interaction, lambda r: r.set_duration(position, seconds))
+        await self.flow.plan(interaction, lambda r: r.set_duration(position, seconds))
 
 
 class Phase(commands.Cog):
