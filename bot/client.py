@@ -17,7 +17,9 @@ from bot.clock import Clock, SystemClock
 from bot.db.base import utcnow
 from bot.db.engine import Database
 from bot.domain.message_content import MessageContentProbe
+from bot.round_flow import RoundFlow
 from bot.services.guild_config import GuildConfigService
+from bot.services.rounds import RoundService
 from bot.services.sessions import SessionService
 from bot.services.transcripts import TranscriptService
 from bot.session_flow import SessionFlow
@@ -90,6 +92,13 @@ class ParleyBot(commands.AutoShardedBot):
         # One dispatcher for every timer; it fires nothing before the bot is ready.
         self.timers = TimerService(database, self.clock, ready=self.wait_until_ready)
         self.transcripts = TranscriptService(database, clock=self.clock, scenarios=self.scenarios)
+        # Rounds: the service decides and stores (timers in the same transaction); the flow
+        # shows each change in Discord. Every stored message carries the current phase.
+        self.rounds = RoundService(
+            database, self.scenarios, clock=self.clock, timers=self.timers, on_event=self._emit
+        )
+        self.round_flow = RoundFlow(self)
+        self.transcripts.phase_provider = self.rounds.phase_label
         # Called synchronously with every message, first thing in on_message: for hot paths
         # (the transcript's capture) that should not cost a listener task per message.
         self.message_observers: list[Callable[[discord.Message], None]] = []
@@ -97,6 +106,9 @@ class ParleyBot(commands.AutoShardedBot):
     def _session_event(self, event: str, session_id: int) -> None:
         # Looked up at call time, so whatever wraps `dispatch` later sees these events too.
         self.dispatch(event, session_id)
+
+    def _emit(self, event: str, *args: object) -> None:
+        self.dispatch(event, *args)
 
     @property
     def version(self) -> str:

@@ -217,6 +217,12 @@ class TimerService:
         async with self._db.transaction() as tx:
             return await tx.timers.pending(session_id)
 
+    def changed(self, due_at: datetime | None = None) -> None:
+        """Timers were written through ``tx.timers`` inside the caller's own transaction (so a
+        state change and its timers commit together), which has now committed: look again.
+        ``due_at``: the earliest timer written, if any."""
+        self._changed(due_at)
+
     def _changed(
         self, due_at: datetime | None = None, *, patch: Callable[[], bool] | None = None
     ) -> None:

@@ -10,4 +10,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.briefs",
     "cogs.quiz",
     "cogs.transcripts",
+    "cogs.rounds",
+    "cogs.floor",
+    "cogs.caucus",
 )

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.repositories.guild_config import GuildConfigRepository
 from bot.db.repositories.quiz import QuizRepository
 from bot.db.repositories.quiz_race import QuizRaceRepository
+from bot.db.repositories.rounds import RoundRepository
 from bot.db.repositories.session_channels import SessionChannelsRepository
 from bot.db.repositories.sessions import SessionRepository
 from bot.db.repositories.timers import TimerRepository
@@ -36,6 +37,10 @@ class Transaction:
     @cached_property
     def quiz_race(self) -> QuizRaceRepository:
         return QuizRaceRepository(self.session)
+
+    @cached_property
+    def rounds(self) -> RoundRepository:
+        return RoundRepository(self.session)
 
     @cached_property
     def sessions(self) -> SessionRepository:

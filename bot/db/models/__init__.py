@@ -6,6 +6,7 @@ on it), so each new model module is imported here.
 
 from bot.db.models import quiz  # noqa: F401  (quiz tables: see bot/db/models/quiz.py)
 from bot.db.models.guild import GuildConfig
+from bot.db.models.rounds import FloorTurn, SessionRound
 from bot.db.models.sessions import ClassSession, Delegation, Participant, SessionChannel
 from bot.db.models.timers import Timer
 from bot.db.models.transcripts import TranscriptMessage, TranscriptRevision
@@ -13,9 +14,11 @@ from bot.db.models.transcripts import TranscriptMessage, TranscriptRevision
 __all__ = [
     "ClassSession",
     "Delegation",
+    "FloorTurn",
     "GuildConfig",
     "Participant",
     "SessionChannel",
+    "SessionRound",
     "Timer",
     "TranscriptMessage",
     "TranscriptRevision",
