@@ -9,8 +9,7 @@ REQUIRED = discord.Permissions(
     view_channel=True,  # see the class channel
     send_messages=True,  # session cards, phase announcements
     send_messages_in_threads=True,  # briefs and notices in delegation/caucus threads
-    create_public_threads=True,  # caucus threads
-    create_private_threads=True,  # one private thread per delegation
+    create_private_threads=True,  # one private thread per delegation, and per caucus
     manage_threads=True,  # add students to private threads, archive/open them after class
     embed_links=True,  # briefs and rosters are embeds
     attach_files=True,  # transcript and gradebook exports
@@ -18,7 +17,7 @@ REQUIRED = discord.Permissions(
 )
 
 OPTIONAL = discord.Permissions(
-    manage_roles=True,  # a Discord role per delegation
+    manage_roles=True,  # a role per delegation; with Manage Channels, lock the plenary
     manage_channels=True,  # private channels instead of threads; lock the plenary between phases
 )
 
