@@ -189,6 +189,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from bot import console
     from bot.content import cli as content_cli
+    from bot.gradebook_cli import register as register_gradebook
     from bot.grading_cli import register_bench
     from bot.quiz_cli import register as register_quiz
 
@@ -218,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     content_cli.register(sub)
     console.register(sub)
     register_quiz(sub)
+    register_gradebook(sub)
     bench = sub.add_parser("bench", help="benchmarks that print figures")
     bench_sub = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCHMARK")
     register_bench(bench_sub)

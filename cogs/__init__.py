@@ -10,4 +10,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.briefs",
     "cogs.quiz",
     "cogs.transcripts",
+    "cogs.proposals",
+    "cogs.votes",
+    "cogs.debrief",
 )
