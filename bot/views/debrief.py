@@ -43,11 +43,15 @@ def debrief_embed(pages: Sequence[Page], index: int, session_id: int) -> discord
     page = pages[index]
     embed = discord.Embed(
         title=fit(page.title, 256),
-        description=student_text(page.description) or None,
+        description=fit(student_text(page.description), 4096) or None,
         colour=COLOURS.get(page.section, discord.Colour.blurple()),
     )
     for f in page.fields:
-        embed.add_field(name=student_text(f.name), value=student_text(f.value), inline=False)
+        embed.add_field(
+            name=fit(student_text(f.name), 256),
+            value=fit(student_text(f.value), 1024),
+            inline=False,
+        )
     embed.set_footer(text=f"Debrief · session #{session_id} · page {index + 1} of {len(pages)}")
     return embed
 

@@ -147,10 +147,16 @@ def page_embeds(pages: Sequence[Page], colour: discord.Colour) -> list[discord.E
     embeds = []
     for page in pages:
         embed = discord.Embed(
-            title=page.title, description=student_text(page.description) or None, colour=colour
+            title=page.title,
+            description=fit(student_text(page.description), 4096) or None,
+            colour=colour,
         )
         for f in page.fields:
-            embed.add_field(name=student_text(f.name), value=student_text(f.value), inline=False)
+            embed.add_field(
+                name=fit(student_text(f.name), 256),
+                value=fit(student_text(f.value), 1024),
+                inline=False,
+            )
         embeds.append(embed)
     return embeds
 
