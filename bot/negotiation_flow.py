@@ -272,35 +272,72 @@ class NegotiationFlow:
     async def open_vote(
         self, session_id: int, opened_by: int | None, *, allow_empty: bool = True
     ) -> NegotiationState:
-        """Open the vote and post the ballots (once, however many times this is called)."""
+        """Open the vote and post the ballots (once, however many times this is called).
+
+        Each ballot's message id is stored as soon as it is posted: after a crash half-way, the
+        next call (the phase event again, or `/vote open`) posts only the missing ones.
+        """
         async with self._vote_locks[session_id]:
             opened = await self.service.open_vote(session_id, opened_by, allow_empty=allow_empty)
             state = opened.state
             assert state.round is not None
-            if not opened.created and state.round.ballot_messages:
+            if not state.round.vote.is_open:
                 return state
-            if not opened.created and not proposals_on_ballot(state):
+            posted = state.round.ballot_messages
+            missing = [p for p in proposals_on_ballot(state) if p.number not in posted]
+            if not opened.created and not missing:
                 return state
-            for proposal in state.book.tabled():
-                await self.refresh_card(state, proposal.number)
+            if opened.created:
+                for proposal in state.book.tabled():
+                    await self.refresh_card(state, proposal.number)
             scenario = self.scenario(state)
             channel = self._channel(state)
-            posted: dict[int, int] = {}
             try:
-                await channel.send(vote_open_text(scenario, state), allowed_mentions=NO_MENTIONS)
-                for proposal in proposals_on_ballot(state):
+                if opened.created or not posted:
+                    await channel.send(
+                        vote_open_text(scenario, state), allowed_mentions=NO_MENTIONS
+                    )
+                for proposal in missing:
                     message = await channel.send(
                         embed=ballot_embed(scenario, proposal),
                         view=ballot_view(session_id, proposal.number),
                         allowed_mentions=NO_MENTIONS,
                     )
-                    posted[proposal.number] = message.id
+                    await self.service.set_ballot_messages(
+                        session_id, {proposal.number: message.id}
+                    )
             except discord.HTTPException:
                 log.exception("Could not post every ballot of session %s", session_id)
-            finally:
-                if posted:
-                    await self.service.set_ballot_messages(session_id, posted)
             return await self.service.state(session_id)
+
+    async def open_by_facilitator(
+        self, interaction: discord.Interaction[Any], session_id: int
+    ) -> None:
+        """`/vote open` and the panel's button: refuse an empty table, then report privately."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        state = await self.open_vote(session_id, interaction.user.id, allow_empty=False)
+        assert state.round is not None
+        count = len(state.round.vote.proposals)
+        if not state.round.vote.is_open:
+            raise UserFacingError("The vote is already closed: `/debrief` is next.")
+        await reply(
+            interaction,
+            f"The vote is open on {count} {'proposal' if count == 1 else 'proposals'}: the "
+            "ballots are in the plenary. Close it with `/vote close` (`/vote status` shows who "
+            "has voted).",
+        )
+
+    async def close_by_facilitator(
+        self, interaction: discord.Interaction[Any], session_id: int
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        closed = await self.close_vote(session_id, interaction.user.id)
+        verb = "is closed" if closed.newly_closed else "was already closed"
+        await reply(
+            interaction,
+            f"The vote {verb}: **{closed.outcome.headline}**. The result is in the plenary; "
+            "`/debrief` sets it beside history.",
+        )
 
     async def cast(
         self, interaction: discord.Interaction[Any], session_id: int, number: int, choice: str

@@ -18,10 +18,12 @@ from bot.checks import facilitator_only, guild_only
 from bot.client import ParleyBot
 from bot.views import debrief as debrief_views
 from bot.views.common import bot_of
+from bot.views.panel import PanelControl, register_panel_control, unregister_panel_control
 
 log = logging.getLogger(__name__)
 
 SESSION_GROUP = "session"
+NEGOTIATION_ROW = 3  # the panel row shared with the vote's buttons (cogs/votes.py)
 
 
 async def session_choices(
@@ -58,9 +60,18 @@ GRADEBOOK.autocomplete("session")(session_choices)
 class Debrief(commands.Cog):
     def __init__(self, bot: ParleyBot) -> None:
         self.bot = bot
+        self._control = PanelControl(
+            key="debrief",
+            label="Debrief",
+            emoji="📜",
+            row=NEGOTIATION_ROW,
+            order=2,
+            handler=lambda i, s: self.bot.debrief_flow.debrief(i, s.id),
+        )
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*debrief_views.DYNAMIC_ITEMS)
+        register_panel_control(self._control)
         group = self.bot.tree.get_command(SESSION_GROUP)
         if isinstance(group, app_commands.Group):
             group.add_command(GRADEBOOK, override=True)
@@ -69,6 +80,7 @@ class Debrief(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*debrief_views.DYNAMIC_ITEMS)
+        unregister_panel_control(self._control.key)
         group = self.bot.tree.get_command(SESSION_GROUP)
         if isinstance(group, app_commands.Group):
             group.remove_command(GRADEBOOK.name)

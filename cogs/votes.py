@@ -18,11 +18,13 @@ from bot.checks import facilitator_only, guild_only
 from bot.client import ParleyBot
 from bot.errors import UserFacingError
 from bot.views import votes as vote_views
-from bot.views.common import reply
+from bot.views.panel import PanelControl, register_panel_control, unregister_panel_control
 
 log = logging.getLogger(__name__)
 
 VOTE_PHASE = "vote"
+NEGOTIATION_ROW = 3
+"""The panel's row for the vote and the debrief (rows 0, 1 and 4 belong to sessions and rounds)."""
 
 
 @app_commands.guild_only()
@@ -31,13 +33,34 @@ class Votes(commands.GroupCog, group_name="vote", group_description="Run the vot
     def __init__(self, bot: ParleyBot) -> None:
         self.bot = bot
         self.flow = bot.negotiation_flow
+        self._controls = [
+            PanelControl(
+                key="vote-open",
+                label="Open the vote",
+                emoji="🗳️",
+                row=NEGOTIATION_ROW,
+                order=0,
+                handler=lambda i, s: self.flow.open_by_facilitator(i, s.id),
+            ),
+            PanelControl(
+                key="vote-close",
+                label="Close the vote",
+                row=NEGOTIATION_ROW,
+                order=1,
+                handler=lambda i, s: self.flow.close_by_facilitator(i, s.id),
+            ),
+        ]
         super().__init__()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*vote_views.DYNAMIC_ITEMS)
+        for control in self._controls:
+            register_panel_control(control)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*vote_views.DYNAMIC_ITEMS)
+        for control in self._controls:
+            unregister_panel_control(control.key)
 
     # --- the rounds engine's phases ----------------------------------------------------------
 
@@ -72,30 +95,14 @@ class Votes(commands.GroupCog, group_name="vote", group_description="Run the vot
     @facilitator_only("open the vote")
     async def open(self, interaction: discord.Interaction[ParleyBot]) -> None:
         session = await self.flow.session_here(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        state = await self.flow.open_vote(session.id, interaction.user.id, allow_empty=False)
-        assert state.round is not None
-        count = len(state.round.vote.proposals)
-        await reply(
-            interaction,
-            f"The vote is open on {count} {'proposal' if count == 1 else 'proposals'}: the "
-            "ballots are in the plenary. Close it with `/vote close` (`/vote status` shows who "
-            "has voted).",
-        )
+        await self.flow.open_by_facilitator(interaction, session.id)
 
     @app_commands.command(name="close", description="Close the vote and announce the outcome")
     @guild_only()
     @facilitator_only("close the vote")
     async def close(self, interaction: discord.Interaction[ParleyBot]) -> None:
         session = await self.flow.session_here(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        closed = await self.flow.close_vote(session.id, interaction.user.id)
-        verb = "is closed" if closed.newly_closed else "was already closed"
-        await reply(
-            interaction,
-            f"The vote {verb}: **{closed.outcome.headline}**. The result is in the plenary; "
-            "`/debrief` sets it beside history.",
-        )
+        await self.flow.close_by_facilitator(interaction, session.id)
 
     @app_commands.command(name="status", description="Who has voted what so far")
     @guild_only()

@@ -269,3 +269,52 @@ async def test_a_full_table_fits_discords_limits_everywhere(make_parley: ParleyF
             assert message.pings.none or "Welcome" in (message.content or "")
     grade = await h.slash(w.facilitator, "session gradebook")
     assert len(gradebook_rows(grade.messages[-1].files[0].data)) == 30
+
+
+async def test_the_facilitator_panel_runs_the_vote_and_the_debrief(
+    make_parley: ParleyFactory,
+) -> None:
+    h = await make_parley(students=6)
+    w = h.world
+    c = await seated_class(h)
+    panel = c.started.panel
+    for key in ("vote-open", "vote-close", "debrief"):
+        assert f"parley:session:{c.sid}:panel:{key}" in panel.custom_ids
+    empty = await h.click(w.facilitator, panel, f"parley:session:{c.sid}:panel:vote-open")
+    assert "nothing to vote on" in final_text(empty)
+    await h.slash(c.one("us"), "propose", options={"item": "remains", "text": "Return remains."})
+    opened = await h.click(w.facilitator, panel, f"parley:session:{c.sid}:panel:vote-open")
+    assert "The vote is open on 1 proposal" in final_text(opened)
+    for actor in ("us", "dprk"):
+        await h.click(c.one(actor), ballots(h, w.plenary)[1], f"parley:vote:{c.sid}:1:yes")
+    closed = await h.click(w.facilitator, panel, f"parley:session:{c.sid}:panel:vote-close")
+    assert "**agreement**" in final_text(closed)
+    debriefed = await h.click(w.facilitator, panel, f"parley:session:{c.sid}:panel:debrief")
+    assert "The debrief is posted" in final_text(debriefed)
+
+
+async def test_ballots_that_could_not_be_posted_are_posted_once_on_the_next_try(
+    make_parley: ParleyFactory,
+) -> None:
+    h = await make_parley(students=6)
+    w, parley = h.world, parley_of(h)
+    c = await seated_class(h)
+    for actor, item in (("us", "remains"), ("dprk", "yongbyon-sanctions")):
+        await h.slash(c.one(actor), "propose", options={"item": item, "text": f"{actor} text"})
+    h.api.fail("POST", "/channels/*/messages", status=500, code=0, message="Server Error")
+    parley.dispatch("parley_phase_started", c.sid, 5, "vote")
+    await h.settle()
+    assert ballots(h, w.plenary) == {}
+    state = await parley.negotiation.state(c.sid)
+    assert state.vote_open  # the vote is open in the record even though Discord failed
+    again = await h.slash(w.facilitator, "vote open")
+    assert "The vote is open on 2 proposals" in final_text(again)
+    parley.dispatch("parley_phase_started", c.sid, 5, "vote")
+    await h.settle()
+    assert sorted(ballots(h, w.plenary)) == [1, 2]
+    posted = [
+        m
+        for m in h.sent_messages(w.plenary)
+        if (m.embed or {}).get("title", "").startswith("Ballot")
+    ]
+    assert len(posted) == 2
