@@ -17,12 +17,15 @@ import asyncio
 import inspect
 import logging
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.domain.brief_pages import fit
 from bot.domain.debrief import vote_result_pages
-from bot.domain.voting import CHOICES, Choice, VotingError
+from bot.domain.voting import CHOICES, TABLING_PHASES, Choice, VotingError
 from bot.errors import UserFacingError
 from bot.services.negotiation import (
     NegotiationService,
@@ -62,6 +65,19 @@ DEFAULT_PHASE = "plenary"
 NO_SESSION = (
     "There is no live session here. Use this in your class channel or your delegation's thread."
 )
+
+
+@contextmanager
+def keeping(text: str) -> Iterator[None]:
+    """A refused proposal gives the student their text back, so nothing they typed is lost."""
+    try:
+        yield
+    except UserFacingError as error:
+        if not text.strip():
+            raise
+        raise UserFacingError(
+            f"{error}\nYour text, to copy and use again:\n>>> {fit(text.strip(), 1700)}"
+        ) from error
 
 
 class NegotiationFlow:
@@ -135,7 +151,12 @@ class NegotiationFlow:
         scenario = self.bot.sessions.scenario(session.scenario_id)
         agenda = self.resolve_agenda(scenario, item)
         if not text:
-            await self.service.actor_of(session.id, interaction.user.id)  # a clear error first
+            # Say what stands in the way before the student types a paragraph, not after.
+            await self.service.actor_of(session.id, interaction.user.id)
+            if await self.phase_kind(session.id) not in TABLING_PHASES:
+                raise VotingError("Proposals are tabled during caucus and plenary phases, not now.")
+            if (await self.service.state(session.id)).book.locked_at is not None:
+                raise VotingError("Voting has opened: proposals can no longer be tabled.")
             await interaction.response.send_modal(propose_form(session.id, scenario, agenda))
             return
         await self.table(interaction, session.id, agenda, text)
@@ -145,9 +166,10 @@ class NegotiationFlow:
     ) -> None:
         phase = await self.phase_kind(session_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        change = await self.service.table(
-            session_id, interaction.user.id, agenda, text, phase_kind=phase
-        )
+        with keeping(text):
+            change = await self.service.table(
+                session_id, interaction.user.id, agenda, text, phase_kind=phase
+            )
         message = await self._post_card(change.state, change.proposal.number)
         where = f" {self._jump(change.state, message.id)}" if message else ""
         await reply(
@@ -237,9 +259,10 @@ class NegotiationFlow:
     ) -> None:
         phase = await self.phase_kind(session_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        change = await self.service.replace(
-            session_id, interaction.user.id, number, text, phase_kind=phase
-        )
+        with keeping(text):
+            change = await self.service.replace(
+                session_id, interaction.user.id, number, text, phase_kind=phase
+            )
         await self.refresh_card(change.state, number)
         message = await self._post_card(change.state, change.proposal.number)
         where = f" {self._jump(change.state, message.id)}" if message else ""

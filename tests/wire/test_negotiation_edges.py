@@ -60,7 +60,13 @@ async def test_the_rounds_engine_decides_when_proposals_are_tabled_and_supplies_
 
     early = await h.slash(us, "propose", options={"item": "remains", "text": "Return remains."})
     assert "during caucus and plenary phases" in final_text(early)
+    assert "Your text, to copy and use again:\n>>> Return remains." in final_text(early)
+    no_form = await h.slash(us, "propose", options={"item": "remains"})
+    assert no_form.response.type == 4  # told at once, not after typing into a form
+    assert "during caucus and plenary phases" in final_text(no_form)
     rounds.kind = "caucus"
+    form = await h.slash(dprk, "propose", options={"item": "yongbyon-sanctions"})
+    assert form.response.type == 9
     tabled = await h.slash(us, "propose", options={"item": "remains", "text": "Return remains."})
     assert "Proposal **1** is tabled" in final_text(tabled)
 
@@ -71,6 +77,9 @@ async def test_the_rounds_engine_decides_when_proposals_are_tabled_and_supplies_
     parley.dispatch("parley_phase_started", c.sid, 5, "vote")
     await h.settle()
     ballot = ballots(h, w.plenary)
+    too_late = await h.submit_modal(dprk, form, {"text": "Yongbyon, typed slowly."})
+    assert "Voting has opened" in final_text(too_late)
+    assert ">>> Yongbyon, typed slowly." in final_text(too_late)  # nothing typed is lost
     await h.click(us, ballot[1], f"parley:vote:{c.sid}:1:yes")
     await h.click(dprk, ballot[1], f"parley:vote:{c.sid}:1:yes")
     parley.dispatch("parley_phase_ended", c.sid, 5, "vote")
