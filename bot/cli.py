@@ -200,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     from bot import console
     from bot.bench import register as register_pipeline_bench
     from bot.content import cli as content_cli
+    from bot.gradebook_cli import register as register_gradebook
     from bot.grading_cli import register_bench
     from bot.quiz_cli import register as register_quiz
     from bot.transcript_cli import register as register_transcripts
@@ -231,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     console.register(sub)
     register_quiz(sub)
     register_transcripts(sub)
+    register_gradebook(sub)
     bench = sub.add_parser("bench", help="benchmarks that print figures")
     bench_sub = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCHMARK")
     register_bench(bench_sub)

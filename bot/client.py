@@ -6,7 +6,7 @@ import logging
 import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -16,9 +16,13 @@ from bot import __version__
 from bot.clock import Clock, SystemClock
 from bot.db.base import utcnow
 from bot.db.engine import Database
+from bot.debrief_flow import DebriefFlow
 from bot.domain.message_content import MessageContentProbe
+from bot.negotiation_flow import NegotiationFlow
 from bot.round_flow import RoundFlow
+from bot.services.debrief import DebriefService
 from bot.services.guild_config import GuildConfigService
+from bot.services.negotiation import NegotiationService
 from bot.services.rounds import RoundService
 from bot.services.sessions import SessionService
 from bot.services.transcripts import TranscriptService
@@ -99,6 +103,19 @@ class ParleyBot(commands.AutoShardedBot):
         )
         self.round_flow = RoundFlow(self)
         self.transcripts.phase_provider = self.rounds.phase_label
+        # Proposals, the vote and the debrief: services decide, flows show it in Discord.
+        self.negotiation = NegotiationService(
+            database, self.scenarios, clock=self.clock, on_event=self._session_event
+        )
+        self.negotiation_flow = NegotiationFlow(self)
+        self.debrief = DebriefService(
+            database,
+            self.scenarios,
+            transcripts=self.transcripts,
+            negotiation=self.negotiation,
+            floor_seconds=self._floor_seconds,
+        )
+        self.debrief_flow = DebriefFlow(self)
         # Called synchronously with every message, first thing in on_message: for hot paths
         # (the transcript's capture) that should not cost a listener task per message.
         self.message_observers: list[Callable[[discord.Message], None]] = []
@@ -109,6 +126,11 @@ class ParleyBot(commands.AutoShardedBot):
 
     def _emit(self, event: str, *args: object) -> None:
         self.dispatch(event, *args)
+
+    def _floor_seconds(self, session_id: int) -> Any:
+        """Seconds of floor per student, from the rounds engine when one is loaded."""
+        rounds = getattr(self, "rounds", None)
+        return None if rounds is None else rounds.floor_seconds(session_id)
 
     @property
     def version(self) -> str:

@@ -13,4 +13,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.rounds",
     "cogs.floor",
     "cogs.caucus",
+    "cogs.proposals",
+    "cogs.votes",
+    "cogs.debrief",
 )

@@ -89,7 +89,14 @@ class Briefs(commands.Cog):
                 raise UserFacingError(f"“{actor}” is not an actor in {chosen.title}: {names}.")
             actor_id = resolution.actor_id
             own = mine is not None and mine[1] == actor_id
-            if not own and not await member_is_facilitator(self.bot, member):
+            if (
+                not own
+                and not await member_is_facilitator(self.bot, member)
+                # after a debrief, its class may read every brief
+                and not await sessions.may_read_brief(
+                    interaction.guild_id, member.id, chosen.id, actor_id
+                )
+            ):
                 raise UserFacingError(
                     "Only facilitators can open another delegation's brief. `/brief` on its own "
                     "shows yours."

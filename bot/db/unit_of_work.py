@@ -12,7 +12,9 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.repositories.gradebook import GradebookRepository
 from bot.db.repositories.guild_config import GuildConfigRepository
+from bot.db.repositories.negotiation import NegotiationRepository
 from bot.db.repositories.quiz import QuizRepository
 from bot.db.repositories.quiz_race import QuizRaceRepository
 from bot.db.repositories.rounds import RoundRepository
@@ -29,6 +31,14 @@ class Transaction:
     @cached_property
     def guild_config(self) -> GuildConfigRepository:
         return GuildConfigRepository(self.session)
+
+    @cached_property
+    def gradebook(self) -> GradebookRepository:
+        return GradebookRepository(self.session)
+
+    @cached_property
+    def negotiation(self) -> NegotiationRepository:
+        return NegotiationRepository(self.session)
 
     @cached_property
     def quiz(self) -> QuizRepository:

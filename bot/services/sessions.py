@@ -31,7 +31,8 @@ Reading (all return frozen dataclasses, never ORM rows):
 
 A session's ``stage`` is "joining", "self_pick" or "assigned"; ``status`` is "open" or "ended".
 Briefs stay hidden from other delegations while a session is live (`bot.views.briefs` checks
-``may_read_brief`` on every page turn); a debrief that reveals them decides that for itself.
+``may_read_brief`` on every page turn); once a session has been debriefed (`/debrief`), every
+member of it may read every brief of its scenario in that server.
 
 Events (``on_event`` is ``bot.dispatch``; listen with ``@commands.Cog.listener()``):
 
@@ -402,7 +403,9 @@ class SessionService:
     async def may_read_brief(
         self, guild_id: int, user_id: int, scenario_id: str, actor_id: str
     ) -> bool:
-        """Whether a (non-facilitator) member plays ``actor_id`` in a live session of the guild."""
+        """Whether a (non-facilitator) member plays ``actor_id`` in a live session of the guild,
+        or was in a session of this scenario here that has been debriefed: the debrief's reveal
+        opens every brief of that session to its class (`bot.services.negotiation`)."""
         async with self._db.transaction() as tx:
             for row in await tx.sessions.live_in_guild(guild_id):
                 if row.scenario_id != scenario_id:
@@ -410,7 +413,7 @@ class SessionService:
                 p = await tx.sessions.participant(row.id, user_id)
                 if p is not None and p.left_at is None and p.actor_id == actor_id:
                     return True
-        return False
+            return await tx.negotiation.debriefed_member(guild_id, user_id, scenario_id)
 
     # --- lifecycle ---------------------------------------------------------------------------
 

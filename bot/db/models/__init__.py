@@ -6,20 +6,34 @@ on it), so each new model module is imported here.
 
 from bot.db.models import quiz  # noqa: F401  (quiz tables: see bot/db/models/quiz.py)
 from bot.db.models.guild import GuildConfig
+from bot.db.models.negotiation import (
+    BallotRow,
+    DelegationVote,
+    Negotiation,
+    ProposalBacker,
+    ProposalRow,
+    VoteRoundRow,
+)
 from bot.db.models.rounds import FloorTurn, SessionRound
 from bot.db.models.sessions import ClassSession, Delegation, Participant, SessionChannel
 from bot.db.models.timers import Timer
 from bot.db.models.transcripts import TranscriptMessage, TranscriptRevision
 
 __all__ = [
+    "BallotRow",
     "ClassSession",
     "Delegation",
+    "DelegationVote",
     "FloorTurn",
     "GuildConfig",
+    "Negotiation",
     "Participant",
+    "ProposalBacker",
+    "ProposalRow",
     "SessionChannel",
     "SessionRound",
     "Timer",
     "TranscriptMessage",
     "TranscriptRevision",
+    "VoteRoundRow",
 ]
