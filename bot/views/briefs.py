@@ -195,6 +195,16 @@ class PageButton(
         )
 
 
+def jump_options(pages: Sequence[Page], current: int) -> list[discord.SelectOption]:
+    """A "Jump to…" menu's options: one per page (Discord allows 25), the current one chosen."""
+    return [
+        discord.SelectOption(
+            label=fit(f"{i + 1}. {page.title}", 100), value=str(i), default=i == current
+        )
+        for i, page in enumerate(pages[:25])
+    ] or [discord.SelectOption(label="1", value="0")]
+
+
 class JumpSelect(
     discord.ui.DynamicItem[discord.ui.Select[Any]],
     template=rf"parley:(?P<kind>brief|bg):(?P<scenario>{_SLUG}):(?P<actor>[a-z0-9-]*):jump",
@@ -210,17 +220,11 @@ class JumpSelect(
         current: int = 0,
     ) -> None:
         self.kind, self.scenario_id, self.actor_id = kind, scenario_id, actor_id
-        options = [
-            discord.SelectOption(
-                label=fit(f"{i + 1}. {page.title}", 100), value=str(i), default=i == current
-            )
-            for i, page in enumerate(pages[:25])
-        ] or [discord.SelectOption(label="1", value="0")]
         super().__init__(
             discord.ui.Select(
                 custom_id=f"parley:{kind}:{scenario_id}:{actor_id}:jump",
                 placeholder="Jump to a page…",
-                options=options,
+                options=jump_options(pages, current),
             )
         )
 

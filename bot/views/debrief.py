@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import discord
 
 from bot.domain.brief_pages import Page, fit
+from bot.views.briefs import jump_options
 from bot.views.common import bot_of, guarded
 from bot.views.proposals import student_text
 
@@ -116,17 +117,11 @@ class DebriefJump(
 
     def __init__(self, session_id: int, pages: Sequence[Page] = (), current: int = 0) -> None:
         self.session_id = session_id
-        options = [
-            discord.SelectOption(
-                label=fit(f"{i + 1}. {page.title}", 100), value=str(i), default=i == current
-            )
-            for i, page in enumerate(pages[:25])
-        ] or [discord.SelectOption(label="1", value="0")]
         super().__init__(
             discord.ui.Select(
                 custom_id=f"parley:debrief:{session_id}:jump",
                 placeholder="Jump to a page…",
-                options=options,
+                options=jump_options(pages, current),
             )
         )
 
