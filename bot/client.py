@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -116,9 +117,10 @@ class ParleyBot(commands.AutoShardedBot):
             floor_seconds=self._floor_seconds,
         )
         self.debrief_flow = DebriefFlow(self)
-        # Called synchronously with every message, first thing in on_message: for hot paths
-        # (the transcript's capture) that should not cost a listener task per message.
+        # Called synchronously with every message as it is parsed: for hot paths (the
+        # transcript's capture) that should not cost a listener task per message.
         self.message_observers: list[Callable[[discord.Message], None]] = []
+        self._command_tasks: set[asyncio.Task[None]] = set()
 
     def _session_event(self, event: str, session_id: int) -> None:
         # Looked up at call time, so whatever wraps `dispatch` later sees these events too.
@@ -184,7 +186,20 @@ class ParleyBot(commands.AutoShardedBot):
         if not self.intents.message_content:
             log.warning(MESSAGE_CONTENT_WARNING)
 
-    async def on_message(self, message: discord.Message) -> None:
+    @property
+    def on_message(self) -> Any:
+        """Absent on purpose: discord.py starts a task for every event handler it finds, once per
+        message; Parley handles messages synchronously in `dispatch` instead."""
+        raise AttributeError("on_message")
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        if event_name == "message":
+            self._message_arrived(args[0])
+        super().dispatch(event_name, *args, **kwargs)
+
+    def _message_arrived(self, message: discord.Message) -> None:
+        """Every message the bot sees, handled synchronously as it is parsed: Parley defines no
+        `on_message`, so a class's chatter costs no task per message (`parley bench ingest`)."""
         for observe in self.message_observers:
             try:
                 observe(message)
@@ -200,9 +215,17 @@ class ParleyBot(commands.AutoShardedBot):
             )
             if due:
                 log.warning(MESSAGE_CONTENT_WARNING)
-        if self.command_prefix is commands.when_mentioned and not message.content.startswith("<@"):
-            return  # cannot be a command: skip building a context for every message of a class
-        await self.process_commands(message)
+        if self.command_prefix is not commands.when_mentioned or message.content.startswith("<@"):
+            # Could be a text command: what `commands.Bot.on_message` would do, in a task.
+            task = asyncio.create_task(self._process_commands(message), name="parley: text command")
+            self._command_tasks.add(task)
+            task.add_done_callback(self._command_tasks.discard)
+
+    async def _process_commands(self, message: discord.Message) -> None:
+        try:
+            await self.process_commands(message)
+        except Exception:
+            log.exception("Processing message %s as a command failed", message.id)
 
     @property
     def latency_ms(self) -> float | None:

@@ -53,7 +53,7 @@ class Transcripts(
     # -- recording ----------------------------------------------------------------------------
 
     async def cog_load(self) -> None:
-        # New messages: a synchronous observer in ParleyBot.on_message, not a listener (a
+        # New messages: a synchronous observer, run by ParleyBot.dispatch, not a listener (a
         # listener costs a task per message, for every message the bot sees).
         self.bot.message_observers.append(self.capture.observe)
 

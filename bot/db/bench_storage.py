@@ -23,7 +23,7 @@ from bot.db.repositories.transcripts import (
     _INSERT_COLUMNS,
     _aware_time,
     _row_builder,
-    _sqlite_time,
+    sqlite_time,
 )
 from bot.domain.transcripts import ChannelInfo, IncomingMessage
 
@@ -118,7 +118,7 @@ def _plain_insert(database: Database) -> tuple[str, Any]:
     values["actor_id"] = bindparam("p_channel_actor", type_=columns.actor_id.type)
     dialect = database.engine.dialect
     compiled = insert(_messages).values(values).compile(dialect=dialect)
-    when = _sqlite_time if dialect.name == "sqlite" else _aware_time
+    when = sqlite_time if dialect.name == "sqlite" else _aware_time
     return compiled.string, _row_builder(tuple(compiled.positiontup or ()), when)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 import discord
 import pytest
@@ -149,3 +151,49 @@ async def test_message_content_probe_counts_blank_guild_messages(
     h2 = await make_parley(settings=parley_settings(tmp_path))
     await h2.send_message(h2.world.plenary, h2.world.students[0], "We propose a liaison office.")
     assert h2.bot.message_content_probe.status == "arriving"  # type: ignore[attr-defined]
+
+
+async def test_ordinary_messages_cost_no_task_but_listeners_and_mention_commands_still_run(
+    parley: WireHarness,
+) -> None:
+    h, w = parley, parley.world
+    bot: ParleyBot = h.bot  # type: ignore[assignment]
+    heard: list[str] = []
+
+    async def listener(message: discord.Message) -> None:
+        heard.append(message.content)
+
+    @commands.command(name="ping")
+    async def ping(ctx: commands.Context[ParleyBot]) -> None:
+        await ctx.send("pong")
+
+    bot.add_listener(listener, "on_message")
+    bot.add_command(ping)
+    created: list[asyncio.Task[Any]] = []
+    loop = asyncio.get_running_loop()
+    harness_factory = loop.get_task_factory()
+    assert harness_factory is not None
+
+    def recording_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kw: Any) -> Any:
+        task = harness_factory(loop, coro, **kw)
+        created.append(task)
+        return task
+
+    loop.set_task_factory(recording_factory)
+
+    await h.send_message(w.plenary, w.students[0], "China supports a peace declaration.")
+    await h.send_message(w.plenary, w.students[1], f"<@{bot.user.id}> ping")  # type: ignore[union-attr]
+    await h.settle()
+    loop.set_task_factory(harness_factory)
+
+    names = [t.get_name() for t in created]
+    # One task per message for the listener added above (two students, Parley's "pong"), none
+    # for Parley's own handling of them.
+    assert names.count("discord.py: on_message") == 3
+    assert names.count("parley: text command") == 1  # only for the message that mentions Parley
+    assert heard == [
+        "China supports a peace declaration.",
+        f"<@{bot.user.id}> ping",  # type: ignore[union-attr]
+        "pong",
+    ]
+    assert h.sent_messages(w.plenary)[-1].content == "pong"

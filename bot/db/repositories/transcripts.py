@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select, update
-from sqlalchemy.dialects.sqlite.aiosqlite import dialect as sqlite_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.dialect import insert_for_dialect
@@ -117,7 +116,7 @@ def _aware_time(when: datetime | None) -> datetime | None:
     return when if when.tzinfo is UTC else when.astimezone(UTC)
 
 
-def _sqlite_time(when: datetime | None) -> str | None:
+def sqlite_time(when: datetime | None) -> str | None:
     """The text `UTCDateTime` stores on SQLite (naive UTC, microseconds always present)."""
     aware = _aware_time(when)
     return None if aware is None else aware.replace(tzinfo=None).isoformat(" ", "microseconds")
@@ -209,22 +208,13 @@ def _driver_insert(dialect: Any) -> tuple[str, RowBuilder]:
     if cached is None:
         compiled = _insert_statement(dialect.name).compile(dialect=dialect)
         order = tuple(compiled.positiontup or ())
-        when = _sqlite_time if dialect.name == "sqlite" else _aware_time
+        when = sqlite_time if dialect.name == "sqlite" else _aware_time
         cached = (compiled.string, _row_builder(order, when))
         _DRIVER_INSERTS[dialect.name] = cached
     return cached
 
 
-def sqlite_insert_parts() -> tuple[str, str, str, RowBuilder]:
-    """For a multi-row INSERT on SQLite: head, one row's VALUES group, tail, and the row's
-    parameters (see bot/db/bulk_insert.py)."""
-    sql, row = _driver_insert(sqlite_dialect())
-    head, values, tail = _split_values(sql)
-    return head, values, tail, row
-
-
-# 17 parameters a row (SQLite allows 32,766 a statement). Small statements keep the writer
-# thread's hold on the GIL short (it binds every parameter of a statement in one go).
+# 17 parameters a row (SQLite allows 32,766 a statement).
 SQLITE_ROWS_PER_STATEMENT = 100
 
 
@@ -270,7 +260,9 @@ class TranscriptRepository:
             await conn.exec_driver_sql(sql, [row(r) for r in records])
             return
         # SQLite: one multi-row INSERT per chunk rather than executemany, whose driver thread
-        # takes the GIL back for every row (see bot/db/bulk_insert.py).
+        # takes the GIL back for every row. (The transcript writer's usual path on SQLite is
+        # bot/db/bulk_insert.py; this one serves in-memory databases and SQLite builds
+        # without JSON functions.)
         head, values, tail = _split_values(sql)
         for start in range(0, len(records), SQLITE_ROWS_PER_STATEMENT):
             chunk = records[start : start + SQLITE_ROWS_PER_STATEMENT]

@@ -1,0 +1,167 @@
+"""The SQLite fast path of the transcript writer (`bot/db/bulk_insert.py`) stores exactly what
+the general path stores, whatever the text, and falls back when SQLite lacks JSON functions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.db import bulk_insert
+from bot.db.bulk_insert import TranscriptBulkInserter
+from bot.db.engine import Database
+from bot.domain.transcripts import Attachment, IncomingMessage, TranscriptEntry
+from tests.db_backends import migrated_database
+from tests.session_rows import add_participant, make_session
+
+T0 = datetime(2026, 3, 2, 14, 5, 9, 123456, tzinfo=UTC)
+PLENARY, JAPAN_THREAD = 100, 200
+ALICE, BOB, TEACHER = 11, 12, 13
+BIGGEST_SNOWFLAKE = 2**63 - 1
+
+
+def tricky_records(session_id: int) -> list[IncomingMessage]:
+    """Values the JSON round trip could get wrong: quotes, backslashes, newlines, emoji and
+    other scripts, JSON-looking text, nulls, the largest snowflake, long names, attachments."""
+
+    def record(message_id: int, content: str, **extra: object) -> IncomingMessage:
+        fields: dict[str, object] = {
+            "message_id": message_id,
+            "session_id": session_id,
+            "phase": "Plenary",
+            "channel_id": PLENARY,
+            "channel_kind": "plenary",
+            "author_id": ALICE,
+            "author_name": "Alice",
+            "channel_actor_id": None,
+            "created_at": T0 + timedelta(seconds=message_id % 1000),
+            "content": content,
+        }
+        fields.update(extra)
+        return IncomingMessage(**fields)  # type: ignore[arg-type]
+
+    return [
+        record(1, 'She said "no deal" \\ then left.\nNew line\ttab'),
+        record(2, "비핵화 — 非核化 — денуклеаризация 🇰🇵🤝🇺🇸", author_id=BOB),
+        record(3, '["not", "a", "row"]', phase=None),
+        record(4, '{"$[0]": null}', author_name="N" * 150),
+        record(
+            5,
+            "Map attached",
+            attachments=(
+                Attachment("map.png", 2048, "image/png", "https://cdn.example/map.png?x=1&y=2"),
+                Attachment("notes", 0, None, "https://cdn.example/notes"),
+            ),
+            reply_to_id=1,
+            edited_at=T0 + timedelta(minutes=2, microseconds=7),
+        ),
+        record(
+            6,
+            "In Japan's thread",
+            channel_id=JAPAN_THREAD,
+            channel_kind="delegation",
+            author_id=BOB,
+            channel_actor_id="japan",
+        ),
+        record(7, "Two minutes.", author_id=TEACHER, is_facilitator=True),
+        record(8, "Time.", author_id=999, author_name="Parley", is_bot=True),
+        record(BIGGEST_SNOWFLAKE, "", author_id=BIGGEST_SNOWFLAKE - 1),
+    ]
+
+
+async def prepared(database: Database) -> int:
+    session_id = await make_session(database, channel_id=PLENARY)
+    await add_participant(database, session_id, ALICE, actor_id="japan")
+    await add_participant(database, session_id, BOB, actor_id="china")
+    await add_participant(database, session_id, TEACHER, actor_id=None)
+    async with database.transaction() as tx:
+        await tx.sessions.add_channel(session_id, PLENARY, kind="plenary", label="#plenary")
+        await tx.sessions.add_channel(
+            session_id, JAPAN_THREAD, kind="delegation", actor_id="japan", label="Japan"
+        )
+    return session_id
+
+
+async def entries(database: Database, session_id: int) -> list[TranscriptEntry]:
+    async with database.transaction() as tx:
+        return await tx.transcripts.chunk(session_id, limit=100)
+
+
+@pytest.fixture
+async def sqlite_file(tmp_path: Path) -> AsyncIterator[Database]:
+    async with migrated_database("sqlite", tmp_path) as database:
+        yield database
+
+
+async def test_the_fast_path_stores_exactly_what_the_general_path_stores(tmp_path: Path) -> None:
+    (tmp_path / "fast").mkdir()
+    (tmp_path / "general").mkdir()
+    async with (
+        migrated_database("sqlite", tmp_path / "fast") as fast,
+        migrated_database("sqlite", tmp_path / "general") as general,
+    ):
+        fast_session, general_session = await prepared(fast), await prepared(general)
+        assert fast_session == general_session
+        records = tricky_records(fast_session)
+        inserter = TranscriptBulkInserter(fast)
+        try:
+            await inserter.insert(records)
+            await inserter.insert(records[:3])  # again: idempotent on the message id
+        finally:
+            await inserter.close()
+        assert inserter.threaded  # the JSON statement did the work
+        async with general.transaction() as tx:
+            await tx.transcripts.insert_messages(records)
+
+        stored = await entries(fast, fast_session)
+        assert stored == await entries(general, general_session)
+    by_id = {e.message_id: e for e in stored}
+    assert len(stored) == len(records)
+    assert by_id[1].content == records[0].content
+    assert by_id[2].content.endswith("🇰🇵🤝🇺🇸") and by_id[2].actor_id == "china"
+    assert by_id[3].phase is None and by_id[3].content == '["not", "a", "row"]'
+    assert by_id[4].author_name == "N" * 100
+    assert by_id[5].attachments == records[4].attachments and by_id[5].reply_to_id == 1
+    assert by_id[5].edited_at == T0 + timedelta(minutes=2, microseconds=7)
+    assert by_id[6].actor_id == "japan"  # the thread's delegation, not Bob's own
+    assert by_id[7].is_facilitator and by_id[7].actor_id is None
+    assert by_id[8].is_bot and by_id[8].actor_id is None
+    assert by_id[BIGGEST_SNOWFLAKE].author_id == BIGGEST_SNOWFLAKE - 1
+
+
+async def test_a_broken_character_is_replaced_and_the_batch_still_stored(
+    sqlite_file: Database,
+) -> None:
+    session_id = await prepared(sqlite_file)
+    records = tricky_records(session_id)[:2]
+    records[0].content = "half an emoji \ud83d here"  # a lone surrogate: not valid UTF-8
+    inserter = TranscriptBulkInserter(sqlite_file)
+    try:
+        await inserter.insert(records)
+    finally:
+        await inserter.close()
+    stored = await entries(sqlite_file, session_id)
+    assert [e.content for e in stored] == ["half an emoji ? here", records[1].content]
+
+
+async def test_without_json_functions_the_general_path_stores_them(
+    sqlite_file: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(bulk_insert, "JSON_FUNCTIONS_PROBE", "SELECT no_such_function()")
+    session_id = await prepared(sqlite_file)
+    records = tricky_records(session_id)
+    inserter = TranscriptBulkInserter(sqlite_file)
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.db.bulk_insert"):
+            await inserter.insert(records[:4])
+            await inserter.insert(records[4:])
+    finally:
+        await inserter.close()
+    assert not inserter.threaded
+    assert "no JSON functions" in caplog.text
+    assert [e.message_id for e in await entries(sqlite_file, session_id)] == [
+        r.message_id for r in records
+    ]
