@@ -2,28 +2,27 @@
 
 On PostgreSQL this is an ordinary transaction (asyncpg's executemany, no threads involved).
 
-On SQLite it is one call into a dedicated thread holding its own `sqlite3` connection, and in
-that thread one statement: `INSERT … SELECT … FROM json_each(?)`, whose single parameter is the
-whole batch as one JSON array, run in autocommit (SQLite makes the one statement its own
-transaction). Why so, measured with `parley bench ingest` and per-thread context-switch counts:
+On SQLite each batch goes, as one JSON array, to a small writer process
+(`bot/db/sqlite_writer_process.py`, started on first use), which runs one statement,
+`INSERT … SELECT … FROM json_each(?)`, in autocommit, and answers once it is committed. Why a
+process, measured with `parley bench ingest` and per-thread context-switch counts:
 
-* The writer thread needs the GIL again after every call into SQLite (each `sqlite3_step`,
-  `sqlite3_reset`, BEGIN and COMMIT, and every row of an `executemany`). While the event loop is
-  busy parsing a class's messages it releases the GIL only briefly, at each poll, so the thread
-  usually wakes too late, sleeps again, and gets the GIL only when the 5 ms switch interval
-  forces it: thousands of futile wake-ups a batch, paid for by the event loop in system calls.
-  One statement with one parameter needs the GIL back about twice a batch.
-* Binding one text parameter holds the GIL for microseconds; SQLite parses the JSON and
-  inserts the rows without it.
-* A single statement outside BEGIN … COMMIT needs no statement journal (with several multi-row
+* Any thread of ours that calls SQLite needs the GIL back after every call (each step, reset,
+  BEGIN and COMMIT, and every row of an `executemany`). While the event loop is busy with a
+  class's messages it releases the GIL only for an instant at each poll, so that thread wakes
+  too late, sleeps again, and gets the GIL only when the 5 ms switch interval forces it:
+  thousands of futile wake-ups a batch, paid for by the event loop. With a writer thread,
+  Parley ingested 0.45-0.7 x its floor; with the process, about what the event loop alone
+  allows.
+* The JSON text is built on the event loop (C-speed `json.dumps` of plain tuples) and written
+  to a pipe; SQLite parses it and inserts the rows in the other process.
+* One statement outside BEGIN … COMMIT needs no statement journal (with several multi-row
   INSERTs in one transaction SQLite spills each statement's undo pages to a temporary file).
 
-The JSON text is built on the event loop (C-speed `json.dumps` of plain tuples). If the SQLite
-library lacks the JSON functions (built in since 3.38, and in most older distribution builds),
-the inserter says so in the log and uses the application's database layer instead.
-
-Both connections use WAL and a busy timeout, so they share the file like any two SQLite
-writers.
+Where the writer process cannot be used (an in-memory database, a SQLite library without JSON
+functions, a platform that forbids starting processes) the inserter says so in the log and uses
+the application's database layer. The process and Parley's own connections use WAL and a busy
+timeout, so they share the file like any two SQLite writers.
 """
 
 from __future__ import annotations
@@ -32,8 +31,9 @@ import asyncio
 import json
 import logging
 import sqlite3
+import sys
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table
@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 # Fails with OperationalError where the SQLite library was built without JSON functions.
 JSON_FUNCTIONS_PROBE = "SELECT json_extract('[1]', '$[0]') FROM json_each('[]')"
+PROCESS_EXIT_TIMEOUT = 10.0  # seconds
 
 # The fields of one row of the JSON array, in this order.
 _JSON_FIELDS = (
@@ -125,11 +126,6 @@ def json_rows(records: Sequence[IncomingMessage]) -> str:
     return _dumps(list(map(_json_row, records)))
 
 
-def _storable(text: str) -> str:
-    """`text` without what UTF-8 cannot hold (a lone surrogate from a broken emoji)."""
-    return text.encode("utf-8", "replace").decode("utf-8")
-
-
 class TranscriptBulkInserter:
     """`await inserter.insert(records)`: committed when it returns; idempotent on message id."""
 
@@ -139,68 +135,106 @@ class TranscriptBulkInserter:
         path = url.database if url.get_backend_name() == "sqlite" else None
         self._path = path if path and path != ":memory:" else None
         self._sql = json_insert_sql()
-        self._executor: ThreadPoolExecutor | None = None
-        self._connection: sqlite3.Connection | None = None
-        self._json_functions: bool | None = None  # known after the first connection
+        self._process: asyncio.subprocess.Process | None = None
+        self._lock = asyncio.Lock()
+        self._fast = self._path is not None  # until the writer process says otherwise
 
     @property
-    def threaded(self) -> bool:
-        return self._path is not None and self._json_functions is not False
+    def fast(self) -> bool:
+        """Whether batches go to the writer process (SQLite file, JSON functions available)."""
+        return self._fast
 
     async def insert(self, records: Sequence[IncomingMessage]) -> None:
         if not records:
             return
-        if self.threaded:
-            rows = json_rows(records)
-            try:
-                await self._in_thread(self._write, rows)
-            except UnicodeEncodeError:
-                await self._in_thread(self._write, _storable(rows))
-            if self._json_functions:
-                return
+        if self._fast:
+            # UTF-8 cannot hold a lone surrogate (half an emoji): it becomes "?", not an error
+            # that would hold up the batch.
+            batch = json_rows(records).encode("utf-8", "replace")
+            async with self._lock:
+                if await self._send(batch):
+                    return
         async with self._db.transaction() as tx:
             await tx.transcripts.insert_messages(records)
 
-    async def _in_thread(self, fn: Any, *args: Any) -> Any:
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(1, thread_name_prefix="parley-sqlite-writer")
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
-
-    def _connect(self) -> sqlite3.Connection:
-        assert self._path is not None
-        connection = sqlite3.connect(
-            self._path,
-            timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
-            isolation_level=None,  # autocommit: each statement is its own transaction
-            check_same_thread=False,
-        )
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute("PRAGMA foreign_keys=ON")
+    async def _send(self, batch: bytes) -> bool:
+        """Hand the batch to the writer process and wait until it is committed; False when
+        there is no writer process to use (the caller takes the general path)."""
+        process = self._process or await self._start()
+        if process is None:
+            return False
+        assert process.stdin is not None and process.stdout is not None
         try:
-            connection.execute(JSON_FUNCTIONS_PROBE)
-            self._json_functions = True
-        except sqlite3.OperationalError:
-            self._json_functions = False
+            process.stdin.write(len(batch).to_bytes(4, "big") + batch)
+            await process.stdin.drain()
+            reply = (await process.stdout.readline()).decode("utf-8", "replace").strip()
+        except (ConnectionError, OSError):
+            reply = ""
+        if reply == "ok":
+            return True
+        if not reply:  # it stopped: a new one is started for the retry
+            await self._stop_process()
+            raise sqlite3.OperationalError("the transcript writer process stopped")
+        kind, _, detail = reply.partition(" ")
+        if kind == "integrity":
+            raise sqlite3.IntegrityError(detail)
+        if kind == "operational":
+            raise sqlite3.OperationalError(detail)
+        raise sqlite3.DatabaseError(detail)
+
+    async def _start(self) -> asyncio.subprocess.Process | None:
+        assert self._path is not None
+        try:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-I",  # standard library only: no site-packages, no PYTHON* variables
+                str(Path(__file__).with_name("sqlite_writer_process.py")),
+                self._path,
+                self._sql,
+                JSON_FUNCTIONS_PROBE,
+                str(SQLITE_BUSY_TIMEOUT_MS),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+            )
+            assert process.stdout is not None
+            hello = (await process.stdout.readline()).decode("utf-8", "replace").split()
+        except OSError:
+            log.warning(
+                "Could not start the transcript writer process; transcripts are stored through "
+                "the slower general path",
+                exc_info=True,
+            )
+            self._fast = False
+            return None
+        if hello[:2] == ["ready", "json"]:
+            self._process = process
+            return process
+        await self._stop_process(process)
+        if hello[:2] == ["ready", "nojson"]:
             log.warning(
                 "This SQLite (%s) has no JSON functions: transcripts are stored through the "
                 "slower general path. A Python built with SQLite 3.38 or newer avoids this.",
-                sqlite3.sqlite_version,
+                hello[2] if len(hello) > 2 else "?",
             )
-        return connection
+            self._fast = False
+            return None
+        raise sqlite3.OperationalError("the transcript writer process did not start")
 
-    def _write(self, rows: str) -> None:
-        """In the writer thread: one statement, its own transaction."""
-        if self._connection is None:
-            self._connection = self._connect()
-        if self._json_functions:
-            self._connection.execute(self._sql, (rows,))
+    async def _stop_process(self, process: asyncio.subprocess.Process | None = None) -> None:
+        if process is None:
+            process, self._process = self._process, None
+        if process is None:
+            return
+        if process.stdin is not None:
+            process.stdin.close()
+        try:
+            await asyncio.wait_for(process.wait(), PROCESS_EXIT_TIMEOUT)
+        except TimeoutError:
+            log.error("The transcript writer process did not exit; killing it")
+            process.kill()
+            await process.wait()
 
     async def close(self) -> None:
-        executor, self._executor = self._executor, None
-        if executor is None:
-            return
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            await asyncio.get_running_loop().run_in_executor(executor, connection.close)
-        executor.shutdown(wait=True)
+        """Let the writer process finish (everything sent was already committed) and exit."""
+        async with self._lock:
+            await self._stop_process()

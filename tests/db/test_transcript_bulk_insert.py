@@ -112,7 +112,7 @@ async def test_the_fast_path_stores_exactly_what_the_general_path_stores(tmp_pat
             await inserter.insert(records[:3])  # again: idempotent on the message id
         finally:
             await inserter.close()
-        assert inserter.threaded  # the JSON statement did the work
+        assert inserter.fast  # the writer process did the work
         async with general.transaction() as tx:
             await tx.transcripts.insert_messages(records)
 
@@ -160,7 +160,7 @@ async def test_without_json_functions_the_general_path_stores_them(
             await inserter.insert(records[4:])
     finally:
         await inserter.close()
-    assert not inserter.threaded
+    assert not inserter.fast
     assert "no JSON functions" in caplog.text
     assert [e.message_id for e in await entries(sqlite_file, session_id)] == [
         r.message_id for r in records
