@@ -104,6 +104,7 @@ class ParleyBot(commands.AutoShardedBot):
         )
         self.round_flow = RoundFlow(self)
         self.transcripts.phase_provider = self.rounds.phase_label
+        self.transcripts.phase_at_provider = self.rounds.phase_label_at
         # Proposals, the vote and the debrief: services decide, flows show it in Discord.
         self.negotiation = NegotiationService(
             database, self.scenarios, clock=self.clock, on_event=self._session_event

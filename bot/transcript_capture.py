@@ -114,8 +114,12 @@ class TranscriptCapture:
 
     # -- records ------------------------------------------------------------------------------
 
-    def record_for(self, message: discord.Message, channel: ChannelInfo) -> IncomingMessage | None:
-        """The transcript record of `message`, or None for a system notice."""
+    def record_for(
+        self, message: discord.Message, channel: ChannelInfo, *, from_history: bool = False
+    ) -> IncomingMessage | None:
+        """The transcript record of `message`, or None for a system notice. A message read from
+        history (posted while Parley was offline) is filed under the phase running when it was
+        posted; a live one under the current phase."""
         if message.type not in RECORDED_TYPES:
             return None
         author = message.author
@@ -125,7 +129,11 @@ class TranscriptCapture:
         return IncomingMessage(
             message_id=message.id,
             session_id=channel.session_id,
-            phase=self.service.phase_for(channel.session_id),
+            phase=(
+                self.service.phase_at(channel.session_id, message.created_at)
+                if from_history
+                else self.service.phase_for(channel.session_id)
+            ),
             channel_id=channel.channel_id,
             channel_kind=channel.kind,
             author_id=author.id,
@@ -202,7 +210,7 @@ class TranscriptCapture:
                 async for message in channel.history(
                     limit=None, after=discord.Object(after), oldest_first=True
                 ):
-                    record = self.record_for(message, info)
+                    record = self.record_for(message, info, from_history=True)
                     if record is not None:
                         self.service.record(record)
                         stored += 1

@@ -106,13 +106,19 @@ async def make_parley(
         )
         if card_edit_delay is not None:
             bot.session_flow.cards.delay = card_edit_delay
-        if restart_of is None:
-            return await harness_factory(bot, students=students, **options)
         start = options.pop("start", True)  # start=False: the test adjusts the bot, then starts
-        await restart_of.close()
-        h = await harness_factory(bot, students=None, start=False, restart_of=restart_of, **options)
+        start_options = {k: options.pop(k) for k in ("setup_hook", "ready") if k in options}
+        if restart_of is None:
+            h = await harness_factory(bot, students=students, start=False, **options)
+        else:
+            await restart_of.close()
+            h = await harness_factory(
+                bot, students=None, start=False, restart_of=restart_of, **options
+            )
+        # A batch of transcript rows in the SQLite writer process is work in progress.
+        h.tasks.busy_checks.append(lambda: bot.transcripts.writer.writing)
         if start:
-            await h.start()
+            await h.start(**start_options)
         return h
 
     yield make

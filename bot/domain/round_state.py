@@ -329,6 +329,22 @@ def _statements(phase: PlannedPhase, actors: Sequence[str]) -> StatementTurns | 
 
 
 @dataclass(frozen=True, slots=True)
+class PhaseSpan:
+    started_at: datetime
+    ended_at: datetime | None  # None: still running
+    label: str
+
+
+def phase_at(spans: Sequence[PhaseSpan], when: datetime) -> str | None:
+    """The label of the phase that was running at `when`, or None (before the first phase,
+    between the end of the round and now)."""
+    for span in reversed(spans):
+        if span.started_at <= when and (span.ended_at is None or when < span.ended_at):
+            return span.label
+    return None
+
+
+@dataclass(frozen=True, slots=True)
 class Round:
     """One session's round. Start with ``Round(plan)``; then ``start(now, actors)``."""
 
@@ -362,6 +378,18 @@ class Round:
         """How the transcript names the current phase: ``"3. Bilateral caucuses"``."""
         phase = self.phase
         return None if phase is None or self.index is None else f"{self.index + 1}. {phase.title}"
+
+    def phase_spans(self) -> tuple[PhaseSpan, ...]:
+        """Each phase played so far, as the transcript names it, with when it started and ended
+        (the current one has not ended): to file a message found later at its own time."""
+        spans = [
+            PhaseSpan(run.started_at, run.ended_at, f"{run.index + 1}. {run.title}")
+            for run in self.history
+        ]
+        label = self.phase_label()
+        if label is not None and self.clock is not None and self.clock.started_at is not None:
+            spans.append(PhaseSpan(self.clock.started_at, None, label))
+        return tuple(spans)
 
     def waiting(self) -> bool:
         """Time is up and the class waits for the facilitator to move on."""

@@ -52,11 +52,13 @@ from bot.domain.round_state import (
     Notice,
     PhaseEnded,
     PhaseRun,
+    PhaseSpan,
     PhaseStarted,
     Round,
     RoundSettings,
     Step,
     WantedTimer,
+    phase_at,
 )
 from bot.domain.speaking import Floor, SpeakingError
 from bot.errors import UserFacingError
@@ -166,6 +168,7 @@ class RoundSnapshot:
     waiting: bool
     awaiting_credit: tuple[int, str] | None
     """(turn number, actor) while a delegation's turn has no student credited yet."""
+    spans: tuple[PhaseSpan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -285,6 +288,7 @@ class RoundService:
             paused=state.paused(),
             waiting=state.waiting(),
             awaiting_credit=awaiting,
+            spans=state.phase_spans(),
         )
         self._by_channel[context.channel_id] = context.session_id
 
@@ -299,6 +303,12 @@ class RoundService:
         """The current phase as the transcript names it (no I/O: called for every message)."""
         found = self._snapshots.get(session_id)
         return None if found is None else found.label
+
+    def phase_label_at(self, session_id: int, when: datetime) -> str | None:
+        """The phase that was running at `when` (no I/O): for messages found in channel history
+        after a restart, filed under the phase they were posted in."""
+        found = self._snapshots.get(session_id)
+        return None if found is None else phase_at(found.spans, when)
 
     async def load(self) -> int:
         """Fill the in-memory view from the database (at start-up)."""

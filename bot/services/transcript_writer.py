@@ -73,6 +73,11 @@ class TranscriptWriter:
         return len(self._ops)
 
     @property
+    def writing(self) -> bool:
+        """A batch is on its way to the database now."""
+        return self._lock.locked()
+
+    @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 

@@ -18,6 +18,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import IO, TYPE_CHECKING
 
 from bot.clock import Clock, SystemClock
@@ -39,11 +40,12 @@ from bot.services.transcript_writer import TranscriptWriter
 if TYPE_CHECKING:
     from bot.content.models import Scenario
 
-__all__ = ["ExportPlan", "ExportResult", "PhaseProvider", "TranscriptService"]
+__all__ = ["ExportPlan", "ExportResult", "PhaseAtProvider", "PhaseProvider", "TranscriptService"]
 
 log = logging.getLogger(__name__)
 
 PhaseProvider = Callable[[int], "str | None"]
+PhaseAtProvider = Callable[[int, datetime], "str | None"]
 EXPORT_CHUNK = 1000
 YIELD_EVERY = 100
 
@@ -91,6 +93,7 @@ class TranscriptService:
         self.writer = writer or TranscriptWriter(database)
         self._channels: dict[int, ChannelInfo] = {}
         self.phase_provider: PhaseProvider | None = None
+        self.phase_at_provider: PhaseAtProvider | None = None  # the phase at a past moment
         self.loaded = False
 
     # -- the channel map ----------------------------------------------------------------------
@@ -166,6 +169,17 @@ class TranscriptService:
             return provider(session_id)
         except Exception:  # a broken provider must not lose the message
             log.exception("phase_provider failed for session %s", session_id)
+            return None
+
+    def phase_at(self, session_id: int, when: datetime) -> str | None:
+        """The phase a message posted at `when` belongs to (for backfilled history)."""
+        provider = self.phase_at_provider
+        if provider is None:
+            return self.phase_for(session_id)
+        try:
+            return provider(session_id, when)
+        except Exception:  # a broken provider must not lose the message
+            log.exception("phase_at_provider failed for session %s", session_id)
             return None
 
     def record(self, message: IncomingMessage) -> None:

@@ -28,6 +28,7 @@ from bot.domain.round_state import (
     TimeWarning,
     WantedTimer,
     describe_marks,
+    phase_at,
 )
 from bot.domain.speaking import SpeakingError
 
@@ -328,3 +329,24 @@ def test_remaining_plan_time(plan: RoundPlan) -> None:
     current = Round(plan).start(at(0), HANOI).round
     assert current.remaining_plan_seconds(at(60)) == 50 * 60 - 60
     assert replace(current).remaining_plan_seconds(at(0)) == 50 * 60
+
+
+def test_a_message_found_later_is_filed_under_the_phase_it_was_posted_in(
+    plan: RoundPlan,
+) -> None:
+    """Backfill after a restart: the phase at the message's own time, not the one running now."""
+    settings = RoundSettings(auto_advance=False)
+    first = Round(plan, settings).start(at(60), HANOI).round
+    waiting = first.phase_time_up(at(60 + plan.phases[0].duration), 0, HANOI).round
+    second = waiting.advance(at(500), HANOI).round  # the class waited 80 s for the teacher
+    spans = second.phase_spans()
+    one, two = (f"{i + 1}. {plan.phases[i].title}" for i in (0, 1))
+
+    assert phase_at(spans, at(59)) is None  # before the round started
+    assert phase_at(spans, at(60)) == one
+    assert phase_at(spans, at(499)) == one  # time was up, but phase 1 had not ended
+    assert phase_at(spans, at(500)) == two
+    assert phase_at(spans, at(9_999)) == two  # still running
+    finished = second.finish(at(600)).round
+    assert phase_at(finished.phase_spans(), at(599)) == two
+    assert phase_at(finished.phase_spans(), at(600)) is None  # after the round

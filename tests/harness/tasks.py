@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
-from collections.abc import Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from contextvars import Context
 from typing import Any, cast
 
@@ -59,6 +59,9 @@ class TaskTracker:
         self._factory_installed = False
         self.failed: list[asyncio.Task[Any]] = []
         self._checked: set[int] = set()
+        # Work that completes outside the loop for longer than the quiet period (another
+        # process, say): while any of these says True, settle() keeps waiting.
+        self.busy_checks: list[Callable[[], bool]] = []
 
     # -- installation ----------------------------------------------------
 
@@ -194,7 +197,9 @@ class TaskTracker:
             # wait_for no one will satisfy) or waiting on I/O that completes from outside the
             # loop (aiosqlite's worker thread, an asyncpg socket). Give the outside world a
             # quiet period in real time; any progress means the bot is not idle yet.
-            if await self._progress_within(pending, quiet_period):
+            if await self._progress_within(pending, quiet_period) or any(
+                busy() for busy in self.busy_checks
+            ):
                 if loop.time() >= deadline:
                     raise SettleTimeout(self._describe("the bot never went idle", pending))
                 continue

@@ -8,11 +8,14 @@ import csv
 import io
 import json
 import zipfile
+from datetime import datetime
 
+import discord
 import pytest
 
 from bot.client import ParleyBot
 from bot.domain.transcripts import TranscriptEntry
+from bot.services.rounds import RoundService
 from tests.harness import ChannelRef, Upload, WireHarness
 from tests.harness import payloads as p
 from tests.parley_fixtures import ParleyFactory
@@ -167,6 +170,36 @@ async def test_messages_posted_while_parley_was_down_are_backfilled_exactly_once
     await third.edit_message(entries[0].message_id, "before the outage (edited later)")
     entries = await transcript(third, session_id)
     assert entries[0].revisions[0].content == "before the outage"
+
+
+async def test_backfilled_messages_are_filed_under_the_phase_they_were_posted_in(
+    make_parley: ParleyFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await make_parley()
+    w = first.world
+    session_id, thread = await live_session(first)
+    await first.close()
+    during_openings = first.post_while_offline(w.plenary, w.students[1], "posted in phase 1")
+    during_caucuses = first.post_while_offline(thread, w.students[0], "posted in phase 2")
+    caucuses_began = discord.utils.snowflake_time(during_caucuses.id)
+
+    # What the round engine would say: phase 2 began between the two posts; phase 3 runs now.
+    def phase_at(self: RoundService, sid: int, when: datetime) -> str | None:
+        assert sid == session_id
+        return "2. Bilateral caucuses" if when >= caucuses_began else "1. Opening statements"
+
+    monkeypatch.setattr(RoundService, "phase_label_at", phase_at)
+    monkeypatch.setattr(RoundService, "phase_label", lambda self, sid: "3. Plenary")
+    second = await make_parley(restart_of=first)
+    await second.send_message(w.plenary, w.students[0], "posted live in phase 3")
+
+    entries = await transcript(second, session_id)
+    assert [(e.content, e.phase) for e in entries] == [
+        ("posted in phase 1", "1. Opening statements"),
+        ("posted in phase 2", "2. Bilateral caucuses"),
+        ("posted live in phase 3", "3. Plenary"),
+    ]
+    assert during_openings.id < during_caucuses.id
 
 
 async def test_an_ended_session_is_no_longer_recorded(make_parley: ParleyFactory) -> None:
