@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 # Fails with OperationalError where the SQLite library was built without JSON functions.
 JSON_FUNCTIONS_PROBE = "SELECT json_extract('[1]', '$[0]') FROM json_each('[]')"
 PROCESS_EXIT_TIMEOUT = 10.0  # seconds
+WRITER_SCRIPT = Path(__file__).with_name("sqlite_writer_process.py")
 
 # The fields of one row of the JSON array, in this order.
 _JSON_FIELDS = (
@@ -188,7 +189,7 @@ class TranscriptBulkInserter:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-I",  # standard library only: no site-packages, no PYTHON* variables
-                str(Path(__file__).with_name("sqlite_writer_process.py")),
+                str(WRITER_SCRIPT),
                 self._path,
                 self._sql,
                 JSON_FUNCTIONS_PROBE,
@@ -216,9 +217,14 @@ class TranscriptBulkInserter:
                 "slower general path. A Python built with SQLite 3.38 or newer avoids this.",
                 hello[2] if len(hello) > 2 else "?",
             )
-            self._fast = False
-            return None
-        raise sqlite3.OperationalError("the transcript writer process did not start")
+        else:
+            log.warning(
+                "The transcript writer process did not start (exit code %s; its error, if any, "
+                "is above); transcripts are stored through the slower general path",
+                process.returncode,
+            )
+        self._fast = False
+        return None
 
     async def _stop_process(self, process: asyncio.subprocess.Process | None = None) -> None:
         if process is None:

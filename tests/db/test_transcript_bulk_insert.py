@@ -3,7 +3,10 @@ the general path stores, whatever the text, and falls back when SQLite lacks JSO
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +17,7 @@ from bot.db import bulk_insert
 from bot.db.bulk_insert import TranscriptBulkInserter
 from bot.db.engine import Database
 from bot.domain.transcripts import Attachment, IncomingMessage, TranscriptEntry
+from bot.services.transcript_writer import TranscriptWriter
 from tests.db_backends import migrated_database
 from tests.session_rows import add_participant, make_session
 
@@ -147,10 +151,22 @@ async def test_a_broken_character_is_replaced_and_the_batch_still_stored(
     assert [e.content for e in stored] == ["half an emoji ? here", records[1].content]
 
 
-async def test_without_json_functions_the_general_path_stores_them(
-    sqlite_file: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(
+    ("patch", "logged"),
+    [
+        (("JSON_FUNCTIONS_PROBE", "SELECT no_such_function()"), "no JSON functions"),
+        (("WRITER_SCRIPT", Path("/nonexistent/writer.py")), "did not start"),
+    ],
+    ids=["sqlite-without-json", "process-cannot-start"],
+)
+async def test_without_the_writer_process_the_general_path_stores_them(
+    sqlite_file: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    patch: tuple[str, object],
+    logged: str,
 ) -> None:
-    monkeypatch.setattr(bulk_insert, "JSON_FUNCTIONS_PROBE", "SELECT no_such_function()")
+    monkeypatch.setattr(bulk_insert, *patch)
     session_id = await prepared(sqlite_file)
     records = tricky_records(session_id)
     inserter = TranscriptBulkInserter(sqlite_file)
@@ -161,7 +177,55 @@ async def test_without_json_functions_the_general_path_stores_them(
     finally:
         await inserter.close()
     assert not inserter.fast
-    assert "no JSON functions" in caplog.text
+    assert caplog.text.count(logged) == 1  # said once, not for every batch
     assert [e.message_id for e in await entries(sqlite_file, session_id)] == [
         r.message_id for r in records
     ]
+
+
+async def test_a_writer_process_that_died_is_replaced_and_nothing_is_lost(
+    sqlite_file: Database,
+) -> None:
+    session_id = await prepared(sqlite_file)
+    records = tricky_records(session_id)
+    writer = TranscriptWriter(sqlite_file, max_delay=0.01)
+    writer.start()
+    try:
+        writer.add(records[0])
+        await writer.flush()
+        process = writer._bulk._process
+        assert process is not None and process.returncode is None
+        process.kill()  # out of memory, a stray `kill`, …
+        await process.wait()
+        for record in records[1:]:
+            writer.add(record)  # the background task retries until a new process took them
+        for _ in range(500):
+            if writer.written == len(records):
+                break
+            await asyncio.sleep(0.01)
+        assert writer.written == len(records) and writer.dropped == 0
+    finally:
+        await writer.stop()
+    assert len(await entries(sqlite_file, session_id)) == len(records)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or sys.platform == "win32", reason="POSIX")
+async def test_ctrl_c_leaves_the_writer_process_to_store_the_last_batch(
+    sqlite_file: Database,
+) -> None:
+    """Ctrl+C in a terminal reaches the whole process group: the writer process must still be
+    there when Parley stores what it buffered at shutdown, then exit on its own."""
+    session_id = await prepared(sqlite_file)
+    records = tricky_records(session_id)
+    writer = TranscriptWriter(sqlite_file, max_delay=60)
+    writer.add(records[0])
+    await writer.flush()
+    process = writer._bulk._process
+    assert process is not None
+    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGTERM)
+    for record in records[1:]:
+        writer.add(record)
+    await writer.stop()  # Parley's shutdown: the last batch, then the pipe closes
+    assert process.returncode == 0
+    assert len(await entries(sqlite_file, session_id)) == len(records)
