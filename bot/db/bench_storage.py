@@ -22,7 +22,7 @@ from bot.db.models import ClassSession, Participant, TranscriptMessage, Transcri
 from bot.db.repositories.transcripts import (
     _INSERT_COLUMNS,
     _aware_time,
-    _row_builder,
+    row_builder,
     sqlite_time,
 )
 from bot.domain.transcripts import ChannelInfo, IncomingMessage
@@ -119,7 +119,7 @@ def _plain_insert(database: Database) -> tuple[str, Any]:
     dialect = database.engine.dialect
     compiled = insert(_messages).values(values).compile(dialect=dialect)
     when = sqlite_time if dialect.name == "sqlite" else _aware_time
-    return compiled.string, _row_builder(tuple(compiled.positiontup or ()), when)
+    return compiled.string, row_builder(tuple(compiled.positiontup or ()), when)
 
 
 class _RawSqlite:

@@ -11,17 +11,17 @@ process, measured with `parley bench ingest` and per-thread context-switch count
   BEGIN and COMMIT, and every row of an `executemany`). While the event loop is busy with a
   class's messages it releases the GIL only for an instant at each poll, so that thread wakes
   too late, sleeps again, and gets the GIL only when the 5 ms switch interval forces it:
-  thousands of futile wake-ups a batch, paid for by the event loop. With a writer thread,
-  Parley ingested 0.45-0.7 x its floor; with the process, about what the event loop alone
+  about a thousand futile wake-ups a batch, paid for by the event loop. With a writer thread,
+  Parley ingested 0.43-0.79 x its floor; with the process, about what the event loop alone
   allows.
 * The JSON text is built on the event loop (C-speed `json.dumps` of plain tuples) and written
   to a pipe; SQLite parses it and inserts the rows in the other process.
 * One statement outside BEGIN … COMMIT needs no statement journal (with several multi-row
   INSERTs in one transaction SQLite spills each statement's undo pages to a temporary file).
 
-Where the writer process cannot be used (an in-memory database, a SQLite library without JSON
-functions, a platform that forbids starting processes) the inserter says so in the log and uses
-the application's database layer. The process and Parley's own connections use WAL and a busy
+Where the writer process cannot be used the inserter uses the application's database layer: an
+in-memory database, and, with a warning in the log, a SQLite library without JSON functions or a
+writer process that cannot start. The process and Parley's own connections use WAL and a busy
 timeout, so they share the file like any two SQLite writers.
 """
 
@@ -34,7 +34,7 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Table
 from sqlalchemy.engine import make_url
@@ -42,7 +42,7 @@ from sqlalchemy.engine import make_url
 from bot.db.engine import SQLITE_BUSY_TIMEOUT_MS, Database
 from bot.db.models.sessions import Participant
 from bot.db.models.transcripts import TranscriptMessage
-from bot.db.repositories.transcripts import sqlite_time
+from bot.db.repositories.transcripts import ROW_FIELDS, row_builder, sqlite_time
 from bot.domain.transcripts import IncomingMessage
 
 __all__ = ["TranscriptBulkInserter", "json_insert_sql", "json_rows"]
@@ -54,25 +54,6 @@ JSON_FUNCTIONS_PROBE = "SELECT json_extract('[1]', '$[0]') FROM json_each('[]')"
 PROCESS_EXIT_TIMEOUT = 10.0  # seconds
 WRITER_SCRIPT = Path(__file__).with_name("sqlite_writer_process.py")
 
-# The fields of one row of the JSON array, in this order.
-_JSON_FIELDS = (
-    "message_id",
-    "session_id",
-    "phase",
-    "channel_id",
-    "channel_kind",
-    "author_id",
-    "author_name",
-    "channel_actor",
-    "created_at",
-    "content",
-    "attachments",
-    "reply_to_id",
-    "is_facilitator",
-    "is_bot",
-    "edited_at",
-)
-
 
 def json_insert_sql() -> str:
     """INSERT … SELECT from the JSON array, ON CONFLICT (message_id) DO NOTHING; the actor is
@@ -81,16 +62,18 @@ def json_insert_sql() -> str:
     participants = cast(Table, Participant.__table__)
 
     def field(name: str) -> str:
-        return f"json_extract(value, '$[{_JSON_FIELDS.index(name)}]')"
+        return f"json_extract(value, '$[{ROW_FIELDS.index('p_' + name)}]')"
 
-    expressions = {name: field(name) for name in _JSON_FIELDS if name != "channel_actor"}
+    names = [parameter.removeprefix("p_") for parameter in ROW_FIELDS]
+    expressions = {name: field(name) for name in names if name != "channel_actor"}
     expressions["actor_id"] = (
         f"coalesce({field('channel_actor')}, (SELECT {participants.c.actor_id.name} "
         f"FROM {participants.name} WHERE {participants.c.session_id.name} = "
         f"{field('session_id')} AND {participants.c.user_id.name} = {field('author_id')}))"
     )
-    for column in expressions:
-        messages.c[column]
+    unknown = [column for column in expressions if column not in messages.c]
+    if unknown:
+        raise RuntimeError(f"transcript_messages has no column {unknown}")
     # `WHERE true` keeps SQLite's parser from reading ON CONFLICT as part of the SELECT.
     return (
         f"INSERT INTO {messages.name} ({', '.join(expressions)}) "
@@ -99,25 +82,8 @@ def json_insert_sql() -> str:
     )
 
 
-def _json_row(r: IncomingMessage) -> tuple[Any, ...]:
-    return (
-        r.message_id,
-        r.session_id,
-        r.phase,
-        r.channel_id,
-        r.channel_kind,
-        r.author_id,
-        r.author_name[:100],
-        r.channel_actor_id,
-        sqlite_time(r.created_at),
-        r.content,
-        [a.as_dict() for a in r.attachments],
-        r.reply_to_id,
-        r.is_facilitator,
-        r.is_bot,
-        sqlite_time(r.edited_at) if r.edited_at is not None else None,
-    )
-
+# A row of the JSON array: the general path's parameters, in `ROW_FIELDS` order.
+_json_row = row_builder(ROW_FIELDS, sqlite_time)
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 

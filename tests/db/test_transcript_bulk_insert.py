@@ -18,12 +18,17 @@ from bot.db.bulk_insert import TranscriptBulkInserter
 from bot.db.engine import Database
 from bot.domain.transcripts import Attachment, IncomingMessage, TranscriptEntry
 from bot.services.transcript_writer import TranscriptWriter
+from tests.db.test_transcripts import (
+    ALICE,
+    BOB,
+    JAPAN_THREAD,
+    PLENARY,
+    TEACHER,
+    session_with_people,
+)
 from tests.db_backends import migrated_database
-from tests.session_rows import add_participant, make_session
 
 T0 = datetime(2026, 3, 2, 14, 5, 9, 123456, tzinfo=UTC)
-PLENARY, JAPAN_THREAD = 100, 200
-ALICE, BOB, TEACHER = 11, 12, 13
 BIGGEST_SNOWFLAKE = 2**63 - 1
 
 
@@ -76,19 +81,6 @@ def tricky_records(session_id: int) -> list[IncomingMessage]:
     ]
 
 
-async def prepared(database: Database) -> int:
-    session_id = await make_session(database, channel_id=PLENARY)
-    await add_participant(database, session_id, ALICE, actor_id="japan")
-    await add_participant(database, session_id, BOB, actor_id="china")
-    await add_participant(database, session_id, TEACHER, actor_id=None)
-    async with database.transaction() as tx:
-        await tx.sessions.add_channel(session_id, PLENARY, kind="plenary", label="#plenary")
-        await tx.sessions.add_channel(
-            session_id, JAPAN_THREAD, kind="delegation", actor_id="japan", label="Japan"
-        )
-    return session_id
-
-
 async def entries(database: Database, session_id: int) -> list[TranscriptEntry]:
     async with database.transaction() as tx:
         return await tx.transcripts.chunk(session_id, limit=100)
@@ -107,7 +99,8 @@ async def test_the_fast_path_stores_exactly_what_the_general_path_stores(tmp_pat
         migrated_database("sqlite", tmp_path / "fast") as fast,
         migrated_database("sqlite", tmp_path / "general") as general,
     ):
-        fast_session, general_session = await prepared(fast), await prepared(general)
+        fast_session = await session_with_people(fast)
+        general_session = await session_with_people(general)
         assert fast_session == general_session
         records = tricky_records(fast_session)
         inserter = TranscriptBulkInserter(fast)
@@ -139,7 +132,7 @@ async def test_the_fast_path_stores_exactly_what_the_general_path_stores(tmp_pat
 async def test_a_broken_character_is_replaced_and_the_batch_still_stored(
     sqlite_file: Database,
 ) -> None:
-    session_id = await prepared(sqlite_file)
+    session_id = await session_with_people(sqlite_file)
     records = tricky_records(session_id)[:2]
     records[0].content = "half an emoji \ud83d here"  # a lone surrogate: not valid UTF-8
     inserter = TranscriptBulkInserter(sqlite_file)
@@ -167,7 +160,7 @@ async def test_without_the_writer_process_the_general_path_stores_them(
     logged: str,
 ) -> None:
     monkeypatch.setattr(bulk_insert, *patch)
-    session_id = await prepared(sqlite_file)
+    session_id = await session_with_people(sqlite_file)
     records = tricky_records(session_id)
     inserter = TranscriptBulkInserter(sqlite_file)
     try:
@@ -186,7 +179,7 @@ async def test_without_the_writer_process_the_general_path_stores_them(
 async def test_a_writer_process_that_died_is_replaced_and_nothing_is_lost(
     sqlite_file: Database,
 ) -> None:
-    session_id = await prepared(sqlite_file)
+    session_id = await session_with_people(sqlite_file)
     records = tricky_records(session_id)
     writer = TranscriptWriter(sqlite_file, max_delay=0.01)
     writer.start()
@@ -215,7 +208,7 @@ async def test_ctrl_c_leaves_the_writer_process_to_store_the_last_batch(
 ) -> None:
     """Ctrl+C in a terminal reaches the whole process group: the writer process must still be
     there when Parley stores what it buffered at shutdown, then exit on its own."""
-    session_id = await prepared(sqlite_file)
+    session_id = await session_with_people(sqlite_file)
     records = tricky_records(session_id)
     writer = TranscriptWriter(sqlite_file, max_delay=60)
     writer.add(records[0])

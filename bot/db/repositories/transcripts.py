@@ -122,8 +122,8 @@ def sqlite_time(when: datetime | None) -> str | None:
     return None if aware is None else aware.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-# The parameters of one insert, in this order; `_row_builder` reorders them for a statement.
-_ROW_FIELDS = (
+# The parameters of one insert, in this order; `row_builder` reorders them for a statement.
+ROW_FIELDS = (
     "p_message_id",
     "p_session_id",
     "p_phase",
@@ -142,12 +142,12 @@ _ROW_FIELDS = (
 )
 
 
-def _row_builder(
+def row_builder(
     order: Sequence[str], when: Callable[[datetime | None], Any]
 ) -> Callable[[IncomingMessage], tuple[Any, ...]]:
     """A function from a record to the driver's parameter tuple, in the statement's order
     (which may repeat a parameter). Runs once per message: kept to one tuple and one C call."""
-    pick = operator.itemgetter(*(_ROW_FIELDS.index(name) for name in order))
+    pick = operator.itemgetter(*(ROW_FIELDS.index(name) for name in order))
 
     def row(r: IncomingMessage) -> tuple[Any, ...]:
         return pick(  # type: ignore[no-any-return]
@@ -209,7 +209,7 @@ def _driver_insert(dialect: Any) -> tuple[str, RowBuilder]:
         compiled = _insert_statement(dialect.name).compile(dialect=dialect)
         order = tuple(compiled.positiontup or ())
         when = sqlite_time if dialect.name == "sqlite" else _aware_time
-        cached = (compiled.string, _row_builder(order, when))
+        cached = (compiled.string, row_builder(order, when))
         _DRIVER_INSERTS[dialect.name] = cached
     return cached
 
