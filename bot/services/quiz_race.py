@@ -21,7 +21,11 @@ from typing import Protocol, cast
 from bot.clock import Clock, SystemClock
 from bot.db.engine import Database
 from bot.db.models.quiz import QuizRace, QuizRaceAnswer
-from bot.db.repositories.quiz_race import DuplicateRaceAnswer, LeaderboardDelta
+from bot.db.repositories.quiz_race import (
+    DuplicateRaceAnswer,
+    LeaderboardDelta,
+    RaceAlreadyRunning,
+)
 from bot.domain.quiz import (
     BadAnswer,
     Question,
@@ -109,6 +113,13 @@ class RaceAnnouncer(Protocol):
     async def post_failure(self, race: RaceInfo) -> None: ...
 
 
+def _already_running(race: QuizRace) -> UserFacingError:
+    return UserFacingError(
+        f"A quiz race is already running here (question {race.position + 1} of "
+        f"{len(race.items)}). Press “End race” on its question to stop it first."
+    )
+
+
 def _info(race: QuizRace) -> RaceInfo:
     return RaceInfo(
         race.id,
@@ -175,27 +186,33 @@ class QuizRaceService:
         if not questions:
             raise UserFacingError("There are no questions to race on.")
         picked = self._rng.sample(questions, min(count, len(questions)))
-        async with self._db.transaction() as tx:
-            running = await tx.quiz_race.running_in_channel(channel_id)
-            if running is not None:
-                raise UserFacingError(
-                    f"A quiz race is already running here (question {running.position + 1} of "
-                    f"{len(running.items)}). Press “End race” on its question to stop it first."
+        try:
+            async with self._db.transaction() as tx:
+                running = await tx.quiz_race.running_in_channel(channel_id)
+                if running is not None:
+                    raise _already_running(running)
+                race = await tx.quiz_race.create(
+                    guild_id=guild_id,
+                    channel_id=channel_id,
+                    started_by=started_by,
+                    label=label,
+                    items=[q.key for q in picked],
+                    seconds=seconds,
+                    mode=mode,
+                    position=0,
+                    state="asking",
+                    accepting=True,
+                    deadline=self.clock.now() + timedelta(seconds=seconds),
                 )
-            race = await tx.quiz_race.create(
-                guild_id=guild_id,
-                channel_id=channel_id,
-                started_by=started_by,
-                label=label,
-                items=[q.key for q in picked],
-                seconds=seconds,
-                mode=mode,
-                position=0,
-                state="asking",
-                accepting=True,
-                deadline=self.clock.now() + timedelta(seconds=seconds),
-            )
-            info = _info(race)
+                info = _info(race)
+        except RaceAlreadyRunning:  # started by someone else since we looked
+            async with self._db.transaction() as tx:
+                running = await tx.quiz_race.running_in_channel(channel_id)
+            if running is None:
+                raise UserFacingError(
+                    "Another race just started and ended here; start yours again."
+                ) from None
+            raise _already_running(running) from None
         self._spawn(race.id)
         return info
 

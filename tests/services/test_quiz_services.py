@@ -13,6 +13,7 @@ from bot.clock import FakeClock
 from bot.content.models import Scenario
 from bot.content.red_trivia import parse_red_trivia
 from bot.db.engine import Database
+from bot.db.repositories.quiz_race import QuizRaceRepository
 from bot.domain.quiz import Question, Standing
 from bot.errors import UserFacingError
 from bot.services.quiz import build_quiz_services
@@ -175,3 +176,30 @@ async def test_a_practice_item_removed_from_its_bank_is_skipped(
 
     with pytest.raises(UserFacingError, match="belongs to someone else"):
         await practice.current(screen.run_id, BEN)
+
+
+async def test_one_race_per_channel_even_when_two_starts_cross(
+    database: Database, scenarios: Mapping[str, Scenario], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two teachers press start at the same instant: both look, see no race, and insert. The
+    database keeps one; the other hears that a race is running."""
+    races = build_quiz_services(database, scenarios, RecordingAnnouncer(), FakeClock()).races
+    common = {"guild_id": GUILD, "started_by": TEACHER, "count": 3, "seconds": 30}
+    try:
+        first = await races.start(channel_id=CHANNEL, mode="all", **common)  # type: ignore[arg-type]
+
+        async def looked_too_early(self: object, channel_id: int) -> None:
+            monkeypatch.undo()  # the second look, after the insert failed, sees the race
+            return None
+
+        monkeypatch.setattr(QuizRaceRepository, "running_in_channel", looked_too_early)
+        with pytest.raises(UserFacingError, match=r"already running here \(question 1 of 3\)"):
+            await races.start(channel_id=CHANNEL, mode="first", **common)  # type: ignore[arg-type]
+        other_channel = await races.start(channel_id=CHANNEL + 1, mode="all", **common)  # type: ignore[arg-type]
+        assert other_channel.race_id != first.race_id
+        assert await races.stop(first.race_id)
+        await wait_until(lambda: (t := races.running_task(first.race_id)) is None or t.done())
+        again = await races.start(channel_id=CHANNEL, mode="all", **common)  # type: ignore[arg-type]
+        assert again.race_id not in (first.race_id, other_channel.race_id)
+    finally:
+        await races.close()

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -134,7 +135,17 @@ class QuizRace(TimestampMixin, Base):
     """
 
     __tablename__ = "quiz_races"
-    __table_args__ = (Index("ix_quiz_races_channel_state", "channel_id", "state"),)
+    __table_args__ = (
+        Index("ix_quiz_races_channel_state", "channel_id", "state"),
+        # One unfinished race per channel: two teachers pressing start at once get one race.
+        Index(
+            "uq_quiz_races_one_unfinished_per_channel",
+            "channel_id",
+            unique=True,
+            sqlite_where=text("state != 'finished'"),
+            postgresql_where=text("state != 'finished'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     guild_id: Mapped[int] = mapped_column(Snowflake, index=True)

@@ -20,11 +20,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models.quiz import QuizLeaderboard, QuizRace, QuizRaceAnswer
 
-__all__ = ["DuplicateRaceAnswer", "LeaderboardDelta", "QuizRaceRepository", "RaceTotals"]
+__all__ = [
+    "DuplicateRaceAnswer",
+    "LeaderboardDelta",
+    "QuizRaceRepository",
+    "RaceAlreadyRunning",
+    "RaceTotals",
+]
 
 
 class DuplicateRaceAnswer(Exception):
     """This student already answered this question (the unique constraint said so)."""
+
+
+class RaceAlreadyRunning(Exception):
+    """This channel has an unfinished race (the unique index said so)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +65,14 @@ class QuizRaceRepository:
         self._session = session
 
     async def create(self, **values: Any) -> QuizRace:
+        """A new race; raises RaceAlreadyRunning if its channel has an unfinished one, even one
+        started a moment ago by another transaction."""
         race = QuizRace(**values)
         self._session.add(race)
-        await self._session.flush()
+        try:
+            await self._session.flush()
+        except IntegrityError as exc:
+            raise RaceAlreadyRunning from exc
         return race
 
     async def get(self, race_id: int) -> QuizRace | None:
