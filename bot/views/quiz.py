@@ -11,6 +11,7 @@ import discord
 from bot.domain.quiz import Progress, trim
 from bot.services.quiz_practice import NothingDue, RunScreen, StatsReport, Summary
 from bot.views.quiz_common import (
+    QuestionButton,
     answer_buttons,
     answer_modal,
     guarded,
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 PRACTICE_ID = re.compile(
-    r"quiz:run:(?P<run>[0-9]+):(?P<pos>[0-9]+):(?P<action>ans|open|next|stop)"
+    r"quiz:run:(?P<id>[0-9]+):(?P<pos>[0-9]+):(?P<action>ans|open|next|stop)"
     r"(?::(?P<value>[a-z0-9-]+))?"
 )
 PRACTICE_MODAL = re.compile(r"quiz:run:(?P<run>[0-9]+):(?P<pos>[0-9]+):modal")
@@ -44,51 +45,28 @@ def practice_id(run_id: int, position: int, action: str, value: str | None = Non
     return f"quiz:run:{run_id}:{position}:{action}" + (f":{value}" if value else "")
 
 
-class PracticeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PRACTICE_ID):
-    """Any button of a solo quiz; its custom_id says which run, which question and what to do."""
-
-    def __init__(self, button: discord.ui.Button[Any]) -> None:
-        super().__init__(button)
-        match = PRACTICE_ID.fullmatch(button.custom_id or "")
-        assert match is not None
-        self.run_id = int(match["run"])
-        self.position = int(match["pos"])
-        self.action = match["action"]
-        self.value = match["value"] or ""
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> PracticeButton:
-        assert isinstance(item, discord.ui.Button)
-        return cls(item)
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, self._handle)
+class PracticeButton(QuestionButton, template=PRACTICE_ID):
+    """Any button of a solo quiz (`quiz_id` is the run)."""
 
     async def _handle(self, interaction: discord.Interaction[Any]) -> None:
         practice = services_of(interaction).practice
         user = interaction.user.id
         screen: RunScreen | Summary
         if self.action == "ans":
-            screen = await practice.answer(self.run_id, user, self.position, self.value)
+            screen = await practice.answer(self.quiz_id, user, self.position, self.value)
         elif self.action == "next":
-            screen = await practice.next(self.run_id, user, self.position)
+            screen = await practice.next(self.quiz_id, user, self.position)
         elif self.action == "stop":
-            screen = await practice.stop(self.run_id, user)
+            screen = await practice.stop(self.quiz_id, user)
         else:  # "open": the typed-answer form, if this question still waits for an answer
-            screen = await practice.current(self.run_id, user)
+            screen = await practice.current(self.quiz_id, user)
             if (
                 isinstance(screen, RunScreen)
                 and screen.position == self.position
                 and screen.verdict is None
             ):
                 title = f"Question {screen.position + 1} of {screen.total}"
-                custom_id = f"quiz:run:{self.run_id}:{self.position}:modal"
+                custom_id = f"quiz:run:{self.quiz_id}:{self.position}:modal"
                 await interaction.response.send_modal(
                     answer_modal(custom_id, title, screen.question.prompt)
                 )

@@ -10,6 +10,7 @@ its custom_id in the same way (`route_modal_submit`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ __all__ = [
     "ANSWER_FIELD",
     "COG_NAME",
     "NO_MENTIONS",
+    "QuestionButton",
     "QuizServices",
     "answer_buttons",
     "answer_modal",
@@ -173,3 +175,42 @@ def _walk(components: Sequence[Any]) -> list[dict[str, Any]]:
         if isinstance(inner, dict):
             found += _walk([inner])
     return found
+
+
+# quiz:<run|race>:<id>:<question>:<action>[:<value>]; each subclass narrows it with its own.
+QUESTION_BUTTON_ID = re.compile(
+    r"quiz:(?:run|race):(?P<id>[0-9]+):(?P<pos>[0-9]+):(?P<action>[a-z]+)"
+    r"(?::(?P<value>[a-z0-9-]+))?"
+)
+
+
+class QuestionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=QUESTION_BUTTON_ID):
+    """A button on a quiz question, solo or race: its custom_id names the quiz (`quiz_id`), the
+    question (`position`), what to do (`action`) and the choice (`value`), so it works after a
+    restart. Subclasses give their own template (with the same groups) and `_handle`."""
+
+    def __init__(self, button: discord.ui.Button[Any]) -> None:
+        super().__init__(button)
+        match = self.template.fullmatch(button.custom_id or "")
+        assert match is not None
+        self.quiz_id = int(match["id"])
+        self.position = int(match["pos"])
+        self.action = match["action"]
+        self.value = match["value"] or ""
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> QuestionButton:
+        assert isinstance(item, discord.ui.Button)
+        return cls(item)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._handle)
+
+    async def _handle(self, interaction: discord.Interaction[Any]) -> None:
+        raise NotImplementedError

@@ -17,6 +17,7 @@ from bot.errors import UserFacingError
 from bot.services.quiz_race import QuestionResult, RaceInfo
 from bot.views.quiz_common import (
     NO_MENTIONS,
+    QuestionButton,
     answer_buttons,
     answer_modal,
     guarded,
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 RACE_ID = re.compile(
-    r"quiz:race:(?P<race>[0-9]+):(?P<pos>[0-9]+):(?P<action>ans|open|stop)"
+    r"quiz:race:(?P<id>[0-9]+):(?P<pos>[0-9]+):(?P<action>ans|open|stop)"
     r"(?::(?P<value>[a-z0-9-]+))?"
 )
 RACE_MODAL = re.compile(r"quiz:race:(?P<race>[0-9]+):(?P<pos>[0-9]+):modal")
@@ -51,31 +52,9 @@ def race_id(race: int, position: int, action: str, value: str | None = None) -> 
     return f"quiz:race:{race}:{position}:{action}" + (f":{value}" if value else "")
 
 
-class RaceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=RACE_ID):
-    """A button on a race question: an answer, "Answer" (opens the form) or "End race"."""
-
-    def __init__(self, button: discord.ui.Button[Any]) -> None:
-        super().__init__(button)
-        match = RACE_ID.fullmatch(button.custom_id or "")
-        assert match is not None
-        self.race = int(match["race"])
-        self.position = int(match["pos"])
-        self.action = match["action"]
-        self.value = match["value"] or ""
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> RaceButton:
-        assert isinstance(item, discord.ui.Button)
-        return cls(item)
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, self._handle)
+class RaceButton(QuestionButton, template=RACE_ID):
+    """A button on a race question (`quiz_id` is the race): an answer, "Answer" (opens the
+    form) or "End race"."""
 
     async def _handle(self, interaction: discord.Interaction[Any]) -> None:
         races = services_of(interaction).races
@@ -85,7 +64,7 @@ class RaceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=RACE_I
                 interaction.client, member
             ):
                 raise UserFacingError("Only facilitators can end the race.")
-            stopped = await races.stop(self.race)
+            stopped = await races.stop(self.quiz_id)
             await interaction.response.send_message(
                 "Ending the race: this question's results, then the final standings."
                 if stopped
@@ -94,15 +73,15 @@ class RaceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=RACE_I
             )
             return
         if self.action == "open":
-            race = await races.race(self.race)
+            race = await races.race(self.quiz_id)
             if race is None or race.position != self.position:
                 raise UserFacingError("Too late: that question has closed.")
             title = f"Race question {self.position + 1} of {race.total}"
             await interaction.response.send_modal(
-                answer_modal(f"quiz:race:{self.race}:{self.position}:modal", title, title)
+                answer_modal(f"quiz:race:{self.quiz_id}:{self.position}:modal", title, title)
             )
             return
-        receipt = await races.answer(self.race, self.position, interaction.user.id, self.value)
+        receipt = await races.answer(self.quiz_id, self.position, interaction.user.id, self.value)
         await interaction.response.send_message(
             _locked_in(receipt.race, receipt.given), ephemeral=True
         )
