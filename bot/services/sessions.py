@@ -50,11 +50,11 @@ a race are retried in a fresh transaction, so thirty simultaneous clicks resolve
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.db.base import utcnow
 from bot.db.engine import Database
@@ -67,6 +67,8 @@ if TYPE_CHECKING:
     from bot.content.models import Scenario
     from bot.db.models import ClassSession, Delegation, Participant, SessionChannel
     from bot.db.unit_of_work import Transaction
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -234,6 +236,19 @@ class SessionService:
 
     # --- helpers -----------------------------------------------------------------------------
 
+    async def _with_retries(
+        self, attempt: Callable[[Transaction], Awaitable[T]], *, busy: str
+    ) -> T:
+        """Run `attempt` in a transaction; again when a concurrent claim took the seat or added
+        the member first (the unique constraints said so). `busy` if it never settles."""
+        for _ in range(MAX_CLAIM_ATTEMPTS):
+            try:
+                async with self._db.transaction() as tx:
+                    return await attempt(tx)
+            except (SeatTaken, AlreadyJoined):
+                continue
+        raise UserFacingError(busy)
+
     def _emit(self, event: str, session_id: int) -> None:
         if self._on_event is None:
             return
@@ -255,6 +270,25 @@ class SessionService:
 
     def resolve_actor(self, scenario_id: str, text: str) -> Resolution:
         return self.resolver(scenario_id).resolve(text)
+
+    async def _present(
+        self,
+        tx: Transaction,
+        session_id: int,
+        user_id: int,
+        display_name: str,
+        *,
+        facilitator: bool,
+    ) -> Participant:
+        """The member's row, added (or brought back, if they had left) as needed."""
+        p = await tx.sessions.participant(session_id, user_id)
+        if p is None:
+            p = await tx.sessions.add_participant(
+                session_id, user_id, display_name, is_facilitator=facilitator
+            )
+        elif p.left_at is not None:
+            p.left_at = None
+        return p
 
     async def _live(self, tx: Transaction, session_id: int, *, lock: bool = False) -> ClassSession:
         row = await (tx.sessions.get_for_update if lock else tx.sessions.get)(session_id)
@@ -502,36 +536,34 @@ class SessionService:
         self, session_id: int, user_id: int, display_name: str, *, is_facilitator: bool = False
     ) -> JoinResult:
         """Join (or rejoin) a session; once delegations are settled, a seat in the smallest one."""
-        already = False
-        for _ in range(MAX_CLAIM_ATTEMPTS):
-            try:
-                async with self._db.transaction() as tx:
-                    row = await self._live(tx, session_id)
-                    p = await tx.sessions.participant(session_id, user_id)
-                    if p is None:
-                        p = await tx.sessions.add_participant(
-                            session_id, user_id, display_name, is_facilitator=is_facilitator
-                        )
-                    elif p.left_at is None:
-                        already = True
-                    else:
-                        p.left_at = None
-                        p.display_name = display_name[:100]
-                        p.is_facilitator = is_facilitator
-                    move = None
-                    if row.stage == "assigned" and p.actor_id is None:
-                        actor = await self._place(tx, row, p)
-                        move = Move(user_id, p.display_name, None, actor)
-                        await self._refresh_statuses(tx, row)
-                    result = JoinResult(_session_info(row), _participant_info(p), already, move)
-                break
-            except (AlreadyJoined, SeatTaken):
-                continue
-        else:
-            raise UserFacingError("Parley is very busy right now: press Join again in a moment.")
-        if not already:
+
+        async def attempt(tx: Transaction) -> JoinResult:
+            row = await self._live(tx, session_id)
+            already = False
+            p = await tx.sessions.participant(session_id, user_id)
+            if p is None:
+                p = await tx.sessions.add_participant(
+                    session_id, user_id, display_name, is_facilitator=is_facilitator
+                )
+            elif p.left_at is None:
+                already = True
+            else:
+                p.left_at = None
+                p.display_name = display_name[:100]
+                p.is_facilitator = is_facilitator
+            move = None
+            if row.stage == "assigned" and p.actor_id is None:
+                actor = await self._place(tx, row, p)
+                move = Move(user_id, p.display_name, None, actor)
+                await self._refresh_statuses(tx, row)
+            return JoinResult(_session_info(row), _participant_info(p), already, move)
+
+        result = await self._with_retries(
+            attempt, busy="Parley is very busy right now: press Join again in a moment."
+        )
+        if not result.already_joined:
             self._emit("parley_roster_changed", session_id)
-        if move is not None:
+        if result.move is not None:
             self._emit("parley_assignment_changed", session_id)
         return result
 
@@ -573,59 +605,52 @@ class SessionService:
 
     async def pick(self, session_id: int, user_id: int, display_name: str, actor_id: str) -> Move:
         """A student chooses a delegation during self-pick, within the caps that keep balance."""
-        for _ in range(MAX_CLAIM_ATTEMPTS):
-            try:
-                async with self._db.transaction() as tx:
-                    row = await self._live(tx, session_id)
-                    scenario = self.scenario(row.scenario_id)
-                    if row.stage != "self_pick":
-                        raise UserFacingError(
-                            "Picking is closed: your facilitator assigns delegations now."
-                            if row.stage == "assigned"
-                            else "Picking has not started yet: wait for your facilitator."
-                        )
-                    name = scenario.actor(actor_id).name
-                    p = await tx.sessions.participant(session_id, user_id)
-                    if p is None:
-                        p = await tx.sessions.add_participant(
-                            session_id, user_id, display_name, is_facilitator=False
-                        )
-                    elif p.left_at is not None:
-                        p.left_at = None
-                    old = p.actor_id
-                    if old == actor_id:
-                        return Move(user_id, p.display_name, old, old)
-                    n = await tx.sessions.count_present(session_id)
-                    counts = await tx.sessions.actor_counts(session_id)
-                    if old is not None:  # the student's own seat does not count against them
-                        counts[old] = max(0, counts.get(old, 0) - 1)
-                    playing = playing_actors(scenario, n, counts)
-                    if actor_id not in playing:
-                        raise UserFacingError(
-                            f"{name} is not played in this class (it is too small for every "
-                            "actor). Pick one of the delegations in the menu."
-                        )
-                    cap = seat_caps(n, playing)[actor_id]
-                    seat = None
-                    if counts.get(actor_id, 0) < cap:
-                        taken = await tx.sessions.taken_seats(session_id, actor_id)
-                        seat = lowest_free_seat(taken, cap)
-                    if seat is None:
-                        raise UserFacingError(
-                            f"{name} is full ({cap} of {cap} places) so that delegations stay "
-                            "balanced. Pick another one."
-                        )
-                    if old is not None:
-                        await tx.sessions.release_seat(p)
-                    await tx.sessions.take_seat(p, actor_id, seat)
-                    await self._refresh_statuses(tx, row)
-                    move = Move(user_id, p.display_name, old, actor_id)
-                break
-            except (SeatTaken, AlreadyJoined):
-                continue
-        else:
-            raise UserFacingError("Many students are picking at once: try again in a moment.")
-        self._emit("parley_assignment_changed", session_id)
+
+        async def attempt(tx: Transaction) -> Move:
+            row = await self._live(tx, session_id)
+            scenario = self.scenario(row.scenario_id)
+            if row.stage != "self_pick":
+                raise UserFacingError(
+                    "Picking is closed: your facilitator assigns delegations now."
+                    if row.stage == "assigned"
+                    else "Picking has not started yet: wait for your facilitator."
+                )
+            name = scenario.actor(actor_id).name
+            p = await self._present(tx, session_id, user_id, display_name, facilitator=False)
+            old = p.actor_id
+            if old == actor_id:
+                return Move(user_id, p.display_name, old, old)
+            n = await tx.sessions.count_present(session_id)
+            counts = await tx.sessions.actor_counts(session_id)
+            if old is not None:  # the student's own seat does not count against them
+                counts[old] = max(0, counts.get(old, 0) - 1)
+            playing = playing_actors(scenario, n, counts)
+            if actor_id not in playing:
+                raise UserFacingError(
+                    f"{name} is not played in this class (it is too small for every "
+                    "actor). Pick one of the delegations in the menu."
+                )
+            cap = seat_caps(n, playing)[actor_id]
+            seat = None
+            if counts.get(actor_id, 0) < cap:
+                taken = await tx.sessions.taken_seats(session_id, actor_id)
+                seat = lowest_free_seat(taken, cap)
+            if seat is None:
+                raise UserFacingError(
+                    f"{name} is full ({cap} of {cap} places) so that delegations stay "
+                    "balanced. Pick another one."
+                )
+            if old is not None:
+                await tx.sessions.release_seat(p)
+            await tx.sessions.take_seat(p, actor_id, seat)
+            await self._refresh_statuses(tx, row)
+            return Move(user_id, p.display_name, old, actor_id)
+
+        move = await self._with_retries(
+            attempt, busy="Many students are picking at once: try again in a moment."
+        )
+        if move.changed:
+            self._emit("parley_assignment_changed", session_id)
         return move
 
     async def deal_random(self, session_id: int, seed: int | None = None) -> AssignmentResult:
@@ -635,80 +660,71 @@ class SessionService:
         the same deal.
         """
         seed = new_seed() if seed is None else seed
-        for _ in range(MAX_CLAIM_ATTEMPTS):
-            try:
-                async with self._db.transaction() as tx:
-                    row = await self._live(tx, session_id, lock=True)
-                    scenario = self.scenario(row.scenario_id)
-                    people = await tx.sessions.participants(session_id)
-                    self._require_players(scenario, len(people))
-                    pinned = {
-                        p.user_id: p.actor_id
-                        for p in people
-                        if p.is_facilitator and p.actor_id is not None
-                    }
-                    pinned_counts: dict[str, int] = {}
-                    for actor in pinned.values():
-                        pinned_counts[actor] = pinned_counts.get(actor, 0) + 1
-                    actors = playing_actors(scenario, len(people), pinned_counts)
-                    dealt = deal([p.user_id for p in people], actors, seed, pinned)
-                    before = {p.user_id: p.actor_id for p in people}
-                    free = [p for p in people if p.user_id not in pinned]
-                    await tx.sessions.release_seats(free)
-                    next_seat: dict[str, set[int]] = {}
-                    for p in people:
-                        if p.user_id in pinned and p.seat is not None and p.actor_id:
-                            next_seat.setdefault(p.actor_id, set()).add(p.seat)
-                    for p in free:
-                        actor = dealt[p.user_id]
-                        taken = next_seat.setdefault(actor, set())
-                        seat = lowest_free_seat(taken)
-                        assert seat is not None
-                        taken.add(seat)
-                        p.actor_id, p.seat = actor, seat
-                    await tx.sessions.flush_seats()
-                    row.stage = "assigned"
-                    row.seed = seed
-                    active, absent = await self._refresh_statuses(tx, row)
-                    moves = tuple(
-                        Move(p.user_id, p.display_name, before[p.user_id], p.actor_id)
-                        for p in people
-                    )
-                    result = AssignmentResult(
-                        _session_info(row), moves, tuple(active), tuple(absent), seed
-                    )
-                break
-            except SeatTaken:
-                continue
-        else:
-            raise UserFacingError("The class is changing too fast to deal: try again.")
+
+        async def attempt(tx: Transaction) -> AssignmentResult:
+            row = await self._live(tx, session_id, lock=True)
+            scenario = self.scenario(row.scenario_id)
+            people = await tx.sessions.participants(session_id)
+            self._require_players(scenario, len(people))
+            pinned = {
+                p.user_id: p.actor_id for p in people if p.is_facilitator and p.actor_id is not None
+            }
+            pinned_counts: dict[str, int] = {}
+            for actor in pinned.values():
+                pinned_counts[actor] = pinned_counts.get(actor, 0) + 1
+            actors = playing_actors(scenario, len(people), pinned_counts)
+            dealt = deal([p.user_id for p in people], actors, seed, pinned)
+            before = {p.user_id: p.actor_id for p in people}
+            free = [p for p in people if p.user_id not in pinned]
+            await tx.sessions.release_seats(free)
+            next_seat: dict[str, set[int]] = {}
+            for p in people:
+                if p.user_id in pinned and p.seat is not None and p.actor_id:
+                    next_seat.setdefault(p.actor_id, set()).add(p.seat)
+            for p in free:
+                actor = dealt[p.user_id]
+                taken = next_seat.setdefault(actor, set())
+                seat = lowest_free_seat(taken)
+                assert seat is not None
+                taken.add(seat)
+                p.actor_id, p.seat = actor, seat
+            await tx.sessions.flush_seats()
+            row.stage = "assigned"
+            row.seed = seed
+            active, absent = await self._refresh_statuses(tx, row)
+            moves = tuple(
+                Move(p.user_id, p.display_name, before[p.user_id], p.actor_id) for p in people
+            )
+            return AssignmentResult(_session_info(row), moves, tuple(active), tuple(absent), seed)
+
+        result = await self._with_retries(
+            attempt, busy="The class is changing too fast to deal: try again."
+        )
         self._emit("parley_assignment_changed", session_id)
         return result
 
     async def place_unassigned(self, session_id: int) -> AssignmentResult:
         """Seat everyone without an actor in the smallest delegations; picking closes."""
-        for _ in range(MAX_CLAIM_ATTEMPTS):
-            try:
-                async with self._db.transaction() as tx:
-                    row = await self._live(tx, session_id, lock=True)
-                    scenario = self.scenario(row.scenario_id)
-                    people = await tx.sessions.participants(session_id)
-                    self._require_players(scenario, len(people))
-                    row.stage = "assigned"
-                    moves = []
-                    for p in people:
-                        if p.actor_id is None:
-                            actor = await self._place(tx, row, p)
-                            moves.append(Move(p.user_id, p.display_name, None, actor))
-                    active, absent = await self._refresh_statuses(tx, row)
-                    result = AssignmentResult(
-                        _session_info(row), tuple(moves), tuple(active), tuple(absent), row.seed
-                    )
-                break
-            except SeatTaken:
-                continue
-        else:
-            raise UserFacingError("The class is changing too fast: try again.")
+
+        async def attempt(tx: Transaction) -> AssignmentResult:
+            row = await self._live(tx, session_id, lock=True)
+            scenario = self.scenario(row.scenario_id)
+            people = await tx.sessions.participants(session_id)
+            self._require_players(scenario, len(people))
+            row.stage = "assigned"
+            moves = []
+            for p in people:
+                if p.actor_id is None:
+                    actor = await self._place(tx, row, p)
+                    moves.append(Move(p.user_id, p.display_name, None, actor))
+            active, absent = await self._refresh_statuses(tx, row)
+            return AssignmentResult(
+                _session_info(row), tuple(moves), tuple(active), tuple(absent), row.seed
+            )
+
+        result = await self._with_retries(
+            attempt, busy="The class is changing too fast: try again."
+        )
         self._emit("parley_assignment_changed", session_id)
         return result
 
@@ -722,33 +738,25 @@ class SessionService:
         is_facilitator: bool = False,
     ) -> Move:
         """Manual assignment by the facilitator: no caps; an absent actor becomes active."""
-        for _ in range(MAX_CLAIM_ATTEMPTS):
-            try:
-                async with self._db.transaction() as tx:
-                    row = await self._live(tx, session_id)
-                    self.scenario(row.scenario_id).actor(actor_id)
-                    p = await tx.sessions.participant(session_id, user_id)
-                    if p is None:
-                        p = await tx.sessions.add_participant(
-                            session_id, user_id, display_name, is_facilitator=is_facilitator
-                        )
-                    elif p.left_at is not None:
-                        p.left_at = None
-                    old = p.actor_id
-                    if old != actor_id:
-                        if old is not None:
-                            await tx.sessions.release_seat(p)
-                        taken = await tx.sessions.taken_seats(session_id, actor_id)
-                        seat = lowest_free_seat(taken)
-                        assert seat is not None
-                        await tx.sessions.take_seat(p, actor_id, seat)
-                    await self._refresh_statuses(tx, row)
-                    move = Move(user_id, p.display_name, old, actor_id)
-                break
-            except (SeatTaken, AlreadyJoined):
-                continue
-        else:
-            raise UserFacingError("The class is changing too fast: try again.")
+
+        async def attempt(tx: Transaction) -> Move:
+            row = await self._live(tx, session_id)
+            self.scenario(row.scenario_id).actor(actor_id)
+            p = await self._present(
+                tx, session_id, user_id, display_name, facilitator=is_facilitator
+            )
+            old = p.actor_id
+            if old != actor_id:
+                if old is not None:
+                    await tx.sessions.release_seat(p)
+                taken = await tx.sessions.taken_seats(session_id, actor_id)
+                seat = lowest_free_seat(taken)
+                assert seat is not None
+                await tx.sessions.take_seat(p, actor_id, seat)
+            await self._refresh_statuses(tx, row)
+            return Move(user_id, p.display_name, old, actor_id)
+
+        move = await self._with_retries(attempt, busy="The class is changing too fast: try again.")
         self._emit("parley_assignment_changed", session_id)
         return move
 
