@@ -137,6 +137,13 @@ class TranscriptBulkInserter:
             reply = (await process.stdout.readline()).decode("utf-8", "replace").strip()
         except (ConnectionError, OSError):
             reply = ""
+        except asyncio.CancelledError:
+            # Its answer would be read as the next batch's: let this process finish what it was
+            # sent and exit (its input closes), and start a new one for the next batch.
+            self._process = None
+            if process.stdin is not None:
+                process.stdin.close()
+            raise
         if reply == "ok":
             return True
         if not reply:  # it stopped: a new one is started for the retry

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sqlite3
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -222,3 +224,47 @@ async def test_ctrl_c_leaves_the_writer_process_to_store_the_last_batch(
     await writer.stop()  # Parley's shutdown: the last batch, then the pipe closes
     assert process.returncode == 0
     assert len(await entries(sqlite_file, session_id)) == len(records)
+
+
+async def test_a_batch_cancelled_on_its_way_does_not_shift_the_answers(
+    sqlite_file: Database,
+) -> None:
+    """A caller cancelled while its batch is in the writer process: the next batch must get its
+    own answer (here a refusal), not the cancelled batch's "ok"."""
+    session_id = await session_with_people(sqlite_file)
+    big = [
+        IncomingMessage(
+            message_id=10_000 + i,
+            session_id=session_id,
+            phase="Plenary",
+            channel_id=PLENARY,
+            channel_kind="plenary",
+            author_id=ALICE,
+            author_name="Alice",
+            channel_actor_id=None,
+            created_at=T0,
+            content="verification " * 20,
+        )
+        for i in range(20_000)
+    ]
+    inserter = TranscriptBulkInserter(sqlite_file)
+    try:
+        await inserter.insert(tricky_records(session_id)[:1])  # the process is up
+        first = inserter._process
+        on_its_way = asyncio.create_task(inserter.insert(big))
+        for _ in range(1000):
+            await asyncio.sleep(0.001)
+            if inserter._lock.locked():
+                break
+        on_its_way.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await on_its_way
+        refused = [replace(big[0], message_id=99, session_id=session_id + 1000)]  # no session
+        with pytest.raises(sqlite3.IntegrityError):
+            await inserter.insert(refused)
+        assert inserter._process is not first
+    finally:
+        await inserter.close()
+    assert first is not None and await first.wait() == 0  # it finished and exited
+    async with sqlite_file.transaction() as tx:  # all of it or none of it, one transaction
+        assert await tx.transcripts.count(session_id) in (1, 1 + len(big))
