@@ -17,20 +17,20 @@ from bot import __version__
 from bot.clock import Clock, SystemClock
 from bot.db.base import utcnow
 from bot.db.engine import Database
-from bot.debrief_flow import DebriefFlow
 from bot.domain.message_content import MessageContentProbe
-from bot.negotiation_flow import NegotiationFlow
-from bot.round_flow import RoundFlow
 from bot.services.debrief import DebriefService
 from bot.services.guild_config import GuildConfigService
 from bot.services.negotiation import NegotiationService
 from bot.services.rounds import RoundService
 from bot.services.sessions import SessionService
+from bot.services.timers import TimerService
 from bot.services.transcripts import TranscriptService
-from bot.session_flow import SessionFlow
 from bot.settings import Settings
-from bot.timers import TimerService
 from cogs import EXTENSIONS
+from cogs.debrief.flow import DebriefFlow
+from cogs.negotiation.flow import NegotiationFlow
+from cogs.rounds.flow import RoundFlow
+from cogs.sessions.flow import SessionFlow
 
 if TYPE_CHECKING:
     from bot.content.models import Scenario

@@ -62,7 +62,7 @@ from bot.domain.round_state import (
 )
 from bot.domain.speaking import Floor, SpeakingError
 from bot.errors import UserFacingError
-from bot.timers import TimerService
+from bot.services.timers import TimerService
 
 if TYPE_CHECKING:
     from bot.content.models import Scenario

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot.bench_grader import DEFAULT_DATA, evaluate
+from bot.bench.grader import DEFAULT_DATA, evaluate
 from bot.domain.grading import (
     MAX_ALTERNATIVES,
     MAX_ANSWER_LENGTH,

@@ -9,8 +9,8 @@ import discord
 import pytest
 
 from bot.services.sessions import SessionInfo
-from bot.views.common import reply
-from bot.views.panel import (
+from cogs.common.interactions import reply
+from cogs.sessions.panel import (
     PANEL_CONTROLS,
     ROUND_ROW,
     PanelControl,
