@@ -12,16 +12,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import discord
 from discord import app_commands
 
+from bot.errors import UserFacingError
+
 if TYPE_CHECKING:
     from bot.client import ParleyBot
 
 T = TypeVar("T")
 
 
-class FacilitatorRequired(app_commands.CheckFailure):
-    """Shown to the user as is by the central error handler."""
+class NotFacilitatorError(app_commands.CheckFailure, UserFacingError):
+    """The one "only facilitators can …" error, for commands (a failed check) and buttons alike;
+    the central error handler shows it to the user as is."""
 
-    def __init__(self, action: str) -> None:
+    def __init__(self, action: str = "do that") -> None:
         super().__init__(
             f"Only facilitators can {action}. Facilitators have Manage Server or the "
             "server's facilitator role."
@@ -65,10 +68,20 @@ def facilitator_only(action: str) -> Callable[[T], T]:
         if interaction.guild is None or not isinstance(interaction.user, discord.Member):
             raise GuildOnly()
         if not await member_is_facilitator(interaction.client, interaction.user):
-            raise FacilitatorRequired(action)
+            raise NotFacilitatorError(action)
         return True
 
     return app_commands.check(predicate)
+
+
+async def require_facilitator(interaction: discord.Interaction[Any], action: str) -> discord.Member:
+    """For buttons and menus (commands use `facilitator_only`): the clicker, if a facilitator."""
+    member = interaction.user
+    if interaction.guild is None or not isinstance(member, discord.Member):
+        raise GuildOnly()
+    if not await member_is_facilitator(interaction.client, member):
+        raise NotFacilitatorError(action)
+    return member
 
 
 def guild_only() -> Callable[[T], T]:

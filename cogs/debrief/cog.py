@@ -18,7 +18,7 @@ from bot.client import ParleyBot
 from cogs.common.checks import facilitator_only, guild_only
 from cogs.common.interactions import bot_of
 from cogs.debrief import views as debrief_views
-from cogs.sessions.panel import PanelControl, register_panel_control, unregister_panel_control
+from cogs.sessions.panel import PanelControl
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class Debrief(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*debrief_views.DYNAMIC_ITEMS)
-        register_panel_control(self._control)
+        self.bot.panel_controls.add(self._control)
         group = self.bot.tree.get_command(SESSION_GROUP)
         if isinstance(group, app_commands.Group):
             group.add_command(GRADEBOOK, override=True)
@@ -80,7 +80,7 @@ class Debrief(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*debrief_views.DYNAMIC_ITEMS)
-        unregister_panel_control(self._control.key)
+        self.bot.panel_controls.remove(self._control.key)
         group = self.bot.tree.get_command(SESSION_GROUP)
         if isinstance(group, app_commands.Group):
             group.remove_command(GRADEBOOK.name)

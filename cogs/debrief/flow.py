@@ -22,8 +22,8 @@ import discord
 
 from bot.db.repositories.transcripts import SessionSummary
 from bot.domain.brief_pages import Page
-from bot.errors import NotFacilitatorError, UserFacingError
-from cogs.common.checks import member_is_facilitator
+from bot.errors import UserFacingError
+from cogs.common.checks import member_is_facilitator, require_facilitator
 from cogs.common.interactions import NO_MENTIONS, reply
 from cogs.debrief.views import archive_view, debrief_embed, debrief_view
 
@@ -133,11 +133,7 @@ class DebriefFlow:
         return None
 
     async def open_archive(self, interaction: discord.Interaction[Any], session_id: int) -> None:
-        member = interaction.user
-        if not isinstance(member, discord.Member) or not await member_is_facilitator(
-            self.bot, member
-        ):
-            raise NotFacilitatorError("open the delegation threads")
+        await require_facilitator(interaction, "open the delegation threads")
         session = await self.bot.sessions.get(session_id)
         if session is None:
             raise UserFacingError("That session no longer exists.")

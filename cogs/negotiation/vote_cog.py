@@ -18,7 +18,7 @@ from bot.client import ParleyBot
 from bot.errors import UserFacingError
 from cogs.common.checks import facilitator_only, guild_only
 from cogs.negotiation import vote_views as vote_views
-from cogs.sessions.panel import PanelControl, register_panel_control, unregister_panel_control
+from cogs.sessions.panel import PanelControl
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +55,12 @@ class Votes(commands.GroupCog, group_name="vote", group_description="Run the vot
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*vote_views.DYNAMIC_ITEMS)
         for control in self._controls:
-            register_panel_control(control)
+            self.bot.panel_controls.add(control)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*vote_views.DYNAMIC_ITEMS)
         for control in self._controls:
-            unregister_panel_control(control.key)
+            self.bot.panel_controls.remove(control.key)
 
     # --- the rounds engine's phases ----------------------------------------------------------
 

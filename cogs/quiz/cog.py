@@ -13,7 +13,6 @@ from discord.ext import commands
 from bot.client import ParleyBot
 from bot.content.models import Scenario
 from bot.errors import UserFacingError
-from bot.services.quiz import build_quiz_services
 from bot.services.quiz_practice import (
     DEFAULT_COUNT,
     MAX_COUNT,
@@ -41,7 +40,6 @@ from cogs.quiz.practice_views import (
 from cogs.quiz.question_views import COG_NAME
 from cogs.quiz.race_views import (
     RACE_MODAL,
-    DiscordRaceAnnouncer,
     RaceButton,
     leaderboard_embed,
     race_started_text,
@@ -61,9 +59,7 @@ class Quiz(
 ):
     def __init__(self, bot: ParleyBot) -> None:
         self.bot = bot
-        self.services = build_quiz_services(
-            bot.database, bot.scenarios, DiscordRaceAnnouncer(bot), bot.clock
-        )
+        self.services = bot.quiz
         super().__init__()
 
     async def cog_load(self) -> None:

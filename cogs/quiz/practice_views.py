@@ -90,7 +90,7 @@ async def submit_practice_answer(
         else:
             await interaction.response.send_message(ephemeral=True, **message)
 
-    await guarded(interaction, handle)
+    await guarded(interaction, handle(interaction))
 
 
 # --- rendering ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ its custom_id in the same way (`route_modal_submit`).
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import discord
@@ -19,9 +19,8 @@ import discord
 from bot.content.seed import normalise, quoted_fragments
 from bot.domain.grading import MAX_ANSWER_LENGTH
 from bot.domain.quiz import Question, excerpt, letter, trim
-from bot.errors import UserFacingError
 from bot.services.quiz import QuizServices
-from cogs.common.errors import handle_interaction_error
+from cogs.common.interactions import NO_MENTIONS, bot_of, guarded
 from cogs.common.modals import ParleyModal
 
 __all__ = [
@@ -41,35 +40,11 @@ __all__ = [
 
 COG_NAME = "Quiz"
 ANSWER_FIELD = "answer"
-NO_MENTIONS = discord.AllowedMentions.none()
-UNAVAILABLE = (
-    "Quizzes are not available right now (the quiz feature did not load). Tell your "
-    "facilitator; they will find the reason in Parley's log."
-)
 
 
 def services_of(interaction: discord.Interaction[Any]) -> QuizServices:
-    client = interaction.client
-    cog = client.get_cog(COG_NAME) if hasattr(client, "get_cog") else None
-    found = getattr(cog, "services", None)
-    if not isinstance(found, QuizServices):
-        raise UserFacingError(UNAVAILABLE)
-    return found
-
-
-async def guarded(
-    interaction: discord.Interaction[Any],
-    handler: Callable[[discord.Interaction[Any]], Awaitable[None]],
-) -> None:
-    """Run a component or modal handler: bad input gets its message, a bug gets the central
-    handler's apology and is re-raised so it is logged with its traceback."""
-    try:
-        await handler(interaction)
-    except UserFacingError as exc:
-        await handle_interaction_error(interaction, exc)
-    except Exception as exc:
-        await handle_interaction_error(interaction, exc)
-        raise
+    """The quiz services, built by the composition root (`bot.quiz`)."""
+    return bot_of(interaction).quiz
 
 
 def question_text(question: Question, limit: int = 3500) -> str:
@@ -210,7 +185,7 @@ class QuestionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=QU
         return cls(item)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await guarded(interaction, self._handle)
+        await guarded(interaction, self._handle(interaction))
 
     async def _handle(self, interaction: discord.Interaction[Any]) -> None:
         raise NotImplementedError

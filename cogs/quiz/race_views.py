@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.domain.quiz import Question, Standing, trim
 from bot.errors import UserFacingError
 from bot.services.quiz_race import QuestionResult, RaceInfo
-from cogs.common.checks import member_is_facilitator
+from cogs.common.checks import require_facilitator
 from cogs.quiz.question_views import (
     NO_MENTIONS,
     QuestionButton,
@@ -59,11 +59,7 @@ class RaceButton(QuestionButton, template=RACE_ID):
     async def _handle(self, interaction: discord.Interaction[Any]) -> None:
         races = services_of(interaction).races
         if self.action == "stop":
-            member = interaction.user
-            if not isinstance(member, discord.Member) or not await member_is_facilitator(
-                interaction.client, member
-            ):
-                raise UserFacingError("Only facilitators can end the race.")
+            await require_facilitator(interaction, "end the race")
             stopped = await races.stop(self.quiz_id)
             await interaction.response.send_message(
                 "Ending the race: this question's results, then the final standings."
@@ -99,7 +95,7 @@ async def submit_race_answer(interaction: discord.Interaction[Any], match: re.Ma
             allowed_mentions=NO_MENTIONS,
         )
 
-    await guarded(interaction, handle)
+    await guarded(interaction, handle(interaction))
 
 
 def _locked_in(race: RaceInfo, given: str) -> str:

@@ -34,7 +34,7 @@ from bot.errors import UserFacingError
 from bot.services.rounds import RoundContext, RoundService, RoundUpdate
 from bot.services.sessions import SessionInfo, actor_label
 from bot.services.timers import DueTimer
-from cogs.common.checks import member_is_facilitator
+from cogs.common.checks import require_facilitator
 from cogs.common.interactions import NO_MENTIONS, reply
 from cogs.rounds.views import (
     Announcer,
@@ -358,7 +358,9 @@ class RoundFlow:
         notices = Notices()
         await self.show(update, notices)
         try:
-            await interaction.edit_original_response(view=panel_view(session))
+            await interaction.edit_original_response(
+                view=panel_view(session, self.bot.panel_controls)
+            )
         except discord.HTTPException:
             log.debug("Could not refresh the panel of session %s", session.id)
         await self.tell(interaction, self.summary(update), notices)
@@ -395,11 +397,7 @@ class RoundFlow:
         self, interaction: discord.Interaction[Any], session_id: int, number: int, approve: bool
     ) -> None:
         """The facilitator's Approve / Decline under a caucus request."""
-        member = interaction.user
-        if not isinstance(member, discord.Member) or not await member_is_facilitator(
-            self.bot, member
-        ):
-            raise UserFacingError("Only facilitators can approve or decline caucus requests.")
+        member = await require_facilitator(interaction, "approve or decline caucus requests")
         await interaction.response.defer()
         if approve:
             update = await self.service.approve_caucus(session_id, number, member.id)

@@ -18,7 +18,6 @@ from bot.domain.round_plan import KIND_LABELS
 from bot.domain.round_state import parse_warning_marks
 from cogs.common.checks import facilitator_only, guild_only
 from cogs.rounds import views as round_views
-from cogs.sessions.panel import register_panel_control, unregister_panel_control
 
 KIND_CHOICES = [app_commands.Choice(name=label, value=kind) for kind, label in KIND_LABELS.items()]
 Position = app_commands.Range[int, 1, 20]
@@ -49,7 +48,7 @@ class Rounds(commands.GroupCog, group_name="round", group_description="Run the t
         self.bot.add_dynamic_items(*round_views.DYNAMIC_ITEMS)
         self.bot.message_observers.append(self.flow.observe)
         for control in self._controls:
-            register_panel_control(control)
+            self.bot.panel_controls.add(control)
 
     async def cog_unload(self) -> None:
         self.flow.unregister_timers()
@@ -57,7 +56,7 @@ class Rounds(commands.GroupCog, group_name="round", group_description="Run the t
         if self.flow.observe in self.bot.message_observers:
             self.bot.message_observers.remove(self.flow.observe)
         for control in self._controls:
-            unregister_panel_control(control.key)
+            self.bot.panel_controls.remove(control.key)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:

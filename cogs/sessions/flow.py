@@ -247,13 +247,17 @@ class SessionFlow:
             f"Session #{session.id} ({scenario.title}) is open: the card is in "
             f"{channel.mention}. When students have joined, assign delegations here.",
             embed=panel_embed(roster, scenario),
-            view=panel_view(roster.session),
+            view=panel_view(roster.session, self.bot.panel_controls),
         )
 
     async def panel(self, interaction: discord.Interaction[Any], session: SessionInfo) -> None:
         roster = await self.service.roster(session.id)
         scenario = self.service.scenario(session.scenario_id)
-        await reply(interaction, embed=panel_embed(roster, scenario), view=panel_view(session))
+        await reply(
+            interaction,
+            embed=panel_embed(roster, scenario),
+            view=panel_view(session, self.bot.panel_controls),
+        )
 
     # --- students ----------------------------------------------------------------------------
 

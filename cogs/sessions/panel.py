@@ -2,20 +2,21 @@
 
 Extension point
 ---------------
-A control is a `PanelControl` in the `PANEL_CONTROLS` registry; the panel shows every registered
+A control is a `PanelControl` in the bot's `PanelControls` (`bot.panel_controls`, built by the
+composition root with the bot; one per bot, never process-wide); the panel shows every added
 control whose ``shown(session)`` is true, ordered by (row, order). Its button's custom_id is
 ``parley:session:<id>:panel:<key>``; one dynamic item (`PanelButton`) routes every click, after
 checking on the server that the clicker is a facilitator and the session is live. Rounds add
 theirs in their cog::
 
     async def cog_load(self) -> None:
-        register_panel_control(PanelControl(
+        self.bot.panel_controls.add(PanelControl(
             key="round-start", label="Start", emoji="▶️", row=ROUND_ROW, order=0,
             handler=self.start_from_panel,   # async (interaction, SessionInfo) -> None
         ))
 
     async def cog_unload(self) -> None:
-        unregister_panel_control("round-start")
+        self.bot.panel_controls.remove("round-start")
 
 Rows: `ASSIGNMENT_ROW` (0) belongs to sessions, `ROUND_ROW` (1) is kept for start / pause /
 +1 min / next, `SESSION_ROW` (4) holds "End session". A click on a control whose extension is not
@@ -32,9 +33,9 @@ from typing import Any
 import discord
 
 from bot.content.models import Scenario
-from bot.errors import NotFacilitatorError, UserFacingError
+from bot.errors import UserFacingError
 from bot.services.sessions import Roster, SessionInfo
-from cogs.common.checks import member_is_facilitator
+from cogs.common.checks import require_facilitator
 from cogs.common.interactions import bot_of, guarded
 
 ASSIGNMENT_ROW = 0
@@ -56,17 +57,30 @@ class PanelControl:
     shown: Callable[[SessionInfo], bool] = lambda session: True
 
 
-PANEL_CONTROLS: dict[str, PanelControl] = {}
+class PanelControls:
+    """The controls one bot's panel offers: each feature adds its own when its cog loads and
+    removes them when it unloads, so a feature that is not loaded shows no buttons."""
 
+    def __init__(self) -> None:
+        self._controls: dict[str, PanelControl] = {}
 
-def register_panel_control(control: PanelControl) -> None:
-    if not re.fullmatch(r"[a-z0-9-]{1,40}", control.key):
-        raise ValueError(f"panel control key {control.key!r}: lower-case letters, digits, '-'")
-    PANEL_CONTROLS[control.key] = control
+    def add(self, control: PanelControl) -> None:
+        if not re.fullmatch(r"[a-z0-9-]{1,40}", control.key):
+            raise ValueError(f"panel control key {control.key!r}: lower-case letters, digits, '-'")
+        self._controls[control.key] = control
 
+    def remove(self, key: str) -> None:
+        self._controls.pop(key, None)
 
-def unregister_panel_control(key: str) -> None:
-    PANEL_CONTROLS.pop(key, None)
+    def get(self, key: str) -> PanelControl | None:
+        return self._controls.get(key)
+
+    def shown(self, session: SessionInfo) -> list[PanelControl]:
+        """The controls to show for `session`, in panel order."""
+        return sorted(
+            (c for c in self._controls.values() if c.shown(session)),
+            key=lambda c: (c.row, c.order),
+        )
 
 
 def panel_embed(roster: Roster, scenario: Scenario) -> discord.Embed:
@@ -93,22 +107,11 @@ def panel_embed(roster: Roster, scenario: Scenario) -> discord.Embed:
     return embed
 
 
-def panel_view(session: SessionInfo) -> discord.ui.View:
+def panel_view(session: SessionInfo, controls: PanelControls) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    controls = sorted(
-        (c for c in PANEL_CONTROLS.values() if c.shown(session)), key=lambda c: (c.row, c.order)
-    )
-    for control in controls:
+    for control in controls.shown(session):
         view.add_item(PanelButton(session.id, control))
     return view
-
-
-async def ensure_facilitator(interaction: discord.Interaction[Any], action: str) -> None:
-    member = interaction.user
-    if interaction.guild is None or not isinstance(member, discord.Member):
-        raise UserFacingError("This works in the class's server.")
-    if not await member_is_facilitator(bot_of(interaction), member):
-        raise NotFacilitatorError(action)
 
 
 class PanelButton(
@@ -142,8 +145,8 @@ class PanelButton(
         await guarded(interaction, self._run(interaction))
 
     async def _run(self, interaction: discord.Interaction[Any]) -> None:
-        await ensure_facilitator(interaction, "use the facilitator panel")
-        control = PANEL_CONTROLS.get(self.key)
+        await require_facilitator(interaction, "use the facilitator panel")
+        control = bot_of(interaction).panel_controls.get(self.key)
         if control is None:
             raise UserFacingError("That control is not available right now.")
         session = await bot_of(interaction).sessions.require_live(self.session_id)
@@ -180,7 +183,7 @@ class AssignChoiceButton(
         await guarded(interaction, self._run(interaction))
 
     async def _run(self, interaction: discord.Interaction[Any]) -> None:
-        await ensure_facilitator(interaction, "assign actors")
+        await require_facilitator(interaction, "assign actors")
         bot = bot_of(interaction)
         session = await bot.sessions.require_live(self.session_id)
         await bot.session_flow.assign_exact(interaction, session, self.user_id, self.actor_id)

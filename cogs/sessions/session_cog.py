@@ -38,7 +38,7 @@ class Sessions(
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*SESSION_ITEMS)
         for control in self._controls:
-            panel_views.register_panel_control(control)
+            self.bot.panel_controls.add(control)
 
     async def cog_unload(self) -> None:
         # Shutting down: let a pending card edit land, so the card shows the final roster.
@@ -46,7 +46,7 @@ class Sessions(
             await asyncio.wait_for(self.flow.cards.flush(), timeout=CARD_FLUSH_SECONDS)
         self.bot.remove_dynamic_items(*SESSION_ITEMS)
         for control in self._controls:
-            panel_views.unregister_panel_control(control.key)
+            self.bot.panel_controls.remove(control.key)
 
     # --- keeping the card current ------------------------------------------------------------
 
