@@ -1,7 +1,7 @@
 """`/round …` (facilitators) and `/phase` (everyone): the timed round. Thin: parse, check, and
 hand over to the round flow (`bot.round_flow`), which acts through `bot.rounds` and shows the
 class the result. The facilitator panel's Start / Pause / Resume / +1 min / Next are registered
-here (`RoundFlow.panel_controls`).
+here (`cogs/rounds/panel_controls.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from bot.domain.round_plan import KIND_LABELS
 from bot.domain.round_state import parse_warning_marks
 from cogs.common.checks import facilitator_only, guild_only
 from cogs.rounds import views as round_views
+from cogs.rounds.panel_controls import round_panel_controls
 
 KIND_CHOICES = [app_commands.Choice(name=label, value=kind) for kind, label in KIND_LABELS.items()]
 Position = app_commands.Range[int, 1, 20]
@@ -35,7 +36,7 @@ class Rounds(commands.GroupCog, group_name="round", group_description="Run the t
         self.bot = bot
         self.flow = bot.round_flow
         self.service = bot.rounds
-        self._controls = self.flow.panel_controls()
+        self._controls = round_panel_controls(self.flow)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -44,17 +45,17 @@ class Rounds(commands.GroupCog, group_name="round", group_description="Run the t
             await self.service.load()
         except Exception:
             log.exception("Could not load the rounds in progress; retrying when connected")
-        self.flow.register_timers()
+        self.flow.timer_handlers.register()
         self.bot.add_dynamic_items(*round_views.DYNAMIC_ITEMS)
-        self.bot.message_observers.append(self.flow.observe)
+        self.bot.message_observers.append(self.flow.speaker_credit.observe)
         for control in self._controls:
             self.bot.panel_controls.add(control)
 
     async def cog_unload(self) -> None:
-        self.flow.unregister_timers()
+        self.flow.timer_handlers.unregister()
         self.bot.remove_dynamic_items(*round_views.DYNAMIC_ITEMS)
-        if self.flow.observe in self.bot.message_observers:
-            self.bot.message_observers.remove(self.flow.observe)
+        if self.flow.speaker_credit.observe in self.bot.message_observers:
+            self.bot.message_observers.remove(self.flow.speaker_credit.observe)
         for control in self._controls:
             self.bot.panel_controls.remove(control.key)
 
