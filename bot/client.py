@@ -16,7 +16,6 @@ from discord.ext import commands
 from bot import __version__
 from bot.clock import Clock, SystemClock
 from bot.composition import build_services
-from bot.db.base import utcnow
 from bot.db.engine import Database
 from bot.domain.message_content import MessageContentProbe
 from bot.settings import Settings
@@ -81,10 +80,10 @@ class ParleyBot(commands.AutoShardedBot):
         self.extension_names = tuple(extensions)
         self.failed_extensions: dict[str, BaseException] = {}
         self.sync_on_start = sync_on_start
-        self.started_at: datetime = utcnow()
         self.message_content_probe = MessageContentProbe()
         # Class time: tests and benchmarks pass a FakeClock; every service reads this one.
         self.clock: Clock = clock or SystemClock()
+        self.started_at: datetime = self.clock.now()
         # The one composition root (bot/composition.py): every service, built once, exposed here
         # as one attribute each. Buttons reach them through `interaction.client`.
         services = build_services(

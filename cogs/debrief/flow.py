@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.db.repositories.transcripts import SessionSummary
 from bot.domain.brief_pages import Page
 from bot.errors import UserFacingError
+from bot.services.transcripts import SessionSummary
 from cogs.common.checks import member_is_facilitator, require_facilitator
 from cogs.common.interactions import NO_MENTIONS, reply
 from cogs.debrief.views import archive_view, debrief_embed, debrief_view

@@ -10,7 +10,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ParleyBot
-from bot.db.base import utcnow
 from bot.errors import UserFacingError
 from cogs.common.checks import facilitator_only, guild_only
 
@@ -46,7 +45,7 @@ class Meta(commands.GroupCog, group_name="parley", group_description="About Parl
         scenarios = ", ".join(s.title for s in bot.scenarios.values()) or "none loaded"
         embed.add_field(name="Scenarios", value=scenarios[:1024])
         embed.add_field(name="Database", value=bot.database.backend)
-        embed.add_field(name="Uptime", value=format_uptime(utcnow() - bot.started_at))
+        embed.add_field(name="Uptime", value=format_uptime(bot.clock.now() - bot.started_at))
         latency = bot.latency_ms
         embed.add_field(
             name="Gateway latency",
