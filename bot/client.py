@@ -53,6 +53,19 @@ discord.VoiceClient.warn_dave = False
 
 
 class ParleyBot(commands.AutoShardedBot):
+    """Parley on Discord. Everything a feature needs is one attribute of the bot, built here:
+
+    - services (from `bot.composition.build_services`): `guild_config`, `sessions`, `timers`,
+      `transcripts`, `rounds`, `negotiation`, `debrief`, `quiz`; and `clock`, `settings`,
+      `scenarios`, `database`;
+    - each feature's Discord-side orchestration: `session_flow`, `round_flow`,
+      `negotiation_flow`, `debrief_flow`; the facilitator panel's `panel_controls`.
+
+    Cogs get the bot in their constructor; buttons and modals, which discord.py rebuilds from a
+    custom_id, reach the same attributes through `interaction.client`
+    (`cogs.common.interactions.bot_of`). Nothing is looked up through another cog.
+    """
+
     def __init__(
         self,
         settings: Settings,

@@ -13,7 +13,7 @@ or deviates at all from an accepted answer of four characters or fewer.
 that deserved it (a wrong answer marked right misteaches), recall the share of deserving
 answers it accepted (a right answer marked wrong frustrates).
 
-Run: ``python -m bot.bench_grader [--data FILE] [--json]``.
+Run: ``python -m bot.bench.grader [--data FILE] [--json]``.
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point for ``python -m bot.bench_grader``."""
+    """Entry point for ``python -m bot.bench.grader``."""
     return run(build_parser().parse_args(argv))
 
 

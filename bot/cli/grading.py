@@ -172,7 +172,7 @@ def _standalone_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run without the top-level CLI: ``python -m bot.grading_cli quiz grade ...``."""
+    """Run without the top-level CLI: ``python -m bot.cli.grading quiz grade ...``."""
     args = _standalone_parser().parse_args(argv)
     status: int = args.func(args)
     return status

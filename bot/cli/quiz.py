@@ -1,6 +1,6 @@
 """`parley quiz …`: the grader's commands plus importing extra question banks.
 
-    parley quiz grade …                            (see bot/grading_cli.py)
+    parley quiz grade …                            (see bot/cli/grading.py)
     parley quiz import red-trivia FILE [--name NAME]
 
 An import prints what it stored, or every fault as `FILE:LINE: message` and exits 1.

@@ -23,7 +23,7 @@ from cogs.sessions.panel import PanelControl
 log = logging.getLogger(__name__)
 
 SESSION_GROUP = "session"
-NEGOTIATION_ROW = 3  # the panel row shared with the vote's buttons (cogs/votes.py)
+NEGOTIATION_ROW = 3  # the panel row shared with the vote's buttons (cogs/negotiation/vote_cog.py)
 
 
 async def session_choices(

@@ -74,7 +74,7 @@ class Proposals(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        """Proposal forms, before or after a restart (see bot/views/proposals)."""
+        """Proposal forms, before or after a restart (see cogs/negotiation/proposal_views.py)."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         custom_id = str(dict(interaction.data or {}).get("custom_id", ""))

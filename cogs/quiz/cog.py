@@ -84,7 +84,7 @@ class Quiz(
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        """Typed answers: every quiz modal submission lands here (see bot/views/quiz_common)."""
+        """Typed answers: every quiz modal submission lands here (see question_views.py)."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         data: dict[str, Any] = dict(interaction.data or {})

@@ -1,6 +1,6 @@
 """`/round …` (facilitators) and `/phase` (everyone): the timed round. Thin: parse, check, and
-hand over to the round flow (`bot.round_flow`), which acts through `bot.rounds` and shows the
-class the result. The facilitator panel's Start / Pause / Resume / +1 min / Next are registered
+hand over to the round flow (`cogs/rounds/flow.py`), which acts through `bot.rounds` and shows
+the class the result. The facilitator panel's Start / Pause / Resume / +1 min / Next are registered
 here (`cogs/rounds/panel_controls.py`).
 """
 

@@ -1,4 +1,4 @@
-"""Tests for `parley quiz grade` and `parley bench grader` (bot.grading_cli)."""
+"""Tests for `parley quiz grade` and `parley bench grader` (bot.cli.grading)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.cli.grading import add_quiz_subcommands, grade_line, register, register
 
 
 def make_parser() -> argparse.ArgumentParser:
-    """A stand-in for the top-level `parley` parser, wired the way bot/cli.py will be."""
+    """A stand-in for the top-level `parley` parser, wired the way bot/cli/parley.py is."""
     parser = argparse.ArgumentParser(prog="parley")
     sub = parser.add_subparsers(dest="command", required=True)
     register(sub)

@@ -1,5 +1,5 @@
 """`parley quiz import red-trivia`: a list goes into the database as a bank; a malformed one is
-refused with its lines named and nothing stored. (`parley quiz grade` is in test_grading_cli.)"""
+refused with its lines named and nothing stored. (`parley quiz grade` is in test_grading.py.)"""
 
 from __future__ import annotations
 
