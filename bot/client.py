@@ -106,6 +106,7 @@ class ParleyBot(commands.AutoShardedBot):
             emit=self._emit,
             ready=self.wait_until_ready,
             race_announcer=DiscordRaceAnnouncer(self),
+            floor_seconds=self._floor_seconds,
         )
         self.guild_config = services.guild_config
         self.sessions = services.sessions
@@ -131,6 +132,10 @@ class ParleyBot(commands.AutoShardedBot):
     def _emit(self, event: str, *args: object) -> None:
         # Looked up at call time, so whatever wraps `dispatch` later sees these events too.
         self.dispatch(event, *args)
+
+    def _floor_seconds(self, session_id: int) -> Any:
+        """Seconds of floor per student, from the rounds engine the bot holds when asked."""
+        return self.rounds.floor_seconds(session_id)
 
     @property
     def version(self) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.content.models import Scenario
 from bot.db.engine import Database
-from bot.services.debrief import DebriefService
+from bot.services.debrief import DebriefService, FloorSource
 from bot.services.guild_config import GuildConfigService
 from bot.services.negotiation import NegotiationService
 from bot.services.quiz import QuizServices, build_quiz_services
@@ -57,9 +57,12 @@ def build_services(
     emit: Emit,
     ready: Callable[[], Awaitable[Any]],
     race_announcer: RaceAnnouncer,
+    floor_seconds: FloorSource | None = None,
 ) -> Services:
     """Build and wire every service. `ready` gates the timer dispatcher (nothing fires before the
-    bot is connected); `race_announcer` posts a quiz race's messages."""
+    bot is connected); `race_announcer` posts a quiz race's messages; `floor_seconds` is where the
+    debrief reads floor time (default: these rounds; the bot passes a lookup of whichever rounds
+    engine it holds when asked)."""
     guild_config = GuildConfigService(database)
     # Sessions decide, and announce changes as `parley_*` events.
     sessions = SessionService(database, scenarios, on_event=emit)
@@ -77,7 +80,7 @@ def build_services(
         scenarios,
         transcripts=transcripts,
         negotiation=negotiation,
-        floor_seconds=rounds.floor_seconds,
+        floor_seconds=floor_seconds or rounds.floor_seconds,
     )
     quiz = build_quiz_services(database, scenarios, race_announcer, clock)
     return Services(
