@@ -205,8 +205,7 @@ class RoundFlow:
     async def hand(self, interaction: discord.Interaction[Any], action: str | None) -> None:
         user = interaction.user.id
         update = await self._student(interaction, lambda sid: self.service.hand(sid, user, action))
-        floor = update.round.floor
-        actor = await self.bot.sessions.actor_of(update.context.session_id, user)
+        floor, actor = update.round.floor, update.actor
         if floor is None or actor is None:
             return await reply(interaction, "Done.")
         if floor.holds_floor(actor, user):
