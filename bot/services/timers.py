@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.clock import Clock, ClockHandle, FakeClock
+from bot.clock import Clock, ClockHandle
 from bot.db.engine import Database
 from bot.db.repositories.timers import NewTimer, Outcome
 from bot.domain.timers import (
@@ -287,13 +287,12 @@ class TimerService:
         if self.running:
             return
         self._task = asyncio.create_task(self._run(), name=DISPATCHER_TASK_NAME)
-        if isinstance(self.clock, FakeClock):
-            self.clock.add_settler(self.wait_idle)
+        # A clock that moves in steps (tests' FakeClock) waits for the dispatcher after each.
+        self.clock.add_settler(self.wait_idle)
 
     async def stop(self) -> None:
         """Stop dispatching. Handlers still running are cancelled; their timers stay pending."""
-        if isinstance(self.clock, FakeClock):
-            self.clock.remove_settler(self.wait_idle)
+        self.clock.remove_settler(self.wait_idle)
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
