@@ -3,8 +3,9 @@
 Every timer is a row in `timers` (kind, due time, JSON payload, optional session, a unique
 idempotency key). One dispatcher task (`parley-bg:timers`) sleeps until the earliest pending timer
 is due and is woken early whenever a timer is added, moved or cancelled. Features register one
-handler per kind (`register("phase_end", handler)`) — phase ends, warnings, speaking turns, quiz
-races — and schedule with `schedule(kind, due_at, payload, key=...)`.
+handler per kind (`register("phase_end", handler)`) — phase ends, warnings, speaking turns —
+and schedule with `schedule(kind, due_at, payload, key=...)`. (Quiz races keep a task of their
+own; `bot/services/quiz_race.py` says why.)
 
 Delivery is **at least once**: a timer is marked done only after its handler returned. If the
 handler raises, it is retried with exponential backoff (1 s, 2 s, 4 s …) and after
