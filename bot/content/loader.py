@@ -96,6 +96,7 @@ _SINGULAR = {
     "interests": "interest",
     "objectives": "objective",
     "opponents": "opponent",
+    "options": "option",
     "points": "point",
     "positions": "position",
     "questions": "question",
@@ -103,12 +104,13 @@ _SINGULAR = {
     "red_lines": "red line",
     "reflection_prompts": "prompt",
     "round_plan": "phase",
+    "schedules": "schedule",
     "situation": "situation",
     "talking_points": "talking point",
     "topics": "topic",
     "what_happened": "what happened",
 }
-_KEYED_COLLECTIONS = {"briefs"}
+_KEYED_COLLECTIONS = {"briefs", "schedules"}
 _MISSING = object()
 
 
