@@ -28,11 +28,11 @@ from pydantic import (
 from bot.content.seed import normalise
 
 __all__ = [
+    "ADOPT",
     "BRIEF_CLAIM_SECTIONS",
     "FLOOR_PASSING_PHASES",
     "MAX_CHOICE_CHARS",
     "MAX_FIELD_CHARS",
-    "ADOPT",
     "MAX_OPTIONS",
     "MAX_POINTS",
     "Actor",
@@ -51,10 +51,10 @@ __all__ = [
     "Outcome",
     "Phase",
     "PhaseKind",
+    "Points",
     "Position",
     "Question",
     "QuizItem",
-    "Points",
     "ReflectionPrompt",
     "Relation",
     "Role",
