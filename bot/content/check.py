@@ -98,6 +98,7 @@ class _Context:
 
 def _cited(s: Scenario) -> Iterator[_Cited]:
     """Every text in the pack that cites cards."""
+    loc: Loc
     for i, item in enumerate(s.agenda):
         yield _Cited(("agenda", i), "description", item.description, item.cards, None)
         for k, option in enumerate(item.options):
@@ -122,7 +123,7 @@ def _cited(s: Scenario) -> Iterator[_Cited]:
         for name in BRIEF_CLAIM_SECTIONS:
             claims: list[Claim] = getattr(brief, name)
             for j, claim in enumerate(claims):
-                loc: Loc = ("briefs", actor_id, name, j)
+                loc = ("briefs", actor_id, name, j)
                 yield _Cited(loc, "text", claim.text, claim.cards, actor_id)
     for i, objective in enumerate(s.objectives):
         yield _Cited(("objectives", i), "rationale", objective.rationale, objective.cards, None)
@@ -140,8 +141,8 @@ def _prose(s: Scenario) -> Iterator[_Prose]:
     yield _Prose(("decision_rule", "explanation"), s.decision_rule.explanation)
     for i, phase in enumerate(s.round_plan):
         yield _Prose(("round_plan", i, "goal"), phase.goal)
-    for i, item in enumerate(s.agenda):
-        for k, option in enumerate(item.options):
+    for i, agenda_item in enumerate(s.agenda):
+        for k, option in enumerate(agenda_item.options):
             yield _Prose(("agenda", i, "options", k, "label"), option.label)
             if option.rule is not None:
                 loc = ("agenda", i, "options", k, "rule", "explanation")

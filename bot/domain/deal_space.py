@@ -110,9 +110,9 @@ def _played(scenario: Scenario, played: Iterable[str] | None) -> tuple[str, ...]
     return tuple(a for a in scenario.play_order if a in chosen)
 
 
-def blockers(scenario: Scenario, package: Package, played: Iterable[str] | None = None) -> tuple[
-    str, ...
-]:
+def blockers(
+    scenario: Scenario, package: Package, played: Iterable[str] | None = None
+) -> tuple[str, ...]:
     """Actors whose vote could stop ``package``, in play order (only actors played count).
 
     If none of the scenario's deciders is played, the vote falls back to a majority and nobody
@@ -262,9 +262,7 @@ class DealSpace:
         self.actors = tuple(a for a in _played(scenario, played) if a in scenario.schedules)
         deciders = [a for a in scenario.decision_rule.must_agree if a in self.actors]
         self.deciders: tuple[str, ...] = tuple(deciders)
-        self.no_deal: dict[str, int] = {
-            a: scenario.schedule(a).no_deal.points for a in self.actors
-        }
+        self.no_deal: dict[str, int] = {a: scenario.schedule(a).no_deal.points for a in self.actors}
         packages = enumerate_packages(scenario)
         table = [{a: score(scenario, a, p) for a in self.actors} for p in packages]
         efficient = set(
