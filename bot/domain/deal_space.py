@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.content.models import ADOPT, AgendaItem, Scenario
+from bot.domain.voting import OptionRules
 
 __all__ = [
     "ADOPT",
@@ -41,6 +42,8 @@ __all__ = [
     "blockers",
     "count_packages",
     "enumerate_packages",
+    "option_rules",
+    "package_options",
     "outcome_results",
     "pareto_efficient",
     "score",
@@ -129,6 +132,23 @@ def blockers(
             needed.update(rule.must_agree)
             needed.update(rule.no_veto_from)
     return tuple(a for a in at_table if a in needed)
+
+
+def option_rules(scenario: Scenario) -> dict[tuple[str, str], OptionRules]:
+    """(agenda id, option id) -> the option's extra decision rule, for the vote."""
+    rules = {}
+    for item in scenario.agenda:
+        for option in item.options:
+            if option.rule is not None:
+                rules[(item.id, option.id)] = OptionRules(
+                    tuple(option.rule.must_agree), tuple(option.rule.no_veto_from)
+                )
+    return rules
+
+
+def package_options(scenario: Scenario) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Agenda id -> the option ids a package may hold (``adopt`` for a binary item)."""
+    return tuple((item.id, tuple(o.id for o in item.choices())) for item in scenario.agenda)
 
 
 def _choices(item: AgendaItem) -> list[str | None]:
