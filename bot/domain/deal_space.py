@@ -43,8 +43,8 @@ __all__ = [
     "count_packages",
     "enumerate_packages",
     "option_rules",
-    "package_options",
     "outcome_results",
+    "package_options",
     "pareto_efficient",
     "score",
 ]

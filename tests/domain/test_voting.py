@@ -509,7 +509,7 @@ def test_package_is_stored_in_agenda_order_and_validated(pbook: ProposalBook) ->
 
 
 def test_amend_keeps_history_and_drops_backers(pbook: ProposalBook) -> None:
-    book, p1 = pbook.table_package({"dam": "full"}, "alpha", "", 1, at(0), phase_kind="plenary")
+    book, _p1 = pbook.table_package({"dam": "full"}, "alpha", "", 1, at(0), phase_kind="plenary")
     book = book.co_sponsor(1, "gamma", at(1))
     book, p2 = book.amend_package(
         1, "alpha", {"dam": "half", "fishing": "later"}, "v2", 1, at(2), phase_kind="plenary"
