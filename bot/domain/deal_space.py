@@ -315,6 +315,10 @@ class DealSpace:
         """Pareto-efficient packages for the deciders."""
         return tuple(p for p in self.points if p.efficient)
 
+    def point(self, package: Package) -> PackagePoint:
+        """The package's entry (``KeyError`` if it is not a package of this scenario)."""
+        return self._by_package[package]
+
     def joint_gain(self, points: Mapping[str, int]) -> int:
         """The deciders' summed points above their no-deal values."""
         return sum(points[a] - self.no_deal[a] for a in self.deciders)
