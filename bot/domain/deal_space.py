@@ -33,13 +33,16 @@ __all__ = [
     "ADOPT",
     "MAX_PACKAGES",
     "ActorResult",
+    "ChartData",
     "DealSpace",
+    "Marker",
     "Package",
     "PackagePoint",
     "PairView",
     "Placement",
     "beats",
     "blockers",
+    "chart_data",
     "count_packages",
     "enumerate_packages",
     "option_rules",
@@ -356,3 +359,97 @@ class DealSpace:
         """`pair_view` for each pair of deciders (every pair of scored actors if fewer than 2)."""
         who = self.deciders if len(self.deciders) >= 2 else self.actors
         return [self.pair_view(a, b) for a, b in itertools.combinations(who, 2)]
+
+
+# --- the chart's data (plotted by bot.reports.deal_chart) ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A labelled point on the chart: a tabled proposal, or the outcome."""
+
+    label: str
+    x: int
+    y: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChartData:
+    """Everything the deal chart draws, as plain numbers: two deciders' points per package.
+
+    ``packages``: every package (x, y) in enumeration order; ``zone``: those in the zone of
+    possible agreement; ``frontier``: the Pareto-efficient ones sorted by x (a staircase);
+    ``outcome``: where the class ended (the no-deal point for no agreement).
+    """
+
+    title: str
+    x_label: str
+    y_label: str
+    packages: tuple[tuple[int, int], ...]
+    zone: tuple[tuple[int, int], ...]
+    frontier: tuple[tuple[int, int], ...]
+    no_deal: tuple[int, int]
+    proposals: tuple[Marker, ...]
+    outcome: Marker
+
+
+def chart_data(
+    space: DealSpace,
+    proposals: Sequence[tuple[int, Package]],
+    outcome: Package | None,
+    *,
+    axes: tuple[str, str] | None = None,
+    outcome_label: str | None = None,
+) -> ChartData:
+    """The chart of ``space`` for two actors (default: the first two deciders).
+
+    ``proposals``: (number, package) of each tabled package; ``outcome``: the adopted package,
+    ``None`` for no agreement.
+    """
+    who = axes or _axes(space)
+    x_actor, y_actor = who
+    scenario = space.scenario
+
+    def name(actor: str) -> str:
+        try:
+            return scenario.actor(actor).name
+        except KeyError:
+            return actor
+
+    def xy(points: Mapping[str, int]) -> tuple[int, int]:
+        return points[x_actor], points[y_actor]
+
+    packages = tuple(xy(p.points) for p in space.points)
+    zone = tuple(xy(p.points) for p in space.zone)
+    frontier = tuple(sorted({xy(p.points) for p in space.frontier}))
+    no_deal = xy(space.no_deal)
+    markers = tuple(
+        Marker(f"#{number}", *xy(space.point(package).points)) for number, package in proposals
+    )
+    if outcome is None or outcome.empty:
+        end = Marker(outcome_label or "No agreement", *no_deal)
+    else:
+        end = Marker(outcome_label or "Outcome", *xy(space.point(outcome).points))
+    return ChartData(
+        title=f"Every package: {name(x_actor)} vs {name(y_actor)}",
+        x_label=f"{name(x_actor)} points",
+        y_label=f"{name(y_actor)} points",
+        packages=packages,
+        zone=zone,
+        frontier=frontier,
+        no_deal=no_deal,
+        proposals=markers,
+        outcome=end,
+    )
+
+
+def _axes(space: DealSpace) -> tuple[str, str]:
+    who = list(space.deciders)
+    for actor in space.actors:
+        if len(who) >= 2:
+            break
+        if actor not in who:
+            who.append(actor)
+    if len(who) < 2:
+        raise ValueError("a chart needs two actors with schedules")
+    return who[0], who[1]
