@@ -128,13 +128,23 @@ def blockers(
     If none of the scenario's deciders is played, the vote falls back to a majority and nobody
     can block alone: the result is empty.
     """
-    at_table = _played(scenario, played)
-    needed = set(scenario.decision_rule.must_agree)
-    for item_id, option_id in package.choices:
-        try:
-            rule = scenario.agenda_item(item_id).option(option_id).rule
-        except KeyError:
-            continue
+    return _blockers(
+        _played(scenario, played),
+        scenario.decision_rule.must_agree,
+        option_rules(scenario),
+        package,
+    )
+
+
+def _blockers(
+    at_table: Sequence[str],
+    must_agree: Iterable[str],
+    rules: Mapping[tuple[str, str], OptionRules],
+    package: Package,
+) -> tuple[str, ...]:
+    needed = set(must_agree)
+    for choice in package.choices:
+        rule = rules.get(choice)
         if rule is not None:
             needed.update(rule.must_agree)
             needed.update(rule.no_veto_from)
@@ -291,15 +301,21 @@ class DealSpace:
         self.deciders: tuple[str, ...] = tuple(deciders)
         self.no_deal: dict[str, int] = {a: scenario.schedule(a).no_deal.points for a in self.actors}
         packages = enumerate_packages(scenario)
-        table = [{a: score(scenario, a, p) for a in self.actors} for p in packages]
+        schedules = {a: scenario.schedule(a) for a in self.actors}
+        table = [
+            {a: sum(schedules[a].points(i, o) for i, o in p.choices) for a in self.actors}
+            for p in packages
+        ]
         efficient = set(
             pareto_efficient([[row[a] for a in self.deciders] for row in table])
             if self.deciders
             else []
         )
+        rules = option_rules(scenario)
+        must_agree = scenario.decision_rule.must_agree
         points: list[PackagePoint] = []
         for i, (package, row) in enumerate(zip(packages, table, strict=True)):
-            who = blockers(scenario, package, self.actors)
+            who = _blockers(self.actors, must_agree, rules, package)
             if who:
                 zone = all(beats(row[a], self.no_deal[a]) for a in who)
             else:  # majority rule: a strict majority of the delegations must gain
@@ -308,6 +324,7 @@ class DealSpace:
             points.append(PackagePoint(package, row, who, zone, i in efficient))
         self.points: tuple[PackagePoint, ...] = tuple(points)
         self._by_package = {p.package: p for p in self.points}
+        self._gains = sorted((self.joint_gain(p.points) for p in self.points), reverse=True)
 
     def __len__(self) -> int:
         return len(self.points)
@@ -335,7 +352,7 @@ class DealSpace:
 
     def place(self, package: Package | None) -> Placement:
         """Where ``package`` sits (``None``: no agreement, at the no-deal point)."""
-        gains = sorted((self.joint_gain(p.points) for p in self.points), reverse=True)
+        gains = self._gains
         if package is None or package.empty:
             points = dict(self.no_deal)
             return Placement(None, points, False, False, None, len(gains))
