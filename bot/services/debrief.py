@@ -136,6 +136,14 @@ class DebriefService:
         record, report = await self.report(session_id)
         return record, report_pages(record.scenario, report)
 
+    async def pages_and_chart(
+        self, session_id: int
+    ) -> tuple[SessionRecord, list[Page], bytes | None]:
+        """The debrief's pages and its deal chart (PNG, ``None`` without a negotiation game),
+        from one read of the record."""
+        record, report = await self.report(session_id)
+        return record, report_pages(record.scenario, report), await self.deal_chart(report)
+
     # --- the gradebook -------------------------------------------------------------------------
 
     async def gradebook(self, session_id: int) -> list[GradebookRow]:
