@@ -268,3 +268,50 @@ def test_no_priorities_without_schedules() -> None:
 
     minimal = load_scenario(FIXTURES / "minimal")
     assert priorities_pages(minimal, "alpha") == []
+
+
+def test_the_authoring_guide_example(binary: Scenario) -> None:
+    """docs/authoring.md, section 2a: two items (relief: none/some; remains: adopt), deciders
+    a and b; 5 packages, a zone of 1, three efficient."""
+    from bot.content.models import AgendaItem, Option, Points, Schedule
+
+    def pts(n: int) -> Points:
+        return Points(points=n, reason="Example.", cards=["pub-1"])
+
+    relief = AgendaItem(
+        id="relief",
+        title="Relief",
+        description="x",
+        cards=["pub-1"],
+        options=[
+            Option(id="none", label="None", description="x", cards=["pub-1"]),
+            Option(id="some", label="Some", description="x", cards=["pub-1"]),
+        ],
+    )
+    remains = AgendaItem(id="remains", title="Remains", description="x", cards=["pub-1"])
+    schedules = {
+        "alpha": Schedule(
+            no_deal=pts(5),
+            items={"relief": {"none": pts(0), "some": pts(-10)}, "remains": {"adopt": pts(20)}},
+        ),
+        "beta": Schedule(
+            no_deal=pts(10),
+            items={"relief": {"none": pts(0), "some": pts(30)}, "remains": {"adopt": pts(5)}},
+        ),
+        "gamma": Schedule(
+            no_deal=pts(0),
+            items={"relief": {"none": pts(0), "some": pts(0)}, "remains": {"adopt": pts(1)}},
+        ),
+    }
+    doc = binary.model_copy(update={"agenda": [relief, remains], "schedules": schedules})
+    space = DealSpace(doc)
+    agenda = ["relief", "remains"]
+    assert len(space) == 5
+    assert [p.package for p in space.zone] == [
+        Package.of({"relief": "some", "remains": "adopt"}, agenda)
+    ]
+    assert {p.package for p in space.frontier} == {
+        Package.of({"remains": "adopt"}, agenda),
+        Package.of({"relief": "none", "remains": "adopt"}, agenda),
+        Package.of({"relief": "some", "remains": "adopt"}, agenda),
+    }
