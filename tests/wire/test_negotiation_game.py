@@ -310,3 +310,165 @@ async def test_a_class_reaches_a_package_deal(
         "Gamma": ("5", "0", "yes"),
     }
     assert all(card.allows_no_mentions for card in posted.values())
+
+
+async def test_a_class_that_reaches_no_deal_amends_and_walks_away(
+    make_parley: ParleyFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beta tables {dam fully}, amends it into {dam fully, ban before winter}; Gamma, which may
+    veto lifting the ban before winter, votes no: no agreement, everyone at its no-deal value
+    (Alpha 10, Beta 10, Gamma 0), and nobody beat it."""
+    h = await make_parley(students=3)
+    w = h.world
+    charts = spy_on_chart(monkeypatch)
+    sid, m = await seat(h, "game")
+
+    builder, _ = await build_package(h, m["beta"], sid, [(0, "full")])
+    first = await h.click(m["beta"], builder, f"parley:pkg:{sid}:0:0:30:table")
+    assert "Package **1** is tabled" in final_text(first)
+    card1 = cards(h, w.plenary)[1]
+    await h.click(m["gamma"], card1, f"parley:proposal:{sid}:1:cosponsor")
+
+    refused = await h.click(m["alpha"], card1, f"parley:proposal:{sid}:1:amend")
+    assert "Only the sponsor can amend proposal 1" in final_text(refused)
+    amend = await h.click(m["beta"], card1, f"parley:proposal:{sid}:1:amend")
+    assert amend.response.ephemeral
+    prefilled = h.message(amend)
+    assert prefilled["embeds"][0]["title"] == "Amend proposal 1"
+    assert component_ids(prefilled)[0] == f"parley:pkg:{sid}:1:0:30:0"  # the old package
+    await h.select(m["beta"], amend, f"parley:pkg:{sid}:1:0:30:1", ["winter"])
+    await h.click(m["beta"], amend, f"parley:pkg:{sid}:1:0:31:review")
+    assert h.message(amend)["embeds"][0]["title"] == (
+        "Table this as the new version of proposal 1?"
+    )
+    amended = await h.click(m["beta"], amend, f"parley:pkg:{sid}:1:0:31:table")
+    assert "the new version is proposal **2**" in final_text(amended)
+    old = embeds_of(h, card1)[0]
+    assert old["footer"]["text"].startswith("Replaced by proposal 2")
+    posted = cards(h, w.plenary)
+    new = embeds_of(h, posted[2])[0]
+    assert fields(new)["Amends"] == "proposal 1"
+    assert fields(new)["Co-sponsors"] == "—"  # Gamma signed the old version
+    state = await bot(h).negotiation.state(sid)
+    assert [(p.number, p.status, p.package) for p in state.book.proposals] == [
+        (1, "replaced", (("dam", "full"),)),
+        (2, "tabled", (("dam", "full"), ("fishing", "winter"))),
+    ]
+    assert state.book.proposal(1).co_sponsors == ("gamma",)
+
+    await h.slash(w.facilitator, "vote open")
+    ballot = ballots(h, w.plenary)
+    assert sorted(ballot) == [2]
+    for actor, choice in [("alpha", "yes"), ("beta", "yes"), ("gamma", "no")]:
+        await h.click(m[actor], ballot[2], f"parley:vote:{sid}:2:{choice}")
+    closed = await h.slash(w.facilitator, "vote close")
+    assert "**no agreement**" in final_text(closed)
+    announced = "\n".join(
+        f["value"]
+        for msg in h.sent_messages(w.plenary, include_interactions=False)
+        for e in msg.embeds
+        for f in e.get("fields", [])
+    )
+    assert "Gamma voted no on an option it may veto, so it cannot pass." in announced
+
+    pages = await debrief_pages(h, sid)
+    score = page_text(pages, "The score of the deal")
+    assert "No package was adopted: **no agreement**" in score
+    assert "❌ **🅰️ Alpha**: 10 points, no deal 10 (0) — did not beat no deal" in score
+    assert "❌ **🅱️ Beta**: 10 points, no deal 10 (0) — did not beat no deal" in score
+    assert "❌ **🌀 Gamma**: 0 points, no deal 0 (0) — did not beat no deal" in score
+    possible = page_text(pages, "What was possible")
+    assert "**Your outcome**: at the no-deal point" in possible
+    assert "**#2** (Beta): outside the zone, efficient, rank 1 of 11" in possible
+    [data] = charts
+    assert data.outcome == Marker("No agreement", 10, 10)
+    assert data.proposals == (Marker("#2", 30, 15),)
+    assert png_size(chart_message(h).file("deal-chart.png").data) == (900, 900)
+
+    grade = await h.slash(w.facilitator, "session gradebook")
+    [attachment] = grade.messages[-1].files
+    rows = {r["actor"]: r for r in gradebook_rows(attachment.data)}
+    assert {a: (r["points"], r["no_deal"], r["beat_no_deal"]) for a, r in rows.items()} == {
+        "Alpha": ("10", "10", "no"),
+        "Beta": ("10", "10", "no"),
+        "Gamma": ("0", "0", "no"),
+    }
+
+
+async def test_binary_items_play_as_adopt_or_leave_out(
+    make_parley: ParleyFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """binary-game: no options, so each select is Adopt it / Leave it out. Alpha: dam 30,
+    fishing -10, no deal 5; Beta: dam -5, fishing 25, no deal 5: {dam, fishing} gives 20 / 20,
+    the one package of the zone (of 3)."""
+    h = await make_parley(students=3)
+    w = h.world
+    charts = spy_on_chart(monkeypatch)
+    sid, m = await seat(h, "binary-game")
+    opened = await h.slash(m["alpha"], "propose")
+    menu = next(
+        c
+        for row in h.message(opened)["components"]
+        for c in row["components"]
+        if c.get("custom_id") == f"parley:pkg:{sid}:0:0:00:0"
+    )
+    assert [o["label"] for o in menu["options"]] == ["Adopt it", "Leave it out"]
+    builder, review = await build_package(h, m["alpha"], sid, [(0, "adopt"), (1, "adopt")])
+    assert (
+        "**20 points**, 15 more than no deal (5)"
+        in fields(review)["What it is worth to your delegation (only you see this)"]
+    )
+    tabled = await h.click(m["alpha"], builder, f"parley:pkg:{sid}:0:0:11:table")
+    assert "Package **1** is tabled" in final_text(tabled)
+    await h.slash(w.facilitator, "vote open")
+    ballot = ballots(h, w.plenary)
+    for actor in ("alpha", "beta"):
+        await h.click(m[actor], ballot[1], f"parley:vote:{sid}:1:yes")
+    await h.slash(w.facilitator, "vote close")
+    pages = await debrief_pages(h, sid)
+    outcome = page_text(pages, "The outcome beside history")
+    assert "Your class: ✅ **adopted**\n• #1 (Alpha): adopted" in outcome
+    score = page_text(pages, "The score of the deal")
+    assert "✅ **🅰️ Alpha**: 20 points, no deal 5 (+15) — beat no deal" in score
+    assert "✅ **🅱️ Beta**: 20 points, no deal 5 (+15) — beat no deal" in score
+    possible = page_text(pages, "What was possible")
+    assert "**3** possible packages" in possible and "**1** were better" in possible
+    [data] = charts
+    assert data.outcome == Marker("Outcome", 20, 20)
+
+
+async def test_a_pack_without_schedules_plays_as_before(make_parley: ParleyFactory) -> None:
+    """The minimal pack (adopt / not adopt, no schedules): a typed clause, the vote, the old
+    scorecard, no chart, empty game columns in the gradebook."""
+    h = await make_parley(students=3)
+    w = h.world
+    sid, m = await seat(h, "minimal")
+    no_item = await h.slash(m["alpha"], "propose")
+    assert "Pick the agenda item" in final_text(no_item)
+    tabled = await h.slash(
+        m["alpha"], "propose", options={"item": "dam", "text": "Open the dam in spring."}
+    )
+    assert "Proposal **1** is tabled" in final_text(tabled)
+    card = embeds_of(h, cards(h, w.plenary)[1])[0]
+    assert card["title"] == "Proposal 1 · Open the dam"
+    assert "How it is decided" not in fields(card)
+    worth = await h.slash(m["alpha"], "worth", options={"proposal": 1})
+    assert "no options to combine" in final_text(worth)
+    await h.slash(w.facilitator, "vote open")
+    ballot = ballots(h, w.plenary)
+    for actor in ("alpha", "beta"):
+        await h.click(m[actor], ballot[1], f"parley:vote:{sid}:1:yes")
+    await h.slash(w.facilitator, "vote close")
+    pages = await debrief_pages(h, sid)
+    titles = [p["title"] for p in pages]
+    assert "Scorecards" in titles
+    assert not any(t.startswith(("The score of the deal", "What was possible")) for t in titles)
+    assert not [
+        msg
+        for msg in h.sent_messages(w.plenary, include_interactions=False)
+        if any(f.filename == "deal-chart.png" for f in msg.files)
+    ]
+    grade = await h.slash(w.facilitator, "session gradebook")
+    [attachment] = grade.messages[-1].files
+    rows = gradebook_rows(attachment.data)
+    assert [(r["points"], r["no_deal"], r["beat_no_deal"]) for r in rows] == [("", "", "")] * 3
