@@ -61,7 +61,29 @@ def scenarios() -> Mapping[str, Scenario]:
     packs = dict(load_scenarios())
     for name in ("game", "binary-game", "minimal"):
         packs[name] = load_scenario(FIXTURES / name)
+    packs["wide"] = wide(packs["game"])
     return packs
+
+
+def wide(game: Scenario) -> Scenario:
+    """The game pack with five agenda items (the two, then copies): the builder needs two pages."""
+    copies = [("dam", "dam-b"), ("fishing", "fishing-b"), ("dam", "dam-c")]
+    agenda = list(game.agenda) + [
+        game.agenda_item(src).model_copy(update={"id": new, "title": f"{new} item"})
+        for src, new in copies
+    ]
+    schedules = {
+        actor: schedule.model_copy(
+            update={
+                "items": {
+                    **schedule.items,
+                    **{new: schedule.items[src] for src, new in copies},
+                }
+            }
+        )
+        for actor, schedule in game.schedules.items()
+    }
+    return game.model_copy(update={"id": "wide", "agenda": agenda, "schedules": schedules})
 
 
 async def seat(h: WireHarness, scenario: str) -> tuple[int, dict[str, MemberRef]]:
@@ -472,3 +494,35 @@ async def test_a_pack_without_schedules_plays_as_before(make_parley: ParleyFacto
     [attachment] = grade.messages[-1].files
     rows = gradebook_rows(attachment.data)
     assert [(r["points"], r["no_deal"], r["beat_no_deal"]) for r in rows] == [("", "", "")] * 3
+
+
+async def test_more_than_four_items_page_through_the_builder(make_parley: ParleyFactory) -> None:
+    """Five items: four menus and the button row on page 1 (Discord's five rows), one on page 2;
+    the review lists all five. Alpha's worth: dam-c full 40 + fishing later 5 = 45 vs 10."""
+    h = await make_parley(students=3)
+    sid, m = await seat(h, "wide")
+    opened = await h.slash(m["alpha"], "propose")
+    first = h.message(opened)
+    assert len(first["components"]) == 5
+    assert component_ids(first) == [
+        *(f"parley:pkg:{sid}:0:0:00000:{i}" for i in range(4)),
+        f"parley:pkg:{sid}:0:0:00000:prev",
+        f"parley:pkg:{sid}:0:0:00000:next",
+        f"parley:pkg:{sid}:0:0:00000:review",
+    ]
+    await h.select(m["alpha"], opened, f"parley:pkg:{sid}:0:0:00000:1", ["later"])
+    turned = await h.click(m["alpha"], opened, f"parley:pkg:{sid}:0:0:02000:next")
+    assert turned.response.type == 7
+    second = h.message(opened)
+    assert "Page 2 of 2" in second["embeds"][0]["description"]
+    assert component_ids(second)[0] == f"parley:pkg:{sid}:0:1:02000:4"
+    await h.select(m["alpha"], opened, f"parley:pkg:{sid}:0:1:02000:4", ["full"])
+    await h.click(m["alpha"], opened, f"parley:pkg:{sid}:0:1:02003:review")
+    review = h.message(opened)["embeds"][0]
+    assert len(review["description"].splitlines()) == 5
+    assert (
+        "**45 points**, 35 more than no deal (10)"
+        in fields(review)["What it is worth to your delegation (only you see this)"]
+    )
+    tabled = await h.click(m["alpha"], opened, f"parley:pkg:{sid}:0:0:02003:table")
+    assert "Package **1** is tabled" in final_text(tabled)
