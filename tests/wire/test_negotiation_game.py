@@ -399,6 +399,13 @@ async def test_a_class_that_reaches_no_deal_amends_and_walks_away(
     assert "❌ **🅰️ Alpha**: 10 points, no deal 10 (0) — did not beat no deal" in score
     assert "❌ **🅱️ Beta**: 10 points, no deal 10 (0) — did not beat no deal" in score
     assert "❌ **🌀 Gamma**: 0 points, no deal 0 (0) — did not beat no deal" in score
+    reveal_gamma = page_text(pages, "The reveal — 🌀 Gamma")
+    assert "#1 (replaced) worth 0 (does not beat no deal 0): backed" in reveal_gamma
+    assert "#2 worth -10 (does not beat no deal 0): voted No" in reveal_gamma
+    assert "**+5** Lift the ban after winter" not in reveal_gamma  # priorities shown compactly
+    assert "Lift the ban before winter −10" in reveal_gamma
+    reveal_alpha = page_text(pages, "The reveal — 🅰️ Alpha")
+    assert "#2 worth 30 (beats no deal 10): voted Yes" in reveal_alpha
     possible = page_text(pages, "What was possible")
     assert "**Your outcome**: at the no-deal point" in possible
     assert "**#2** (Beta): outside the zone, efficient, rank 1 of 11" in possible
