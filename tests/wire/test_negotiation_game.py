@@ -533,3 +533,24 @@ async def test_more_than_four_items_page_through_the_builder(make_parley: Parley
     )
     tabled = await h.click(m["alpha"], opened, f"parley:pkg:{sid}:0:0:02003:table")
     assert "Package **1** is tabled" in final_text(tabled)
+
+
+async def test_a_half_built_package_survives_a_restart(make_parley: ParleyFactory) -> None:
+    """The draft lives in the components' custom ids: after a restart the same builder message
+    goes on where it was, and the package card's worth button still answers."""
+    h = await make_parley(students=3)
+    sid, m = await seat(h, "game")
+    opened = await h.slash(m["alpha"], "propose")
+    await h.select(m["alpha"], opened, f"parley:pkg:{sid}:0:0:00:0", ["half"])
+    h2 = await make_parley(restart_of=h)
+    await h2.select(m["alpha"], opened, f"parley:pkg:{sid}:0:0:20:1", ["later"])
+    await h2.click(m["alpha"], opened, f"parley:pkg:{sid}:0:0:22:review")
+    assert h2.message(opened)["embeds"][0]["description"].splitlines() == [
+        "✅ **Open the dam**: Open the dam halfway",
+        "✅ **Lift the fishing ban**: Lift the ban after winter",
+    ]
+    tabled = await h2.click(m["alpha"], opened, f"parley:pkg:{sid}:0:0:22:table")
+    assert "Package **1** is tabled" in final_text(tabled)
+    card = cards(h2, h2.world.plenary)[1]
+    asked = await h2.click(m["beta"], card, f"parley:proposal:{sid}:1:worth")
+    assert "**15 points**, 5 more than no deal (10)" in asked.response.embed["description"]
