@@ -280,6 +280,8 @@ async def test_a_class_reaches_a_package_deal(
     # The vote: #1 vetoed by Gamma (its own rule), #2 passes
     opened_vote = await h.slash(w.facilitator, "vote open")
     assert "The vote is open on 2 proposals" in final_text(opened_vote)
+    late = await h.slash(m["gamma"], "propose")
+    assert "Voting has opened" in final_text(late) and late.response.ephemeral
     ballot = ballots(h, w.plenary)
     assert "no vote against from Gamma" in fields(embeds_of(h, ballot[1])[0])["How it is decided"]
     for actor, number, choice in [
@@ -434,6 +436,9 @@ async def test_binary_items_play_as_adopt_or_leave_out(
     w = h.world
     charts = spy_on_chart(monkeypatch)
     sid, m = await seat(h, "binary-game")
+    typed = await h.slash(m["beta"], "propose", options={"text": "Lift the ban."})
+    assert "a proposal is a package" in final_text(typed)
+    assert "Lift the ban." in final_text(typed)  # nothing typed is lost
     opened = await h.slash(m["alpha"], "propose")
     menu = next(
         c
