@@ -25,6 +25,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Literal, TypeVar
 
 import aiohttp
@@ -42,12 +43,14 @@ from bot.clock import Clock
 
 __all__ = [
     "DEFAULT_POLICY",
+    "Paced",
     "Refusal",
     "Refusals",
     "RetryPolicy",
     "TooLate",
     "classify",
     "deliver",
+    "each_paced",
     "is_transient",
     "refusal",
 ]
@@ -175,6 +178,58 @@ async def deliver(
         if at_deadline.fired and is_transient(error):
             raise TooLate(f"{what}: no time left to try again before the deadline") from error
         raise
+
+
+@dataclass
+class Paced:
+    """What `each_paced` did: how many succeeded, which failed (and why), and the permanent
+    refusal that stopped it early, if any."""
+
+    done: int = 0
+    failed: list[tuple[object, BaseException]] = field(default_factory=list)
+    stopped_by: discord.HTTPException | None = None
+    skipped: int = 0
+
+
+async def each_paced(
+    items: Iterable[T],
+    call: Callable[[T], Awaitable[object]],
+    *,
+    clock: Clock,
+    per_second: float = 5.0,
+    policy: RetryPolicy = DEFAULT_POLICY,
+    what: str = "a per-student call",
+) -> Paced:
+    """One call per item (a student added to a thread), paced and retried, for steps whose REST
+    calls grow with the class.
+
+    Discord allows a bot 50 requests a second in all, and counts 403s and 429s towards a ban of
+    10,000 invalid requests in 10 minutes. So calls start at most `per_second` a second (60
+    students at 5/s take 12 s, leaving room for everything else the class does meanwhile), each
+    transient failure is retried under `policy`, and the first permanent refusal (403/404)
+    stops the step: the next 59 calls would be refused the same way.
+    """
+    outcome = Paced()
+    pending = list(items)
+    gap = 1.0 / per_second if per_second > 0 else 0.0
+    for index, item in enumerate(pending):
+        if index and gap:
+            await policy.sleep(gap)
+        try:
+            await deliver(partial(call, item), clock=clock, policy=policy, what=what)
+        except discord.HTTPException as error:
+            if classify(error) == "permanent":
+                outcome.stopped_by = error
+                outcome.skipped = len(pending) - index - 1
+                outcome.failed.append((item, error))
+                return outcome
+            outcome.failed.append((item, error))
+            continue
+        except (TooLate, aiohttp.ClientError, OSError, TimeoutError) as error:
+            outcome.failed.append((item, error))
+            continue
+        outcome.done += 1
+    return outcome
 
 
 # --- telling the facilitator -------------------------------------------------------------------

@@ -18,6 +18,7 @@ from bot.discord_retry import (
     TooLate,
     classify,
     deliver,
+    each_paced,
     refusal,
 )
 
@@ -207,3 +208,37 @@ def test_each_cause_is_told_once() -> None:
     assert told.first_time(first)
     assert not told.first_time(again)
     assert told.first_time(elsewhere)
+
+
+async def test_each_paced_spaces_calls_and_retries_the_transient() -> None:
+    clock, slept = FakeClock(T0), []
+    seen: list[int] = []
+    flaky = {3: [http_error(503)]}
+
+    async def add(student: int) -> None:
+        errors = flaky.get(student)
+        if errors:
+            raise errors.pop()
+        seen.append(student)
+
+    policy = policy_on(clock, slept, initial=1.0, jitter=0.0)
+    outcome = await each_paced(range(6), add, clock=clock, per_second=5, policy=policy)
+    assert seen == [0, 1, 2, 3, 4, 5]
+    assert (outcome.done, outcome.failed, outcome.stopped_by) == (6, [], None)
+    assert slept.count(0.2) == 5  # five gaps of 1/5 s between six starts
+    assert 1.0 in slept  # the 503 waited before its retry
+
+
+async def test_each_paced_stops_at_the_first_refusal() -> None:
+    clock, slept = FakeClock(T0), []
+    calls: list[int] = []
+
+    async def add(student: int) -> None:
+        calls.append(student)
+        if student == 2:
+            raise http_error(403, 50013, "Missing Permissions")
+
+    outcome = await each_paced(range(60), add, clock=clock, policy=policy_on(clock, slept))
+    assert calls == [0, 1, 2]  # 57 more would be refused the same way (and count as invalid)
+    assert outcome.done == 2 and outcome.skipped == 57
+    assert outcome.stopped_by is not None and outcome.stopped_by.code == 50013
