@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.clock import FakeClock
-from bot.discord_retry import (
+from cogs.common.retry import (
     Refusals,
     RetryPolicy,
     TooLate,
