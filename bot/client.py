@@ -20,6 +20,7 @@ from bot.db.engine import Database
 from bot.domain.message_content import MessageContentProbe
 from bot.settings import Settings
 from cogs import EXTENSIONS
+from cogs.common.retry import DEFAULT_POLICY, RetryPolicy
 from cogs.debrief.flow import DebriefFlow
 from cogs.negotiation.flow import NegotiationFlow
 from cogs.quiz.race_views import DiscordRaceAnnouncer
@@ -97,6 +98,9 @@ class ParleyBot(commands.AutoShardedBot):
         # Class time: tests and benchmarks pass a FakeClock; every service reads this one.
         self.clock: Clock = clock or SystemClock()
         self.started_at: datetime = self.clock.now()
+        # How hard every post the class depends on is retried (cogs/common/retry.py); tests
+        # shorten the waits.
+        self.retry_policy: RetryPolicy = DEFAULT_POLICY
         # The one composition root (bot/composition.py): every service, built once, exposed here
         # as one attribute each. Buttons reach them through `interaction.client`.
         services = build_services(

@@ -399,7 +399,7 @@ async def _race(
     h: Any, world: Any, rng: random.Random, seed: int
 ) -> list[tuple[float, Any, Any, str]]:
     """Start a one-question race on a question answered with buttons; everyone answers."""
-    races = h.bot.get_cog("Quiz").services.races
+    races = h.bot.quiz.races
     catalogue = races.catalogue
     questions = catalogue.scenario_questions(catalogue.scenario(None).id)
     pick = next(
@@ -499,7 +499,7 @@ def rss_mb() -> float:
 
 
 async def memory(sessions: int, students: int, postgres_url: str | None) -> dict[str, Any]:
-    from bot.cli import freeze_startup_heap
+    from bot.cli.parley import freeze_startup_heap
     from bot.client import ParleyBot
     from bot.content.loader import load_scenarios
     from bot.errors import UserFacingError
