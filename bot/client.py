@@ -103,13 +103,15 @@ class ParleyBot(commands.AutoShardedBot):
         self.retry_policy: RetryPolicy = DEFAULT_POLICY
         # The one composition root (bot/composition.py): every service, built once, exposed here
         # as one attribute each. Buttons reach them through `interaction.client`.
+        race_announcer = DiscordRaceAnnouncer(self)
         services = build_services(
             database,
             self.scenarios,
             clock=self.clock,
             emit=self._emit,
             ready=self.wait_until_ready,
-            race_announcer=DiscordRaceAnnouncer(self),
+            race_announcer=race_announcer,
+            race_notifier=race_announcer,
             floor_seconds=self._floor_seconds,
         )
         self.guild_config = services.guild_config

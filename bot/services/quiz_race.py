@@ -437,26 +437,28 @@ class QuizRaceService:
             await tx.quiz_race.set_question_message(race.id, race.position, message_id or 0)
 
     async def _unpostable_question(self, race: QuizRace, error: Exception) -> None:
-        """Skip a question no one could see; end the race if the channel is unusable."""
+        """Skip a question no one could see (a refusal is explained to the facilitator); end
+        the race after `MAX_UNPOSTABLE` in a row: the channel is unusable."""
         number = race.position + 1
         log.warning("Quiz race %s: question %s could not be posted: %r", race.id, number, error)
         count = self._unpostable[race.id] = self._unpostable.get(race.id, 0) + 1
-        refused = isinstance(error, PostFailed) and error.notice is not None
         last = race.position + 1 >= len(race.items)
+        too_many = count >= MAX_UNPOSTABLE
         async with self._db.transaction() as tx:
             await tx.quiz_race.close(race.id, race.position)
             await tx.quiz_race.mark_shown(race.id, race.position)
-            if not (last or refused or count >= MAX_UNPOSTABLE):
+            if not (last or too_many):
                 await tx.quiz_race.open_next(
                     race.id, race.position, self.clock.now() + timedelta(seconds=race.seconds)
                 )
-        info = _info(race)
-        if last or refused or count >= MAX_UNPOSTABLE:
+        notice = error.notice if isinstance(error, PostFailed) else None
+        cause = error.cause if isinstance(error, PostFailed) else None
+        if too_many:
             told = self._told.setdefault(race.id, set())
             why = "Discord kept failing."
-            if isinstance(error, PostFailed) and error.notice and error.cause:
-                why = "" if error.cause in told else error.notice  # said once per cause
-                told.add(error.cause)
+            if notice:
+                why = "" if (cause or notice) in told else notice  # said once per cause
+                told.add(cause or notice)
             note = " ".join(
                 part
                 for part in (
@@ -469,7 +471,10 @@ class QuizRaceService:
             )
             await self._finish(race, note=note, cause="race-ended")
             return
-        await self._note(info, f"⚠️ Question {number} could not be posted, so it was skipped.")
+        if notice:
+            await self._tell(race, f"{notice} (Race question {number} was skipped.)", cause)
+        skipped = f"⚠️ Question {number} could not be posted, so it was skipped."
+        await self._note(_info(race), skipped)
 
     async def _note(self, info: RaceInfo, text: str) -> None:
         try:

@@ -116,12 +116,12 @@ async def test_an_unpostable_question_is_skipped_and_the_race_goes_on(
     assert notifier.told == []  # a passing failure: the note in the channel is enough
 
 
-async def test_a_refusal_ends_the_race_tells_the_facilitator_once_and_keeps_the_points(
+async def test_a_refusal_is_explained_once_and_the_race_goes_on_with_its_points(
     database: Database, scenarios: Mapping[str, Scenario]
 ) -> None:
     refused = PostFailed("403", notice=REFUSED, cause="403:50013:2")
     services, announcer, notifier, clock, race = await running(
-        database, scenarios, {("question", 2): refused, ("results", 1): refused}
+        database, scenarios, {("results", 1): refused, ("question", 2): refused}
     )
     info = await question_open(services, clock, race.race_id)
     async with database.transaction() as tx:
@@ -131,18 +131,45 @@ async def test_a_refusal_ends_the_race_tells_the_facilitator_once_and_keeps_the_
     await services.races.answer(race.race_id, info.position, ANN, right(services, key))
     await clock.advance(timedelta(seconds=31))  # question 1 closes; its results are refused
     await wait_until(lambda: clock.sleepers == 1)
-    await clock.advance(timedelta(seconds=PAUSE_BETWEEN_QUESTIONS))  # question 2 is refused
+    await clock.advance(timedelta(seconds=PAUSE_BETWEEN_QUESTIONS))  # question 2: refused too
+    info = await question_open(services, clock, race.race_id)
+    assert info.position == 2  # skipped; question 3 is open
+    await clock.advance(timedelta(seconds=31))
     await finished(services, race.race_id)
-    assert announcer.posted == [("question", 1), ("final", 1)]
-    # the refusal (results 1, question 2: the same cause) is explained once; then the ending
+    assert announcer.posted == [("question", 1), ("question", 3), ("results", 3), ("final", 1)]
+    assert notifier.told == [(race.race_id, REFUSED)]  # the same cause twice: said once
+    assert notifier.notes == [
+        (race.race_id, "⚠️ Question 2 could not be posted, so it was skipped.")
+    ]
+    assert await services.races.leaderboard(GUILD) == [Standing(1, ANN, 1, 1, 1, 1)]
+
+
+async def test_two_questions_in_a_row_unpostable_end_the_race_keeping_the_points(
+    database: Database, scenarios: Mapping[str, Scenario]
+) -> None:
+    refused = PostFailed("403", notice=REFUSED, cause="403:50013:2")
+    services, announcer, notifier, clock, race = await running(
+        database, scenarios, {("question", 2): refused, ("question", 3): refused}, count=4
+    )
+    info = await question_open(services, clock, race.race_id)
+    async with database.transaction() as tx:
+        stored = await tx.quiz_race.get(race.race_id)
+        assert stored is not None
+        key = stored.items[0]
+    await services.races.answer(race.race_id, info.position, ANN, right(services, key))
+    await clock.advance(timedelta(seconds=31))
+    await wait_until(lambda: clock.sleepers == 1)
+    await clock.advance(timedelta(seconds=PAUSE_BETWEEN_QUESTIONS))
+    await finished(services, race.race_id)
+    assert announcer.posted == [("question", 1), ("results", 1), ("final", 1)]
     [(_, first), (_, ended)] = notifier.told
-    assert first == REFUSED
-    assert "ended early" in ended and "question 2 of 3" in ended and REFUSED not in ended
+    assert first.startswith(REFUSED)
+    assert "ended early" in ended and "question 3 of 4" in ended and REFUSED not in ended
     assert "Points scored so far are kept" in ended
     assert await services.races.leaderboard(GUILD) == [Standing(1, ANN, 1, 1, 1, 1)]
 
 
-async def test_a_refusal_on_the_last_word_still_reaches_the_facilitator(
+async def test_a_refusal_of_the_only_question_still_reaches_the_facilitator(
     database: Database, scenarios: Mapping[str, Scenario]
 ) -> None:
     services, announcer, notifier, _clock, race = await running(
@@ -152,6 +179,5 @@ async def test_a_refusal_on_the_last_word_still_reaches_the_facilitator(
         count=1,
     )
     await finished(services, race.race_id)
-    [(_, told)] = notifier.told
-    assert "ended early" in told and "The channel is gone." in told
+    assert notifier.told == [(race.race_id, "The channel is gone. (Race question 1 was skipped.)")]
     assert announcer.posted == [("final", 0)]
