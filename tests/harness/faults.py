@@ -30,7 +30,7 @@ import json
 import math
 import re
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -45,6 +45,7 @@ from discord.webhook.async_ import AsyncWebhookAdapter
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from .http import concrete_path
+from .results import RecordedRequest
 
 if TYPE_CHECKING:
     from .driver import WireHarness
@@ -85,6 +86,7 @@ class Fault:
     times: int | None
     via: str | None  # "rest", "webhook" or None for both
     network_error: BaseException | None = None
+    when: Callable[[RecordedRequest], bool] | None = None
     hits: int = 0
 
     def matches(self, method: str, path: str, route: str, via: str) -> bool:
@@ -235,8 +237,10 @@ class FaultInjector:
         via: str | None = None,
         headers: Mapping[str, str] | None = None,
         body: Mapping[str, Any] | None = None,
+        when: Callable[[RecordedRequest], bool] | None = None,
     ) -> Fault:
-        """The general form; the helpers below fill in what Discord really sends."""
+        """The general form; the helpers below fill in what Discord really sends. ``when``
+        narrows the fault to some calls (e.g. by what a message says)."""
         payload = dict(body) if body is not None else {"message": message, "code": code}
         fault = Fault(
             method.upper(),
@@ -246,6 +250,7 @@ class FaultInjector:
             {"Via": "1.1 google", **(headers or {})},
             times,
             via,
+            when=when,
         )
         self.faults.append(fault)
         return fault
@@ -261,6 +266,7 @@ class FaultInjector:
         scope: str = "user",
         bucket: str = "harness-bucket",
         via: str | None = None,
+        when: Callable[[RecordedRequest], bool] | None = None,
     ) -> Fault:
         """429 Too Many Requests, as Discord sends it (body and headers)."""
         reset = time.time() + retry_after
@@ -281,7 +287,9 @@ class FaultInjector:
             "global": is_global,
             "code": 0,
         }
-        return self.fail(method, path, status=429, times=times, via=via, headers=headers, body=body)
+        return self.fail(
+            method, path, status=429, times=times, via=via, headers=headers, body=body, when=when
+        )
 
     def server_error(
         self,
@@ -291,11 +299,12 @@ class FaultInjector:
         status: int = 500,
         times: int | None = 1,
         via: str | None = None,
+        when: Callable[[RecordedRequest], bool] | None = None,
     ) -> Fault:
         """5xx: discord.py retries 500/502/504 itself (five tries); 503 it raises at once."""
         return self.fail(
             method, path, status=status, code=0, message=REASONS.get(status, "Error"),
-            times=times, via=via,
+            times=times, via=via, when=when,
         )  # fmt: skip
 
     def forbidden(
@@ -307,9 +316,12 @@ class FaultInjector:
         message: str = "Missing Permissions",
         times: int | None = None,
         via: str | None = None,
+        when: Callable[[RecordedRequest], bool] | None = None,
     ) -> Fault:
         """403 (50013 Missing Permissions, or 50001 Missing Access)."""
-        return self.fail(method, path, status=403, code=code, message=message, times=times, via=via)
+        return self.fail(
+            method, path, status=403, code=code, message=message, times=times, via=via, when=when
+        )
 
     def not_found(
         self,
@@ -319,10 +331,13 @@ class FaultInjector:
         what: str = "channel",
         times: int | None = None,
         via: str | None = None,
+        when: Callable[[RecordedRequest], bool] | None = None,
     ) -> Fault:
         """404 Unknown Channel (10003), Message (10008), Webhook, interaction, …"""
         code, message = UNKNOWN[what]
-        return self.fail(method, path, status=404, code=code, message=message, times=times, via=via)
+        return self.fail(
+            method, path, status=404, code=code, message=message, times=times, via=via, when=when
+        )
 
     def network_error(
         self,
@@ -449,6 +464,8 @@ class FaultInjector:
         )
         for fault in self.faults:
             if fault.spent or not fault.matches(recorded.method, path, route.path, pending.via):
+                continue
+            if fault.when is not None and not fault.when(recorded):
                 continue
             fault.hits += 1
             self.hits.append(FaultHit(recorded.method, path, route.path, pending.via, fault.status))
