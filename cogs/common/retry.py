@@ -77,6 +77,8 @@ class RetryPolicy:
     attempt_timeout: float = 30.0
     """One attempt may take this long (discord.py's own 5xx retries included) before it is
     abandoned as a hang and counted as a transient failure."""
+    per_second: float = 10.0
+    """Per-student steps (`each_paced`) start at most this many calls a second (0: no pacing)."""
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 
@@ -196,7 +198,7 @@ async def each_paced(
     call: Callable[[T], Awaitable[object]],
     *,
     clock: Clock,
-    per_second: float = 5.0,
+    per_second: float | None = None,
     policy: RetryPolicy = DEFAULT_POLICY,
     what: str = "a per-student call",
 ) -> Paced:
@@ -205,13 +207,15 @@ async def each_paced(
 
     Discord allows a bot 50 requests a second in all, and counts 403s and 429s towards a ban of
     10,000 invalid requests in 10 minutes. So calls start at most `per_second` a second (60
-    students at 5/s take 12 s, leaving room for everything else the class does meanwhile), each
-    transient failure is retried under `policy`, and the first permanent refusal (403/404)
+    students at 10/s take 6 s, leaving room for everything else the class does meanwhile), each
+    transient failure is retried under `policy` (`per_second` defaults to the policy's), and the
+    first permanent refusal (403/404)
     stops the step: the next 59 calls would be refused the same way.
     """
     outcome = Paced()
     pending = list(items)
-    gap = 1.0 / per_second if per_second > 0 else 0.0
+    rate = policy.per_second if per_second is None else per_second
+    gap = 1.0 / rate if rate > 0 else 0.0
     for index, item in enumerate(pending):
         if index and gap:
             await policy.sleep(gap)

@@ -4,10 +4,11 @@ grow with the class: those must be the per-student steps, paced and stopped at a
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from tests.harness import WireHarness
 from tests.harness.results import RecordedRequest
-from tests.parley_fixtures import ParleyFactory
+from tests.parley_fixtures import TEST_RETRY_POLICY, ParleyFactory
 from tests.wire.rounds_kit import class_in_session
 from tests.wire.test_round_class import PHASES
 
@@ -45,6 +46,12 @@ class Ledger:
 async def test_rest_calls_of_a_class_of_60(make_parley: ParleyFactory) -> None:
     c = await class_in_session(make_parley, students=STUDENTS)
     h, w = c.h, c.h.world
+    gaps: list[float] = []
+
+    async def pace(seconds: float) -> None:  # the pacing's waits, recorded, not slept
+        gaps.append(seconds)
+
+    c.bot.retry_policy = replace(TEST_RETRY_POLICY, per_second=10, sleep=pace)
     ledger = Ledger(h)
     ledger.mark("session: create, 60 join, deal")
     await c.press("round-start")
@@ -58,6 +65,21 @@ async def test_rest_calls_of_a_class_of_60(make_parley: ParleyFactory) -> None:
     await h.click(w.facilitator, debrief, f"parley:debrief:{c.sid}:archive")
     ledger.mark("archive: open threads to the class")
     print("\n" + ledger.table())
+
+    # The per-student steps of the round and the archive are paced: 10 calls a second at most,
+    # so a class of 60 stays far below Discord's 50 requests a second for the whole bot.
+    caucus_adds = sum(
+        1
+        for step, calls in ledger.steps
+        if "→ Bilateral" in step
+        for r in calls
+        if (r.method, r.route) in PER_STUDENT
+    )
+    archive = dict(ledger.steps)["archive: open threads to the class"]
+    archive_adds = sum(1 for r in archive if (r.method, r.route) in PER_STUDENT)
+    assert archive_adds == 6 * (STUDENTS - STUDENTS // 6)  # every outsider, every thread
+    threads = 3 + 6  # three caucuses, six archives: one paced run each
+    assert gaps.count(0.1) == caucus_adds + archive_adds - threads
 
     for step, calls in ledger.steps:
         per_channel = Counter((r.method, r.route, r.path.split("/")[2]) for r in calls)
