@@ -159,3 +159,29 @@ async def test_a_race_survives_discord_failing(
         assert posted == {f"Race question {n} of 3" for n in (1, 2, 3)}
         assert told == []
         assert fi.hits
+
+
+async def test_when_the_plenary_refuses_everything_the_next_command_says_so_once(
+    make_parley: ParleyFactory, faults: Inject
+) -> None:
+    """A phase ends by itself while Parley may no longer post in the plenary: the notice
+    cannot go there either, so it waits for the facilitator's next round command."""
+    c = await class_in_session(make_parley)
+    c.bot.retry_policy = FAST
+    h, w = c.h, c.h.world
+    started = await c.slash(w.facilitator, "round start")
+    assert "could not post" not in started.last_message.text()
+    fi = faults(h)
+    fi.forbidden("POST", f"/channels/{w.plenary.id}/messages")  # from now on, always
+    await c.advance(PHASES[0][2])  # preparation ends, opening statements start: both refused
+    assert await c.bot.rounds.current_phase(c.sid) is not None  # the round went on
+    assert [t for t in seen_by_facilitator(h, w.facilitator) if "could not post" in t] == []
+
+    paused = await c.slash(w.facilitator, "round pause")
+    text = paused.last_message.text()
+    assert "could not post the round's announcement" in text
+    assert "**View Channel** and **Send Messages**" in text and f"<#{w.plenary.id}>" in text
+    resumed = await c.slash(w.facilitator, "round resume")
+    assert "could not post" not in resumed.last_message.text()  # said once
+    told = [t for t in seen_by_facilitator(h, w.facilitator) if "could not post" in t]
+    assert len(told) == 1
