@@ -81,6 +81,9 @@ def build_parser(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sessions", type=int, default=1000, help="live sessions for the memory run")
     p.add_argument("--session-students", type=int, default=30, help="students per live session")
     p.add_argument("--skip-memory", action="store_true", help="only the class's bursts")
+    p.add_argument(
+        "--chatter-rate", type=float, default=CHATTER_RATE, help="plenary messages a second (5)"
+    )
     p.add_argument("--seed", type=int, default=11)
     p.add_argument("--json", action="store_true", help="print only the JSON result")
 
@@ -88,7 +91,12 @@ def build_parser(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     _require_harness()
     result: dict[str, Any] = asyncio.run(
-        bursts(students=args.students, postgres_url=args.database_url, seed=args.seed)
+        bursts(
+            students=args.students,
+            postgres_url=args.database_url,
+            seed=args.seed,
+            chatter_rate=args.chatter_rate,
+        )
     )
     if not args.skip_memory:
         result["memory"] = memory_in_child(args.sessions, args.session_students, args.database_url)
@@ -224,6 +232,8 @@ class Chatter:
         self._rng = random.Random(3)
 
     def start(self) -> None:
+        if self.rate <= 0:
+            return
         self.h.background("bench-chatter*")
         self._task = asyncio.create_task(self._run(), name="bench-chatter")
 
@@ -253,7 +263,9 @@ def spread(rng: random.Random, count: int, window: float = 1.0) -> list[float]:
 # --- the class -----------------------------------------------------------------------------------
 
 
-async def bursts(*, students: int, postgres_url: str | None, seed: int) -> dict[str, Any]:
+async def bursts(
+    *, students: int, postgres_url: str | None, seed: int, chatter_rate: float = CHATTER_RATE
+) -> dict[str, Any]:
     from bot.client import ParleyBot
     from bot.clock import FakeClock
     from bot.content.loader import load_scenarios
@@ -282,7 +294,7 @@ async def bursts(*, students: int, postgres_url: str | None, seed: int) -> dict[
             h.tasks.busy_checks.append(lambda: bot.transcripts.writer.writing)
             watch = Stopwatch()
             watch.attach(h)
-            chatter = Chatter(h, world.plenary, world.students, CHATTER_RATE)
+            chatter = Chatter(h, world.plenary, world.students, chatter_rate)
             try:
                 sid, card = await _session(h, world)
                 chatter.start()
@@ -307,7 +319,7 @@ async def bursts(*, students: int, postgres_url: str | None, seed: int) -> dict[
             stored = await _transcript_count(bot, sid, {s.id for s in world.students})
             await h.close()
 
-            floor = await _floor(h, script)
+            floor = await _floor(h, script, chatter_rate)
     figures: dict[str, Any] = {}
     for kind in KINDS:
         mine, base = watch.figures(kind), floor.figures(kind)
@@ -322,7 +334,7 @@ async def bursts(*, students: int, postgres_url: str | None, seed: int) -> dict[
         "deadline_s": DEADLINE_S,
         "kinds": figures,
         "missed_deadline": sum(f["missed_deadline"] for f in figures.values()),
-        "chatter": {"rate_per_s": CHATTER_RATE, "sent": parley_chatter, "stored": stored},
+        "chatter": {"rate_per_s": chatter_rate, "sent": parley_chatter, "stored": stored},
     }
 
 
@@ -436,7 +448,7 @@ async def _transcript_count(bot: Any, sid: int, authors: set[int]) -> int:
     return sum([1 async for e in bot.transcripts.entries(sid) if e.author_id in authors])
 
 
-async def _floor(parley_harness: Any, script: Script) -> Stopwatch:
+async def _floor(parley_harness: Any, script: Script, chatter_rate: float) -> Stopwatch:
     """The same interactions at the same offsets, with the same chatter, to a bot that only
     acknowledges, on the same fake Discord (Parley's messages and buttons are still there)."""
     WireHarness = _harness("tests.harness").WireHarness
@@ -453,7 +465,7 @@ async def _floor(parley_harness: Any, script: Script) -> Stopwatch:
     watch = Stopwatch()
     watch.attach(h)
     world = h.world
-    chatter = Chatter(h, world.plenary, world.students, CHATTER_RATE)
+    chatter = Chatter(h, world.plenary, world.students, chatter_rate)
     chatter.start()
     try:
         for kind, clicks in script.bursts:
