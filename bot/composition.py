@@ -23,7 +23,7 @@ from bot.services.debrief import DebriefService, FloorSource
 from bot.services.guild_config import GuildConfigService
 from bot.services.negotiation import NegotiationService
 from bot.services.quiz import QuizServices, build_quiz_services
-from bot.services.quiz_race import RaceAnnouncer
+from bot.services.quiz_race import RaceAnnouncer, RaceNotifier
 from bot.services.rounds import RoundService
 from bot.services.sessions import SessionService
 from bot.services.timers import TimerService
@@ -58,6 +58,7 @@ def build_services(
     ready: Callable[[], Awaitable[Any]],
     race_announcer: RaceAnnouncer,
     floor_seconds: FloorSource | None = None,
+    race_notifier: RaceNotifier | None = None,
 ) -> Services:
     """Build and wire every service. `ready` gates the timer dispatcher (nothing fires before the
     bot is connected); `race_announcer` posts a quiz race's messages; `floor_seconds` is where the
@@ -82,7 +83,7 @@ def build_services(
         negotiation=negotiation,
         floor_seconds=floor_seconds or rounds.floor_seconds,
     )
-    quiz = build_quiz_services(database, scenarios, race_announcer, clock)
+    quiz = build_quiz_services(database, scenarios, race_announcer, clock, race_notifier)
     return Services(
         guild_config=guild_config,
         sessions=sessions,

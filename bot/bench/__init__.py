@@ -1,5 +1,5 @@
-"""Benchmarks of the transcript pipeline, the timer service and the deal space
-(`parley bench ingest|timers|deal`).
+"""Benchmarks of the transcript pipeline, the timer service, the deal space and a class's
+busiest seconds (`parley bench ingest|timers|deal|class`).
 
 Each prints a short report, then its JSON result as the last line on stdout, with the baselines
 measured in the same run (machines here are shared and noisy: compare within one run).
@@ -13,8 +13,8 @@ __all__ = ["register"]
 
 
 def register(bench_subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``ingest``, ``timers`` and ``deal`` under an existing ``bench`` parser."""
-    from bot.bench import deal, ingest, timers
+    """Add ``ingest``, ``timers``, ``deal`` and ``class`` under an existing ``bench`` parser."""
+    from bot.bench import classroom, deal, ingest, timers
 
     p = bench_subparsers.add_parser(
         "ingest",
@@ -42,3 +42,13 @@ def register(bench_subparsers: argparse._SubParsersAction[argparse.ArgumentParse
     )
     deal.build_parser(p)
     p.set_defaults(func=deal.run)
+
+    p = bench_subparsers.add_parser(
+        "class",
+        help="a class of 60 in its busiest seconds: interaction response times vs the floor; "
+        "memory and start-up with 1,000 live sessions",
+        description=classroom.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    classroom.build_parser(p)
+    p.set_defaults(func=classroom.run)

@@ -26,6 +26,7 @@ from bot.errors import UserFacingError
 from bot.services.transcripts import SessionSummary
 from cogs.common.checks import member_is_facilitator, require_facilitator
 from cogs.common.interactions import NO_MENTIONS, reply
+from cogs.common.retry import each_paced
 from cogs.debrief.views import archive_view, debrief_embed, debrief_view
 
 if TYPE_CHECKING:
@@ -183,7 +184,14 @@ class DebriefFlow:
         for delegation in spaces:
             name = scenario.actor(delegation.actor_id).name
             try:
-                if await self._open_space(delegation, roster.participants, name, live=session.live):
+                others = tuple(
+                    d.role_id
+                    for d in roster.delegations
+                    if d.actor_id != delegation.actor_id and d.role_id is not None
+                )
+                if await self._open_space(
+                    delegation, roster.participants, name, live=session.live, roles=others
+                ):
                     opened.append(name)
                 else:
                     failed.append(name)
@@ -206,6 +214,7 @@ class DebriefFlow:
         actor_name: str,
         *,
         live: bool,
+        roles: tuple[int, ...] = (),
     ) -> bool:
         """Open one delegation's space; False if it no longer exists."""
         space = await self.bot.session_flow.spaces.channel(delegation.space_channel_id or 0)
@@ -214,21 +223,50 @@ class DebriefFlow:
         outsiders = [p for p in people if p.actor_id != delegation.actor_id]
         if isinstance(space, discord.Thread):
             # Members can only be added to a thread that is not archived; lock it first so
-            # nobody writes into the archive meanwhile.
+            # nobody writes into the archive meanwhile. Discord has no per-thread overwrites:
+            # one call per student, paced and stopped at the first refusal.
             await space.edit(archived=False, locked=True)
-            for person in outsiders:
-                await space.add_user(discord.Object(person.user_id))
+            added = await each_paced(
+                outsiders,
+                lambda person: space.add_user(discord.Object(person.user_id)),
+                clock=self.bot.clock,
+                policy=self.bot.retry_policy,
+                what=f"add a student to the {actor_name} archive",
+            )
+            if added.stopped_by is not None:
+                raise added.stopped_by
             await space.send(ARCHIVE_NOTE.format(actor=actor_name), allowed_mentions=NO_MENTIONS)
             if not live:
                 await space.edit(archived=True, locked=True)
             return True
+        # A private channel: one read-only overwrite per delegation role (six, not sixty), and
+        # one per student only for those without a role.
         guild = space.guild
+        targets: dict[int, discord.Role | discord.Member] = {}
+        for other in roles:
+            role = guild.get_role(other)
+            if role is not None:
+                targets[role.id] = role
+        role_members = {
+            m.id for t in targets.values() if isinstance(t, discord.Role) for m in t.members
+        }
         for person in outsiders:
+            if person.user_id in role_members:
+                continue
             target = guild.get_member(person.user_id)
             if target is not None:
-                await space.set_permissions(
-                    target, view_channel=True, read_message_history=True, send_messages=False
-                )
+                targets[target.id] = target
+        opened = await each_paced(
+            targets.values(),
+            lambda target: space.set_permissions(
+                target, view_channel=True, read_message_history=True, send_messages=False
+            ),
+            clock=self.bot.clock,
+            policy=self.bot.retry_policy,
+            what=f"open the {actor_name} archive",
+        )
+        if opened.stopped_by is not None:
+            raise opened.stopped_by
         await space.send(ARCHIVE_NOTE.format(actor=actor_name), allowed_mentions=NO_MENTIONS)
         return True
 

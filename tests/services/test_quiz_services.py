@@ -25,6 +25,18 @@ from tests.waiting import wait_until
 GUILD, CHANNEL, TEACHER, ANN, BEN = 1, 2, 3, 10, 11
 
 
+class RecordingNotifier:
+    def __init__(self) -> None:
+        self.notes: list[tuple[int, str]] = []
+        self.told: list[tuple[int, str]] = []
+
+    async def post_note(self, race: RaceInfo, text: str) -> None:
+        self.notes.append((race.race_id, text))
+
+    async def tell_facilitator(self, race: RaceInfo, text: str) -> None:
+        self.told.append((race.race_id, text))
+
+
 class RecordingAnnouncer:
     def __init__(self, fail_on_question: bool = False) -> None:
         self.fail_on_question = fail_on_question
@@ -114,20 +126,28 @@ async def test_a_race_resumed_late_closes_at_once_and_says_so(
     assert await second.races.resume_all() == 0
 
 
-async def test_a_failing_race_is_ended_reported_and_logged(
+async def test_a_race_whose_questions_cannot_be_posted_ends_and_says_so(
     database: Database, scenarios: Mapping[str, Scenario], caplog: pytest.LogCaptureFixture
 ) -> None:
     clock = FakeClock()
     announcer = RecordingAnnouncer(fail_on_question=True)
-    races = build_quiz_services(database, scenarios, announcer, clock).races
-    with caplog.at_level(logging.ERROR, logger="bot.services.quiz_race"):
+    notifier = RecordingNotifier()
+    races = build_quiz_services(database, scenarios, announcer, clock, notifier).races
+    with caplog.at_level(logging.WARNING, logger="bot.services.quiz_race"):
         race = await races.start(
-            guild_id=GUILD, channel_id=CHANNEL, started_by=TEACHER, count=2, seconds=30, mode="all"
+            guild_id=GUILD, channel_id=CHANNEL, started_by=TEACHER, count=3, seconds=30, mode="all"
         )
         task = races.running_task(race.race_id)
         await wait_until(lambda: task is None or task.done())
-    assert announcer.posted == [("failure", race.race_id)]
-    assert any("Discord is down" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+    # question 1 skipped with a note; question 2 neither: the channel is unusable, the race ends
+    assert notifier.notes == [
+        (race.race_id, "⚠️ Question 1 could not be posted, so it was skipped.")
+    ]
+    [(race_id, told)] = notifier.told
+    assert race_id == race.race_id and "ended early" in told and "question 2 of 3" in told
+    assert "Points scored so far are kept" in told
+    assert [kind for kind, _ in announcer.posted] == ["final"]
+    assert any("Discord is down" in r.getMessage() for r in caplog.records)
     # the channel is free for a new race
     again = await races.start(
         guild_id=GUILD, channel_id=CHANNEL, started_by=TEACHER, count=1, seconds=30, mode="all"
