@@ -174,7 +174,7 @@ REJECTED = [
     ("Pyeongchang", (["Pyongyang"], [])),
     ("Pyongsong", (["Pyongyang"], [])),
     ("progress", (["process"], [])),
-    ("US", (["United States"], [])),  # abbreviations only when listed
+    ("USA", (["United States"], [])),  # initials of the listed name only
 ]
 
 
@@ -212,7 +212,9 @@ def test_near_miss_gets_a_high_score_but_is_wrong() -> None:
 
 
 def test_exact_and_fuzzy_reasons_and_scores() -> None:
-    assert grade("Moon Jae-in", ["moon jaein"]) == Grade(True, 100.0, "moon jaein", "exact")
+    assert grade("Moon Jae-in", ["moon jaein"]) == Grade(
+        True, 100.0, "moon jaein", "exact", "exact"
+    )
     fuzzy = grade("Yongbion", ["Yongbyon"])
     assert fuzzy.reason == "fuzzy"
     assert 80 <= fuzzy.score < 100
