@@ -3,7 +3,10 @@
 ``quiz grade`` has two forms:
 
 * one-shot: ``parley quiz grade --accept A [--accept B ...] [--reject C ...] ANSWER``
-  prints one JSON line ``{"correct": bool, "score": number, "reason": str}``;
+  prints one JSON line ``{"correct": bool, "score": number, "reason": str, "rule": str|null,
+  "miss": str|null, "why": str|null}``: ``rule`` names the grader rule(s) that accepted
+  the answer (or ``listed_wrong``), ``miss`` what kind of near miss a wrong answer was, and
+  ``why`` the sentence a student would be shown after the question (it names the answer);
 * batch: with no ANSWER it reads JSON Lines on stdin, each
   ``{"answer": str, "accept": [str, ...], "reject": [str, ...]}`` (``reject`` optional),
   and writes one JSON line per input line, in order. A malformed line yields
@@ -22,7 +25,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from bot import bench_grader
-from bot.domain.grading import grade
+from bot.domain.grading import explain, grade
 
 __all__ = ["add_quiz_subcommands", "grade_line", "register", "register_bench"]
 
@@ -80,7 +83,14 @@ def register_bench(bench_subparsers: argparse._SubParsersAction[argparse.Argumen
 
 def _verdict(answer: str, accept: list[str], reject: list[str]) -> dict[str, Any]:
     g = grade(answer, accept, reject)
-    return {"correct": g.correct, "score": g.score, "reason": g.reason}
+    return {
+        "correct": g.correct,
+        "score": g.score,
+        "reason": g.reason,
+        "rule": g.rule,
+        "miss": g.miss.kind if g.miss else None,
+        "why": explain(g, reveal=True),
+    }
 
 
 def _string_list(value: Any, field: str, *, required: bool) -> list[str]:

@@ -471,6 +471,7 @@ def _places() -> _Places:
                 official[n.replace(" ", "")] = tuple(sorted(short))
     for sub in pycountry.subdivisions:
         names.add(normalise(str(sub.name)))
+        names.add(str(sub.code).rpartition("-")[2].casefold())  # "Springfield, IL"
     tokens = frozenset(n for n in countries if " " not in n and n.isalpha() and len(n) > 3)
     return _Places(frozenset(names), frozenset(countries), tokens, official)
 
@@ -479,7 +480,7 @@ def _same_root(a: str, b: str) -> bool:
     """Two forms of one word: equal roots, or long roots one letter apart at the end
     ("economy"/"economic")."""
     ra, rb = _root(a), _root(b)
-    if ra == rb:
+    if ra == rb or (ra[:-1] == rb[:-1] and {ra[-1:], rb[-1:]} == {"f", "v"}):  # relief/relieve
         return True
     short, long_ = sorted((ra, rb), key=len)
     return len(short) >= 6 and len(long_) == len(short) + 1 and long_.startswith(short)
@@ -547,7 +548,8 @@ _FRAME = frozenset(
     was were is are be been being had has have did do does would will could should can
     ended ending ends with by agreed agree to answer think believe guess probably maybe
     called named known as so then also about through via building making creating sending
-    giving offering using way because yes
+    giving offering using way because yes im sure pretty basically mainly mostly like said
+    say says got get went came finished happened what which who where when name
     """
     )
 )
@@ -752,8 +754,11 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     if ans in places.tokens and tgt in places.tokens:
         return None, "proper_noun"  # "Niger" / "Nigeria", "Iceland" / "Ireland"
     same_root = min(len(ans), len(tgt)) >= 4 and _same_root(ans, tgt)
-    agent_vs_patient = {ans[-2:], tgt[-2:]} & {"er", "or"} and {ans[-2:], tgt[-2:]} & {"ee"}
-    if same_root and not agent_vs_patient:
+    ends = {w.removesuffix("s")[-2:] for w in (ans, tgt)}
+    agent_vs_patient = bool(ends & {"er", "or"}) and "ee" in ends
+    if agent_vs_patient:
+        return None, "real_word"  # "employer" is not "employee"
+    if same_root:
         return "word_form", None
     if tgt in places.tokens and _demonym_of(ans) == tgt:
         return "word_form", None  # "the Japanese government" for "Japan"
@@ -843,6 +848,7 @@ class _Match:
     extra: tuple[str, ...] = ()
 
 
+@functools.lru_cache(maxsize=4096)
 def _stopword_swap(tok: str) -> bool:
     """A small word typed with two letters swapped ("teh"), never a word or hedge itself."""
     if tok in _HEDGES or tok in _STOPWORDS or tok in _FRAME or _is_word(tok):
@@ -969,9 +975,10 @@ def _name_forms(original: str) -> list[list[str]]:
     if len(groups[-1]) < 3:
         return []
     forms = [[groups[0][0], *groups[1:]]]
-    if len(groups) == 3:
-        forms += [[groups[0], groups[2]], [groups[0][0], groups[2]]]
-        forms.append([groups[0], groups[1][0], groups[2]])
+    if len(groups) >= 3:
+        middles = [g[0] for g in groups[1:-1]]
+        forms += [[groups[0], groups[-1]], [groups[0][0], groups[-1]]]
+        forms.append([groups[0], *middles, groups[-1]])
     out = []
     for form in forms:
         tokens = normalise(" ".join(form)).split()
