@@ -11,7 +11,6 @@ import pytest
 
 from bot.grading_cli import add_quiz_subcommands, grade_line, register, register_bench
 
-
 EXACT = {
     "correct": True,
     "score": 100.0,
