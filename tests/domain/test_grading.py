@@ -38,6 +38,17 @@ KINDS = {
     "near_miss",
     "wrong_actor",
     "other",
+    # kinds added with grader_heldout_2.jsonl (issue 16)
+    "initialism",
+    "qualifier",
+    "sentence",
+    "name",
+    "swap",
+    "lookalike",
+    "word_form",
+    "negation",
+    "proper_noun",
+    "real_word",
 }
 
 Question = tuple[list[str], list[str]]
@@ -415,7 +426,7 @@ def test_case_and_trailing_noise_do_not_matter(answer: str, case: object, pad: s
 
 
 def test_data_set_is_well_formed() -> None:
-    for name in ("grader_cases.jsonl", "grader_holdout.jsonl"):
+    for name in ("grader_cases.jsonl", "grader_holdout.jsonl", "grader_heldout_2.jsonl"):
         rows = [json.loads(line) for line in (DATA_DIR / name).read_text("utf-8").splitlines()]
         for row in rows:
             assert set(row) == {"answer", "accept", "reject", "expected", "kind"}, row
