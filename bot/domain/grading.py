@@ -443,6 +443,11 @@ class _Places:
 
 
 _PLACE_ALIASES = ("usa", "us", "uk", "america", "korea", "britain", "great britain", "england")
+_CONTINENTS = frozenset(
+    _words("europe asia africa america americas oceania antarctica")
+    + ["north america", "south america", "east asia", "southeast asia", "middle east"]
+)
+_STATE_WORDS = frozenset(_words("republic kingdom state federal commonwealth principality of the"))
 # Long forms that name a different country than their last words suggest.
 _NOT_OFFICIAL = frozenset({"republic of china"})
 
@@ -466,6 +471,10 @@ def _places() -> _Places:
         for n in short | long_names:
             names.add(n)
             countries.add(n)
+            if len(n.split()) >= 2:  # "dprk", "rok", "prc", "usa", "uae"
+                initials = "".join(w[0] for w in n.split() if w not in _STOPWORDS)
+                names.add(initials)
+                countries.add(initials)
         for n in long_names - short - _NOT_OFFICIAL:
             if short:
                 official[n.replace(" ", "")] = tuple(sorted(short))
@@ -503,10 +512,13 @@ def _slip(ans: str, tgt: str) -> bool:
     if len(ans) == len(tgt):
         diff = [i for i in range(len(tgt)) if ans[i] != tgt[i]]
         if len(diff) == 2:
-            return _swapped(ans, tgt) or (diff[1] == diff[0] + 1 and ans[diff[0]] == tgt[diff[1]])
-        return len(diff) == 1 and _adjacent_keys(ans[diff[0]], tgt[diff[0]])
+            i, j = diff
+            return j == i + 1 and ans[i] == tgt[j] and ans[j] == tgt[i]
+        # One letter replaced is a different word ("punch" is not "lunch"), except the
+        # British and American spellings ("defence", "organisation").
+        return len(diff) == 1 and {ans[diff[0]], tgt[diff[0]]} in ({"s", "c"}, {"s", "z"})
     if len(ans) == len(tgt) - 1:
-        return True  # a letter left out
+        return True  # a letter left out ("Koran" for "Korean", "Mun" for "Moon")
     if len(ans) == len(tgt) + 1:
         for i in range(len(ans)):
             if ans[:i] + ans[i + 1 :] == tgt:
@@ -533,6 +545,7 @@ _FILLER = frozenset(
     _words(
         """
     summit summits government administration president prime minister pm mr leader leaders
+    dr mrs ms sir jr sr
     city country capital issue issues facility site plant reactor complex
     was were is are reached only just key
     january february march april may june july august september october november december
@@ -548,12 +561,17 @@ _FRAME = frozenset(
     was were is are be been being had has have did do does would will could should can
     ended ending ends with by agreed agree to answer think believe guess probably maybe
     called named known as so then also about through via building making creating sending
-    giving offering using way because yes im sure pretty basically mainly mostly like said
+    giving offering using way because yes im sure kept keep remain remained stayed pretty basically mainly mostly like said
     say says got get went came finished happened what which who where when name
     """
     )
 )
-_PRONOUN_START = frozenset(_words("it they he she we i this that there by the answer"))
+_PRONOUN_START = frozenset(
+    _words("it its they he she we i im this that thats there theres by the answer making kept")
+)
+# Generic nouns a student adds after the answer ("a wait and see approach", "the armistice
+# agreement"): harmless when left over, never optional in an alternative.
+_TRAILING_NOUNS = frozenset(_words("approach talks policy strategy campaign agreement treaty"))
 _PARTIAL_CREDIT_MIN_RATIO = 50.0  # word pairs less alike than this are simply unmatched
 # Words that turn an otherwise matching answer into a different claim or a hedge.
 _HEDGES = frozenset({"or", "not", "no", "nor", "never", "neither", "except", "without", "but"})
@@ -599,6 +617,11 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "sgt": ("sergeant",),
     "col": ("colonel",),
     "approx": ("approximately",),
+    "inst": ("institute", "institution"),
+    "org": ("organization", "organisation"),
+    "assn": ("association",),
+    "natl": ("national",),
+    "intl": ("international",),
 }
 # Phrases a student writes for the key word of an answer ("sending back" for "return"),
 # matched on word roots.
@@ -673,7 +696,10 @@ def _swapped(ans: str, tgt: str) -> bool:
     if len(ans) != len(tgt) or not 2 <= len(tgt) <= 4 or ans == tgt:
         return False
     diff = [i for i in range(len(tgt)) if ans[i] != tgt[i]]
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and ans[diff[0]] == tgt[diff[1]]
+    if len(diff) != 2 or diff[1] != diff[0] + 1:
+        return False
+    i, j = diff
+    return ans[i] == tgt[j] and ans[j] == tgt[i]
 
 
 def _negated(ans: str, tgt: str) -> bool:
@@ -692,18 +718,25 @@ def _negated(ans: str, tgt: str) -> bool:
             and OSA.distance(long_, short, score_cutoff=2) > 1
         ):
             return True  # with a typo: "disarmamant"
+    # One negating prefix for another, or for a different start ("disunification" for
+    # "reunification"): the words share their ending but start differently.
+    for prefix in _NEGATING_PREFIXES:
+        if len(prefix) < 2 or ans.startswith(prefix) == tgt.startswith(prefix):
+            continue
+        if len(ans) >= 8 and len(tgt) >= 8 and ans[-6:] == tgt[-6:] and ans[:2] != tgt[:2]:
+            return True
     return False
 
 
 def _clipped(ans: str, tgt: str) -> bool:
     """A clipped word ("univ" for "university") or a contraction ("govt", "intl") that is
     not itself an English word or a country."""
-    if len(ans) < 3 or len(tgt) < 6 or len(tgt) - len(ans) < 2 or ans[0] != tgt[0]:
+    if len(ans) < 3 or len(tgt) < 5 or len(tgt) - len(ans) < 2 or ans[0] != tgt[0]:
         return False
     if _is_word(ans) or ans in _places().tokens:
         return False
     if tgt.startswith(ans):
-        return True  # a clipped word: only inside a longer answer (see `_compare`)
+        return len(tgt) >= 6  # a clipped word: only inside a longer answer (see `_compare`)
     if ans[-1] != tgt[-1]:
         return False
     it = iter(tgt)
@@ -774,9 +807,10 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
         prefix = tgt.startswith(ans) or ans.startswith(tgt)
         return ("clip" if prefix else "abbreviation"), None
     if (
-        len(tgt) >= 4
+        min(len(ans), len(tgt)) >= 4
         and _name_key(ans) == _name_key(tgt)
         and OSA.distance(ans, tgt, score_cutoff=3) <= 2
+        and fuzz.ratio(ans, tgt) >= 70
     ):
         return "name_fold", None
     return None, None
@@ -872,8 +906,18 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
         for j, t in enumerate(tgt):
             ratio = fuzz.ratio(a, t)
             rule, refusal = _pair(a, t)
-            if rule == "name_fold" and not (j == 0 and len(tgt) >= 2 and alt.capitalised):
+            if rule == "name_fold" and not alt.capitalised:
                 rule = None
+            if (
+                rule is None
+                and refusal is None
+                and j == 0
+                and len(tgt) >= 2
+                and alt.capitalised
+                and len(a) >= 3
+                and t.startswith(a)
+            ):
+                rule = "name_fold"  # a short first name: "Abe Lincoln"
             if rule in ("clip", "demonym") and len(required) < 2:
                 rule = None
             if t in alt.exact_only and a != t:
@@ -930,6 +974,9 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
         if sentence and a in _FRAME:
             rules.add("sentence")
             continue
+        if a in _TRAILING_NOUNS and i == len(ans) - 1 and len(ans) >= 2:
+            rules.add("sentence")
+            continue
         if _stopword_swap(a):
             rules.add("swap")
             continue
@@ -963,17 +1010,19 @@ class _Alt:
 
 def _is_capitalised(text: str) -> bool:
     groups = text.split()
-    return len(groups) >= 2 and all(g[:1].isupper() for g in groups)
+    return len(groups) >= 1 and all(g[:1].isupper() for g in groups)
 
 
 def _name_forms(original: str) -> list[list[str]]:
     """A person's name without its middle name, or with the first name as an initial:
     "Michael MacArthur Bosack" -> "Michael Bosack", "M. Bosack", "M. MacArthur Bosack"."""
     groups = original.split()
-    if not _is_capitalised(original) or not all(g.replace("-", "").isalpha() for g in groups):
+    if len(groups) < 2 or not _is_capitalised(original):
         return []
-    if len(groups[-1]) < 3:
+    if not all(g.replace("-", "").isalpha() for g in groups) or len(groups[-1]) < 3:
         return []
+    if "-" in groups[-1]:
+        return []  # "Moon Jae-in": family name first; "M. Jae-in" is not a form of it
     forms = [[groups[0][0], *groups[1:]]]
     if len(groups) >= 3:
         middles = [g[0] for g in groups[1:-1]]
@@ -1061,8 +1110,16 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
     if "," in answer:
         head, _, tail = answer.rpartition(",")
         tail_norm, head_tokens = normalise(tail), normalise(head).split()
-        if head_tokens and tail_norm in places.names:
+        tail_is_year = tail_norm.isdigit() and len(tail_norm) == 4
+        if head_tokens and (tail_norm in places.names or tail_norm in _CONTINENTS or tail_is_year):
             forms.append(_Form(head_tokens, "qualifier", tail_norm))
+    # A country's name after generic state words ("Republic of Ireland").
+    if norm not in _NOT_OFFICIAL and tokens[0] in _STATE_WORDS:
+        rest = list(tokens)
+        while rest and rest[0] in _STATE_WORDS:
+            rest = rest[1:]
+        if rest and " ".join(rest) in places.countries:
+            forms.append(_Form(rest, "official_name"))
     # A country named after the answer without a comma ("Pyongyang North Korea").
     for cut in range(1, min(4, len(tokens))):
         tail_norm = " ".join(tokens[-cut:])
@@ -1132,7 +1189,8 @@ def _best(
         if not form.tokens:
             continue
         for alt in alts:
-            if form.qualifier is not None and _names_country(alt.tokens):
+            q = form.qualifier
+            if q is not None and q in _places().names and _names_country(alt.tokens):
                 continue  # "China, Russia and Japan" is a list, not a qualified place
             m = _compare(form.tokens, alt, keep)
             if passing and not m.passes:
