@@ -444,8 +444,10 @@ class _Places:
 
 _PLACE_ALIASES = ("usa", "us", "uk", "america", "korea", "britain", "great britain", "england")
 _CONTINENTS = frozenset(
-    _words("europe asia africa america americas oceania antarctica")
-    + ["north america", "south america", "east asia", "southeast asia", "middle east"]
+    [
+        *_words("europe asia africa america americas oceania antarctica"),
+        *("north america", "south america", "east asia", "southeast asia", "middle east"),
+    ]
 )
 _STATE_WORDS = frozenset(_words("republic kingdom state federal commonwealth principality of the"))
 # Long forms that name a different country than their last words suggest.
