@@ -563,7 +563,8 @@ _FRAME = frozenset(
     was were is are be been being had has have did do does would will could should can
     ended ending ends with by agreed agree to answer think believe guess probably maybe
     called named known as so then also about through via building making creating sending
-    giving offering using way because yes im sure kept keep remain remained stayed pretty basically mainly mostly like said
+    giving offering using way because yes im sure kept keep remain remained stayed
+    pretty basically mainly mostly like said
     say says got get went came finished happened what which who where when name
     """
     )
