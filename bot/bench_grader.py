@@ -43,6 +43,7 @@ BUNDLED = (
     DEFAULT_DATA,
     DATA_DIR / "grader_holdout.jsonl",
     DATA_DIR / "grader_heldout_2.jsonl",
+    DATA_DIR / "grader_heldout_3.jsonl",
 )
 BASELINE_THRESHOLD = 80.0
 LANCEBOT_THRESHOLD = 88.0

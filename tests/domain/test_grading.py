@@ -426,7 +426,12 @@ def test_case_and_trailing_noise_do_not_matter(answer: str, case: object, pad: s
 
 
 def test_data_set_is_well_formed() -> None:
-    for name in ("grader_cases.jsonl", "grader_holdout.jsonl", "grader_heldout_2.jsonl"):
+    for name in (
+        "grader_cases.jsonl",
+        "grader_holdout.jsonl",
+        "grader_heldout_2.jsonl",
+        "grader_heldout_3.jsonl",
+    ):
         rows = [json.loads(line) for line in (DATA_DIR / name).read_text("utf-8").splitlines()]
         for row in rows:
             assert set(row) == {"answer", "accept", "reject", "expected", "kind"}, row
