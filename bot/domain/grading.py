@@ -87,6 +87,7 @@ __all__ = [
     "explain",
     "grade",
     "normalise",
+    "same_word_family",
 ]
 
 MAX_ANSWER_LENGTH = 500
@@ -495,6 +496,17 @@ def _same_root(a: str, b: str) -> bool:
         return True
     short, long_ = sorted((ra, rb), key=len)
     return len(short) >= 6 and len(long_) == len(short) + 1 and long_.startswith(short)
+
+
+def same_word_family(a: str, b: str) -> bool:
+    """Whether two lower-case words are forms of one word ("concession"/"concessions",
+    "Korea"/"Korean"), as the grader's word-form rule sees them."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) >= 4 and _same_root(a, b):
+        return True
+    tokens = _places().tokens
+    return (b in tokens and _demonym_of(a) == b) or (a in tokens and _demonym_of(b) == a)
 
 
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
