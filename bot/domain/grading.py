@@ -85,6 +85,7 @@ __all__ = [
     "MissKind",
     "Reason",
     "explain",
+    "explain_miss",
     "grade",
     "normalise",
     "same_word_family",
@@ -192,8 +193,12 @@ def explain(grade: Grade, *, reveal: bool) -> str | None:
     With `reveal` False (a retry, or a race still open) the sentence never contains the
     answer's words; it only points at what the student wrote.
     """
-    miss = grade.miss
-    if grade.correct or miss is None:
+    return None if grade.correct else explain_miss(grade.miss, reveal=reveal)
+
+
+def explain_miss(miss: Miss | None, *, reveal: bool) -> str | None:
+    """`explain` for a `Miss` kept apart from its grade (a stored attempt, a verdict)."""
+    if miss is None:
         return None
     given, expected = _q(miss.given), _q(miss.expected)
     if miss.kind == "listed_wrong":
