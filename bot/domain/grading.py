@@ -448,10 +448,15 @@ class _Places:
     """Normalised long official form -> the country's shorter names."""
 
 
-_PLACE_ALIASES = ("usa", "us", "uk", "america", "korea", "britain", "great britain", "england")
+_PLACE_ALIASES = (
+    *("usa", "us", "uk", "america", "korea", "britain", "great britain", "england", "scotland"),
+    *("wales", "russia", "laos", "syria", "burma", "holland", "ivory coast", "vatican"),
+)
 _CONTINENTS = frozenset(
     [
         *_words("europe asia africa america americas oceania antarctica"),
+        *_words("caribbean balkans scandinavia pacific atlantic mediterranean"),
+        *("latin america", "central asia", "west africa", "east africa", "central america"),
         *("north america", "south america", "east asia", "southeast asia", "middle east"),
     ]
 )
@@ -476,13 +481,18 @@ def _places() -> _Places:
         if "," in country.name:  # "Korea, Republic of" -> "republic of korea"
             head, _, tail = country.name.partition(",")
             long_names.add(normalise(f"{tail} {head}"))
+            names.add(normalise(head))  # "Iran", "Bolivia", "Korea"
+            countries.add(normalise(head))
         for n in short | long_names:
             names.add(n)
             countries.add(n)
             if len(n.split()) >= 2:  # "dprk", "rok", "prc", "usa", "uae"
-                initials = "".join(w[0] for w in n.split() if w not in _STOPWORDS)
-                names.add(initials)
-                countries.add(initials)
+                for initials in (
+                    "".join(w[0] for w in n.split() if w not in _STOPWORDS),
+                    "".join(w[0] for w in n.split() if w not in ("the", "and")),
+                ):
+                    names.add(initials)
+                    countries.add(initials)
         for n in long_names - short - _NOT_OFFICIAL:
             if short:
                 official[n.replace(" ", "")] = tuple(sorted(short))
@@ -493,6 +503,18 @@ def _places() -> _Places:
     return _Places(frozenset(names), frozenset(countries), tokens, official)
 
 
+_DERIVATIONS = ("ance", "ence", "ment", "ness", "ity", "ism", "ship", "hood")
+
+
+def _other_derivation(a: str, b: str) -> bool:
+    """Two real words built on one stem with different derivational endings name different
+    things ("governance", "government"); inflections and "-ion"/"-ee" do not count."""
+    if not (_is_word(a) and _is_word(b)):
+        return False
+    ends = [next((d for d in _DERIVATIONS if w.removesuffix("s").endswith(d)), "") for w in (a, b)]
+    return ends[0] != ends[1] and any(ends)
+
+
 def _same_root(a: str, b: str) -> bool:
     """Two forms of one word: equal roots, or long roots one letter apart at the end
     ("economy"/"economic")."""
@@ -500,7 +522,9 @@ def _same_root(a: str, b: str) -> bool:
     if ra == rb or (ra[:-1] == rb[:-1] and {ra[-1:], rb[-1:]} == {"f", "v"}):  # relief/relieve
         return True
     short, long_ = sorted((ra, rb), key=len)
-    return len(short) >= 6 and len(long_) == len(short) + 1 and long_.startswith(short)
+    if len(short) >= 6 and len(long_) == len(short) + 1 and long_.startswith(short):
+        return True  # "economy"/"economic"
+    return len(short) >= 5 and len(long_) <= len(short) + 2 and long_.startswith(short)
 
 
 def same_word_family(a: str, b: str) -> bool:
@@ -537,7 +561,9 @@ def _slip(ans: str, tgt: str) -> bool:
         # British and American spellings ("defence", "organisation").
         return len(diff) == 1 and {ans[diff[0]], tgt[diff[0]]} in ({"s", "c"}, {"s", "z"})
     if len(ans) == len(tgt) - 1:
-        return True  # a letter left out ("Koran" for "Korean", "Mun" for "Moon")
+        # A letter left out of a longer word ("Koran" for "Korean"), but not the first
+        # ("order" for "border"); in short words it is another word ("tale", "table").
+        return ans[0] == tgt[0] and len(tgt) >= 6
     if len(ans) == len(tgt) + 1:
         for i in range(len(ans)):
             if ans[:i] + ans[i + 1 :] == tgt:
@@ -564,7 +590,7 @@ _FILLER = frozenset(
     _words(
         """
     summit summits government administration president prime minister pm mr leader leaders
-    dr mrs ms sir jr sr
+    dr mrs ms sir jr sr chairman mount
     city country capital issue issues facility site plant reactor complex
     was were is are reached only just key
     january february march april may june july august september october november december
@@ -582,7 +608,7 @@ _FRAME = frozenset(
     called named known as so then also about through via building making creating sending
     giving offering using way because yes im sure kept keep remain remained stayed
     pretty basically mainly mostly like said
-    say says got get went came finished happened what which who where when name
+    say says got get went came finished happened what which who where when name must might
     """
     )
 )
@@ -591,7 +617,9 @@ _PRONOUN_START = frozenset(
 )
 # Generic nouns a student adds after the answer ("a wait and see approach", "the armistice
 # agreement"): harmless when left over, never optional in an alternative.
-_TRAILING_NOUNS = frozenset(_words("approach talks policy strategy campaign agreement treaty"))
+_TRAILING_NOUNS = frozenset(
+    _words("approach talks policy strategy campaign agreement treaty meeting regime side")
+)
 _PARTIAL_CREDIT_MIN_RATIO = 50.0  # word pairs less alike than this are simply unmatched
 # Words that turn an otherwise matching answer into a different claim or a hedge.
 _HEDGES = frozenset({"or", "not", "no", "nor", "never", "neither", "except", "without", "but"})
@@ -638,6 +666,9 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "col": ("colonel",),
     "approx": ("approximately",),
     "inst": ("institute", "institution"),
+    "nth": ("north",),
+    "sth": ("south",),
+    "nat": ("national",),
     "org": ("organization", "organisation"),
     "assn": ("association",),
     "natl": ("national",),
@@ -787,12 +818,18 @@ def _demonym_of(ans: str) -> str | None:
     return best
 
 
+_ROMAN = {r: str(i) for i, r in enumerate(_words("ii iii iv v vi vii viii ix x"), start=2)}
+del _ROMAN["v"], _ROMAN["x"]  # too often a letter of their own
+
+
 @functools.lru_cache(maxsize=65536)
 def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     """(rule that lets answer word `ans` stand for alternative word `tgt`, or None;
     refusal that says why not, or None). Refusals win over every acceptance."""
     if ans == tgt:
         return "exact", None
+    if _ROMAN.get(ans) == tgt or _ROMAN.get(tgt) == ans:
+        return "lookalike", None  # "Elizabeth 2" for "Elizabeth II"
     if _has_digit(ans) or _has_digit(tgt):
         if ans.isalnum() and tgt.isalnum() and ans.replace("o", "0") == tgt.replace("o", "0"):
             return "lookalike", None  # "H2O" written "H20", "2O19"
@@ -807,10 +844,19 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     if ans in places.tokens and tgt in places.tokens:
         return None, "proper_noun"  # "Niger" / "Nigeria", "Iceland" / "Ireland"
     same_root = min(len(ans), len(tgt)) >= 4 and _same_root(ans, tgt)
-    ends = {w.removesuffix("s")[-2:] for w in (ans, tgt)}
-    agent_vs_patient = bool(ends & {"er", "or"}) and "ee" in ends
+    ends = [w.removesuffix("s")[-2:] for w in (ans, tgt)]
+    agents = [e in ("er", "or") for e in ends]
+    # The doer is not the deed nor the one it is done to: "employer"/"employee",
+    # "manager"/"management", "governor"/"government".
+    agent_vs_patient = (
+        agents[0] != agents[1]
+        and ans[:4] == tgt[:4]
+        and ((_is_word(ans) and _is_word(tgt)) or _root(ans)[:5] == _root(tgt)[:5])
+    )
     if agent_vs_patient:
         return None, "real_word"  # "employer" is not "employee"
+    if same_root and _other_derivation(ans, tgt):
+        return None, "real_word"  # "governance" is not "government"
     if same_root:
         return "word_form", None
     if tgt in places.tokens and _demonym_of(ans) == tgt:
@@ -939,7 +985,7 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
             ):
                 rule = "name_fold"  # a short first name: "Abe Lincoln"
             if rule in ("clip", "demonym") and len(required) < 2:
-                rule = None
+                rule = None  # "Korea" alone is not "Korean", "Univ" alone not "university"
             if t in alt.exact_only and a != t:
                 rule = None
             if short and a != t and t in required and rule not in ("lookalike", None):
@@ -950,6 +996,7 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
     pairs.sort(key=lambda p: (not p[0], -p[1], p[2], p[3]))
     used_a: set[int] = set()
     used_t: set[int] = set()
+    matched_at: dict[int, int] = {}
     matched_weight = 0.0
     total_weight = 0.0
     passes = True
@@ -960,6 +1007,7 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
             continue
         used_a.add(i)
         used_t.add(j)
+        matched_at[j] = i
         weight = len(ans[i]) + len(tgt[j])
         # An allowed relaxation counts as a full match, so the score ranks alternatives by
         # how much of them was found rather than by how they were written.
@@ -999,6 +1047,19 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
             continue
         if _stopword_swap(a):
             rules.add("swap")
+            continue
+        first, last = matched_at.get(0), matched_at.get(len(tgt) - 1)
+        if (
+            alt.capitalised
+            and alt.rule is None
+            and len(tgt) == 2
+            and not _is_word(a)
+            and first is not None
+            and last is not None
+            and first < i < last
+            and a.isalpha()
+        ):
+            rules.add("name")  # a middle name added: "Donald John Trump"
             continue
         passes = False
         extra.append(a)
@@ -1042,9 +1103,12 @@ def _name_forms(original: str) -> list[list[str]]:
     if not all(g.replace("-", "").isalpha() for g in groups) or len(groups[-1]) < 3:
         return []
     if "-" in groups[-1]:
-        return []  # "Moon Jae-in": family name first; "M. Jae-in" is not a form of it
+        # "Moon Jae-in": family name first, so "Moon J." is a form of it, "M. Jae-in" not.
+        return [normalise(f"{groups[0]} {groups[-1][0]}").split()]
     forms = [[groups[0][0], *groups[1:]]]
-    if len(groups) >= 3:
+    middle_words = [w for g in groups[1:-1] for w in normalise(g).split()]
+    if len(groups) == 3 or (len(groups) > 3 and not any(_is_word(w) for w in middle_words)):
+        # Only a middle *name* may be left out: "United Nations Security Council" keeps all.
         middles = [g[0] for g in groups[1:-1]]
         forms += [[groups[0], groups[-1]], [groups[0][0], groups[-1]]]
         forms.append([groups[0], *middles, groups[-1]])
@@ -1120,6 +1184,16 @@ class _Form:
     qualifier: str | None = None
 
 
+def _place_words(text: str) -> str:
+    """A qualifier as a place name: small words dropped, "N. Korea" read as "north korea"."""
+    words = [w for w in text.split() if w not in _STOPWORDS]
+    out = []
+    for w in words:
+        expansions = _ABBREVIATIONS.get(w, ())
+        out.append(expansions[0] if len(w) <= 2 and expansions else w)
+    return " ".join(out)
+
+
 def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
     """The answer as written, and the forms the qualifier, official-name and synonym rules
     read it as ("Hanoi, Vietnam" -> "Hanoi")."""
@@ -1129,7 +1203,7 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
     # A qualifier after a comma: a country or a region ("Yokosuka, Kanagawa").
     if "," in answer:
         head, _, tail = answer.rpartition(",")
-        tail_norm, head_tokens = normalise(tail), normalise(head).split()
+        tail_norm, head_tokens = _place_words(normalise(tail)), normalise(head).split()
         tail_is_year = tail_norm.isdigit() and len(tail_norm) == 4
         if head_tokens and (tail_norm in places.names or tail_norm in _CONTINENTS or tail_is_year):
             forms.append(_Form(head_tokens, "qualifier", tail_norm))
@@ -1140,6 +1214,9 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
             rest = rest[1:]
         if rest and " ".join(rest) in places.countries:
             forms.append(_Form(rest, "official_name"))
+    # A year after the answer ("Singapore 2018").
+    if len(tokens) >= 2 and tokens[-1].isdigit() and len(tokens[-1]) == 4:
+        forms.append(_Form(tokens[:-1], "qualifier", tokens[-1]))
     # A country named after the answer without a comma ("Pyongyang North Korea").
     for cut in range(1, min(4, len(tokens))):
         tail_norm = " ".join(tokens[-cut:])
