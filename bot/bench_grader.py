@@ -44,6 +44,7 @@ BUNDLED = (
     DATA_DIR / "grader_holdout.jsonl",
     DATA_DIR / "grader_heldout_2.jsonl",
     DATA_DIR / "grader_heldout_3.jsonl",
+    DATA_DIR / "grader_heldout_4.jsonl",
 )
 BASELINE_THRESHOLD = 80.0
 LANCEBOT_THRESHOLD = 88.0
