@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from bot.domain.quiz_lint import LintItem, lint_items, vocabulary_of
 from bot.cli.grading import main
+from bot.domain.quiz_lint import LintItem, lint_items, vocabulary_of
 
 LUNCH = LintItem("q-lunch", "What did observers see empty?", ("lunch table",), ())
 CAPITAL = LintItem("q-cap", "In which city was the office to open?", ("Pyongyang",), ("Seoul",))

@@ -171,3 +171,38 @@ async def test_bad_input_in_a_race_does_not_use_up_the_one_answer(
     assert real.response.content.startswith(f"Answer locked in: **{q.accept[0]}**")
     await clock.advance(30)
     await runner_waits(h, clock, race_id)
+
+
+async def test_a_narrow_miss_says_what_was_close(
+    make_parley: ParleyFactory, parley_database: Database
+) -> None:
+    """Issue 16: the verdict card on a wrong typed answer that came close says how; a far-off
+    answer gets no such line."""
+    h, student, started = await bank_quiz(make_parley, parley_database)
+    near = {
+        "In which country did the February 2019 summit between Trump and Kim take place?": (
+            "South Vietnam",
+            "Close, but “south” does not belong in the answer.",
+        ),
+        "What does DMZ stand for?": (
+            "militarised zone",
+            "Careful: “militarised” is the opposite of “demilitarised”.",
+        ),
+        "What is the capital of North Korea?": ("banana", None),
+    }
+    seen = 0
+    for _ in range(10):
+        prompt = embed_of(h.message(started))["description"].split("\n")[0].strip("*")
+        answer, close = near.get(prompt, (right_answer_to(h, started), None))
+        await typed(h, student, started, answer)
+        card = h.message(started)
+        shown = fields(card)
+        if prompt in near:
+            seen += 1
+            assert embed_of(card)["title"].startswith("❌")
+            assert shown.get("What was close") == close, shown
+            assert "Right answer" in shown
+        else:
+            assert "What was close" not in shown
+        await h.click(student, started, button(h.message(started), ":next"))
+    assert seen == len(near)
