@@ -169,6 +169,12 @@ async def test_bad_input_in_a_race_does_not_use_up_the_one_answer(
     opened = await h.click(w.students[0], message, button(h.message(message), ":open"))
     real = await h.submit_modal(w.students[0], opened, {"answer": q.accept[0]})
     assert real.response.content.startswith(f"Answer locked in: **{q.accept[0]}**")
+    # A narrow miss in a race gets no reason while the question is open (issue 16): the
+    # reply would tell the class what is wrong before time is up.
+    opened = await h.click(w.students[1], message, button(h.message(message), ":open"))
+    hedge = await h.submit_modal(w.students[1], opened, {"answer": f"not {q.accept[0]}"})
+    assert hedge.response.content.startswith("Answer locked in: ")
+    assert "hedge" not in hedge.response.content and "Close" not in hedge.response.content
     await clock.advance(30)
     await runner_waits(h, clock, race_id)
 
