@@ -271,3 +271,13 @@ def test_right_answers_and_far_misses_have_nothing_to_explain() -> None:
     far = _no("banana", ["Yongbyon"])
     assert far.miss is None
     assert explain(far, reveal=True) is None
+
+
+def test_warm_up_loads_the_word_lists_once() -> None:
+    from bot.domain import grading
+
+    grading.warm_up()
+    grading.warm_up()
+    assert grading._dictionary.cache_info().currsize == 1
+    assert grading._places.cache_info().currsize == 1
+    assert "lunch" in grading._dictionary()
