@@ -3,8 +3,9 @@
 The data sets (tests/domain/data/) hold student-style answers, each labelled correct or not
 by a person: `grader_cases.jsonl` (the tuning set: the grader's rules were shaped on it),
 `grader_holdout.jsonl` (written after the first grader was frozen; looked at while the
-second round of rules was built, so no longer clean) and `grader_heldout_2.jsonl` (written
-after the second round of rules was frozen, never tuned on). Labelling policy: an answer is
+second round of rules was built), and `grader_heldout_2/3/4.jsonl`, each written after the
+rules of round 2, 3 and 4 were frozen and measured then; sets 2 and 3 then shaped the next
+round, set 4 was never tuned on (README: the figures at each freeze). Labelling policy: an answer is
 correct when it unambiguously names the accepted thing despite typos, romanisation, case,
 accents, punctuation, spacing, word order, harmless extra words, a sentence around it, a
 qualifier (", Vietnam"), a standard abbreviation or the initials of the accepted name; it
