@@ -23,20 +23,29 @@ How an answer is judged, in order:
 
 The named rules (`Grade.rule` says which made an answer right):
 
-* ``typo``: a typo per word, more in long words, unless both words are real English words
-  ("launch"/"lunch", "tablet"/"table": refusal ``real_word``).
+* ``typo``: a typo per word, more in long words. Between two real English words only a
+  mechanical slip counts (swapped neighbours "untied", a doubled letter "furry", a letter
+  dropped from a longer word "Koran", British/American "defence"); any other edit names
+  another word ("launch"/"lunch", "tablet"/"table", "order"/"border": refusal
+  ``real_word``), as do the doer and the deed ("manager"/"management") and other
+  derivations ("governance"/"government").
 * ``abbreviation``: standard abbreviations ("Ft." Fort, "N" North, "min" minimum) and
   clipped words or contractions that are not words themselves ("Univ", "govt", "intl"),
   the latter only inside a longer answer.
 * ``initialism``: a run of two or more words written as its initials ("UNSC", "IUJ",
   "UN Security Council"); initials must be exact.
-* ``qualifier``: a country or region added ("Hanoi, Vietnam"); ``official_name``: a
-  country's long official form ("Socialist Republic of Viet Nam").
-* ``sentence``: the answer inside a sentence ("it ended with no agreement").
-* ``name``: a middle name left out, a first name as its initial, a first name spelt as it
-  sounds ("Steven" for "Stephen"; capitalised multi-word alternatives only).
+* ``qualifier``: a country, region, continent or year added ("Hanoi, Vietnam", "Pyongyang,
+  N. Korea", "Singapore 2018"), never to an answer that is itself a country ("Japan, China"
+  is a hedge) nor when it is a listed wrong answer; ``official_name``: a country's long
+  official form ("Socialist Republic of Viet Nam", "Republic of Ireland").
+* ``sentence``: the answer inside a sentence ("it ended with no agreement") or followed by
+  a generic noun ("a wait and see approach").
+* ``name``: a middle name left out or added, a first name as its initial or clipped ("Ben
+  Franklin"), a name spelt as it sounds ("Steven" for "Stephen", "Ghandi"), a family-first
+  name with its given name as an initial ("Moon J."); capitalised alternatives only.
 * ``swap``: two neighbouring letters swapped in a short word ("teh", "Jea-in").
-* ``lookalike``: letter O for digit 0 in a word with digits ("H20" for "H2O").
+* ``lookalike``: letter O for digit 0 in a word with digits ("H20" for "H2O"); roman
+  numerals for digits ("Elizabeth 2").
 * ``word_form`` and ``synonym``: another form of the key word (Snowball stems:
   "abductions" for "abductees"; "Japanese" for "Japan") or a phrase for it ("sending back"
   for "return").
