@@ -530,7 +530,7 @@ def _other_derivation(a: str, b: str) -> bool:
     if not (_is_word(a) and _is_word(b)):
         return False
     ends = [next((d for d in _DERIVATIONS if w.removesuffix("s").endswith(d)), "") for w in (a, b)]
-    return ends[0] != ends[1] and any(ends)
+    return ends[0] != ends[1] and all(ends)  # "independent" is a form of "independence"
 
 
 def _same_root(a: str, b: str) -> bool:
@@ -583,7 +583,7 @@ def _slip(ans: str, tgt: str) -> bool:
         # ("order" for "border"); in short words it is another word ("tale", "table").
         return ans[0] == tgt[0] and len(tgt) >= 6
     if len(ans) == len(tgt) + 1:
-        for i in range(len(ans)):
+        for i in range(1, len(ans)):  # a letter typed before the word is another word
             if ans[:i] + ans[i + 1 :] == tgt:
                 extra = ans[i]
                 near = ans[i - 1 : i] + ans[i + 1 : i + 2]
@@ -608,7 +608,7 @@ _FILLER = frozenset(
     _words(
         """
     summit summits government administration president prime minister pm mr leader leaders
-    dr mrs ms sir jr sr chairman mount
+    dr mrs ms sir jr sr chairman mount secretary senator chancellor
     city country capital issue issues facility site plant reactor complex
     was were is are reached only just key
     january february march april may june july august september october november december
@@ -636,7 +636,10 @@ _PRONOUN_START = frozenset(
 # Generic nouns a student adds after the answer ("a wait and see approach", "the armistice
 # agreement"): harmless when left over, never optional in an alternative.
 _TRAILING_NOUNS = frozenset(
-    _words("approach talks policy strategy campaign agreement treaty meeting regime side")
+    _words(
+        "approach talks policy strategy campaign agreement treaty meeting regime side"
+        " organization organisation"
+    )
 )
 _PARTIAL_CREDIT_MIN_RATIO = 50.0  # word pairs less alike than this are simply unmatched
 # Words that turn an otherwise matching answer into a different claim or a hedge.
@@ -861,7 +864,7 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     places = _places()
     if ans in places.tokens and tgt in places.tokens:
         return None, "proper_noun"  # "Niger" / "Nigeria", "Iceland" / "Ireland"
-    same_root = min(len(ans), len(tgt)) >= 4 and _same_root(ans, tgt)
+    same_root = min(len(ans), len(tgt)) >= 3 and _same_root(ans, tgt)
     ends = [w.removesuffix("s")[-2:] for w in (ans, tgt)]
     agents = [e in ("er", "or") for e in ends]
     # The doer is not the deed nor the one it is done to: "employer"/"employee",

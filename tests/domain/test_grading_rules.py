@@ -78,6 +78,11 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("word_form", "maximal pressure", ["maximum pressure"]),
     ("tokens", "chairman Kim", ["Kim"]),
     ("tokens", "Fuji", ["Mount Fuji"]),
+    # round 5
+    ("word_form", "declaration ending the war", ["end of war declaration"]),
+    ("word_form", "independent", ["independence"]),
+    ("tokens", "Secretary Pompeo", ["Mike Pompeo", "Pompeo"]),
+    ("sentence", "United Nations Organization", ["United Nations"]),
     ("sentence", "it ended with no agreement", ["no agreement"]),
     ("sentence", "they agreed to a freeze", ["freeze"]),
     ("sentence", "I think it was Hanoi", ["Hanoi"]),
@@ -167,6 +172,9 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("International Money Fund", ["International Monetary Fund"], [], None),
     ("Martin Luther", ["Martin Luther King Jr."], [], None),
     ("Elizabeth I", ["Elizabeth II"], [], None),
+    # round 5: a letter typed in front makes another word
+    ("selection", ["election"], [], "real_word"),
+    ("governance", ["governments"], [], "real_word"),
     ("Democratic Republic of the Congo", ["Congo"], [], None),
     # a sentence still may not hedge or negate
     ("it was not Hanoi", ["Hanoi"], [], "hedge"),
@@ -205,6 +213,9 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("International Money Fund", ["International Monetary Fund"], [], None),
     ("Martin Luther", ["Martin Luther King Jr."], [], None),
     ("Elizabeth I", ["Elizabeth II"], [], None),
+    # round 5: a letter typed in front makes another word
+    ("selection", ["election"], [], "real_word"),
+    ("governance", ["governments"], [], "real_word"),
     ("trainer", ["trainees"], [], None),
 ]
 
