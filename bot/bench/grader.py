@@ -3,9 +3,9 @@
 The data sets (tests/domain/data/) hold student-style answers, each labelled correct or not
 by a person: `grader_cases.jsonl` (the tuning set: the grader's rules were shaped on it),
 `grader_holdout.jsonl` (written after the first grader was frozen; looked at while the
-second round of rules was built), and `grader_heldout_2/3/4.jsonl`, each written after the
-rules of round 2, 3 and 4 were frozen and measured then; sets 2 and 3 then shaped the next
-round, set 4 was never tuned on (README: the figures at each freeze). Labelling policy: an answer is
+second round of rules was built), and `grader_heldout_2/3/4/5.jsonl`, each written after
+the rules of round 2, 3, 4 and 5 were frozen and measured then; sets 2 to 4 then shaped the
+next round, set 5 was never tuned on (README: the figures at each freeze). Labelling policy: an answer is
 correct when it unambiguously names the accepted thing despite typos, romanisation, case,
 accents, punctuation, spacing, word order, harmless extra words, a sentence around it, a
 qualifier (", Vietnam"), a standard abbreviation or the initials of the accepted name; it
@@ -47,6 +47,7 @@ BUNDLED = (
     DATA_DIR / "grader_heldout_2.jsonl",
     DATA_DIR / "grader_heldout_3.jsonl",
     DATA_DIR / "grader_heldout_4.jsonl",
+    DATA_DIR / "grader_heldout_5.jsonl",
 )
 BASELINE_THRESHOLD = 80.0
 LANCEBOT_THRESHOLD = 88.0

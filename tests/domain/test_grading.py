@@ -432,6 +432,7 @@ def test_data_set_is_well_formed() -> None:
         "grader_heldout_2.jsonl",
         "grader_heldout_3.jsonl",
         "grader_heldout_4.jsonl",
+        "grader_heldout_5.jsonl",
     ):
         rows = [json.loads(line) for line in (DATA_DIR / name).read_text("utf-8").splitlines()]
         for row in rows:
