@@ -355,7 +355,7 @@ def _raw(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(
     answer=st.one_of(_any_text, _huge_text, _answer_like),
     accept=_alternatives,
@@ -371,7 +371,7 @@ def test_never_raises_and_score_in_range(answer: str, accept: list[str], reject:
         assert result.matched in accept
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(text=st.one_of(_any_text, _huge_text, _answer_like))
 def test_normalise_never_raises_and_is_idempotent(text: str) -> None:
     once = normalise(text)
@@ -380,7 +380,7 @@ def test_normalise_never_raises_and_is_idempotent(text: str) -> None:
     assert "  " not in once
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(
     before=st.lists(_answer_like, max_size=3),
     alternative=st.one_of(_answer_like, _any_text),
@@ -398,7 +398,7 @@ def test_an_accepted_alternative_always_grades_correct(
     assert result.correct, result
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(
     accept=_alternatives,
     before=st.lists(_answer_like, max_size=3),
@@ -411,7 +411,7 @@ def test_a_reject_entry_never_grades_correct(
     assert not grade(known_wrong, accept, [*before, known_wrong, *after]).correct
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(
     answer=st.sampled_from(["Hanoi", "North Korea", "Moon Jae-in", "sanctions relief", "2019"]),
     case=st.sampled_from([str.upper, str.lower, str.title, str.casefold]),
