@@ -8,8 +8,8 @@ the rules of round 2, 3, 4 and 5 were frozen and measured then; sets 2 to 4 then
 next round, set 5 was never tuned on (README: the figures at each freeze). Labelling policy:
 an answer is correct when it unambiguously names the accepted thing despite typos,
 romanisation, case, accents, punctuation, spacing, word order, harmless extra words, a
-sentence around it, a qualifier (", Vietnam"), a standard abbreviation or the initials of the accepted name; it
-is wrong when it names a different entity, person, year or number (however close), is
+sentence around it, a qualifier (", Vietnam"), a standard abbreviation or the initials of
+the accepted name; it is wrong when it names a different entity, person, year or number (however close), is
 incomplete where the missing part carries the meaning, hedges between candidates, or
 deviates at all from an accepted answer of four characters or fewer.
 
