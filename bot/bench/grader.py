@@ -3,15 +3,15 @@
 The data sets (tests/domain/data/) hold student-style answers, each labelled correct or not
 by a person: `grader_cases.jsonl` (the tuning set: the grader's rules were shaped on it),
 `grader_holdout.jsonl` (written after the first grader was frozen; looked at while the
-second round of rules was built), and `grader_heldout_2/3/4/5.jsonl`, each written after
-the rules of round 2, 3, 4 and 5 were frozen and measured then; sets 2 to 4 then shaped the
-next round, set 5 was never tuned on (README: the figures at each freeze). Labelling policy:
-an answer is correct when it unambiguously names the accepted thing despite typos,
+second round of rules was built), and `grader_heldout_2/3/4/5.jsonl`, each written after the
+rules of round 2, 3, 4 and 5 were frozen and measured then; sets 2 to 4 then shaped the next
+round, set 5 was never tuned on (README: the figures at each freeze). Labelling policy: an
+answer is correct when it unambiguously names the accepted thing despite typos,
 romanisation, case, accents, punctuation, spacing, word order, harmless extra words, a
 sentence around it, a qualifier (", Vietnam"), a standard abbreviation or the initials of
-the accepted name; it is wrong when it names a different entity, person, year or number (however close), is
-incomplete where the missing part carries the meaning, hedges between candidates, or
-deviates at all from an accepted answer of four characters or fewer.
+the accepted name; it is wrong when it names a different entity, person, year or number
+(however close), is incomplete where the missing part carries the meaning, hedges between
+candidates, or deviates at all from an accepted answer of four characters or fewer.
 
 "Positive" means "graded correct": precision is the share of answers the grader accepted
 that deserved it (a wrong answer marked right misteaches), recall (the accept rate) the
