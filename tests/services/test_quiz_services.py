@@ -223,3 +223,30 @@ async def test_one_race_per_channel_even_when_two_starts_cross(
         assert again.race_id not in (first.race_id, other_channel.race_id)
     finally:
         await races.close()
+
+
+async def test_a_narrow_miss_carries_its_reason_and_keeps_it_when_shown_again(
+    database: Database, scenarios: Mapping[str, Scenario]
+) -> None:
+    """Issue 16: the verdict on a wrong typed answer says how it missed; the reason is found
+    again (not stored) when the same screen is shown later, and a mode that must not give
+    the answer away gets a sentence without it."""
+    clock = FakeClock()
+    practice = build_quiz_services(database, scenarios, RecordingAnnouncer(), clock).practice
+    bank = parse_red_trivia("Which country does Kim Jong-un lead?: [North Korea]\n")
+    await store_trivia_list(database, bank, "korea", "korea.yaml")
+    screen = await practice.start_practice(ANN, GUILD, PracticeFilter(bank="korea", count=1))
+    assert isinstance(screen, RunScreen)
+    answered = await practice.answer(screen.run_id, ANN, 0, "South Korea")
+    assert isinstance(answered, RunScreen) and answered.verdict is not None
+    verdict = answered.verdict
+    assert not verdict.correct and verdict.miss is not None
+    assert verdict.miss.kind == "different_word"
+    shown = verdict.teaching(reveal=True)
+    hidden = verdict.teaching(reveal=False)
+    assert shown is not None and "north" in shown.lower()
+    assert hidden is not None and "north" not in hidden.lower()
+
+    again = await practice.current(screen.run_id, ANN)
+    assert isinstance(again, RunScreen) and again.verdict is not None
+    assert again.verdict.teaching(reveal=True) == shown
