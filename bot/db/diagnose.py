@@ -132,6 +132,8 @@ def explain(error: BaseException, url: str) -> DatabaseProblem | None:
                 f"the rights (GRANT ALL ON DATABASE {name} TO {user}; and on its schema) or use "
                 "the database's owner in DATABASE_URL."
             )
+        if isinstance(cause, asyncpg.UndefinedTableError):
+            return DatabaseProblem(f"{_where(url)} is not set up for Parley yet: {SET_UP_HINT}.")
         if isinstance(cause, socket.gaierror):
             return DatabaseProblem(
                 f"The database server {parsed.host} named in DATABASE_URL was not found: check "
