@@ -29,6 +29,7 @@ __all__ = [
     "check_ready",
     "explain",
     "prepare_sqlite_folder",
+    "sqlite_folder_problem",
     "sqlite_path",
     "status",
 ]
@@ -56,25 +57,35 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def prepare_sqlite_folder(path: Path) -> None:
-    """Make sure the SQLite file's folder exists. Parley creates that one folder (the default
-    `data/` on a first run) when the folder it sits in exists; it never creates a chain of
-    folders somewhere a typo pointed, and says what is wrong instead."""
+def sqlite_folder_problem(path: Path) -> DatabaseProblem | None:
+    """Why the SQLite file `path` could not be created, without creating anything; None if it
+    can (its folder exists, or only that one folder is missing and its parent exists)."""
     folder = path.parent
     for ancestor in [folder, *folder.parents]:
         if ancestor.exists() and not ancestor.is_dir():
-            raise DatabaseProblem(
+            return DatabaseProblem(
                 f"The SQLite database {path} cannot be created: {ancestor} is a file, not a "
                 "folder. Set DATA_DIR (or DATABASE_URL) in .env to a folder."
             )
-    if folder.is_dir():
-        return
-    if not folder.parent.is_dir():
-        raise DatabaseProblem(
+    if not folder.is_dir() and not folder.parent.is_dir():
+        return DatabaseProblem(
             f"The folder for the SQLite database, {folder}, does not exist, nor does "
             f"{folder.parent}: create it (mkdir -p {folder}) or set DATA_DIR (or DATABASE_URL) "
             "in .env to a folder that exists."
         )
+    return None
+
+
+def prepare_sqlite_folder(path: Path) -> None:
+    """Make sure the SQLite file's folder exists. Parley creates that one folder (the default
+    `data/` on a first run) when the folder it sits in exists; it never creates a chain of
+    folders somewhere a typo pointed, and says what is wrong instead."""
+    problem = sqlite_folder_problem(path)
+    if problem is not None:
+        raise problem
+    folder = path.parent
+    if folder.is_dir():
+        return
     try:
         folder.mkdir()
     except OSError as exc:
