@@ -92,7 +92,7 @@ async def disk(messages: int = 20_000) -> tuple[int, int]:
 
 
 async def main() -> None:
-    from bot.cli import freeze_startup_heap
+    from bot.cli.parley import freeze_startup_heap
     from bot.client import ParleyBot
     from bot.db.engine import Database
     from bot.db.migrate import upgrade

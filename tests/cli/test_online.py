@@ -15,8 +15,8 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 
-from bot.failures import TOKEN_REJECTED, explain
-from bot.online_check import check_online
+from bot.cli.failures import TOKEN_REJECTED, explain
+from bot.cli.online import check_online
 
 TOKEN = "MTIz.abc.def"
 MEMBERS = 1 << 14

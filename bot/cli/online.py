@@ -43,7 +43,7 @@ class OnlineStatus:
 async def check_online(token: str) -> OnlineStatus:
     """Log in over HTTP (Discord answers, the token is accepted), read the application's flags
     (intents enabled) and the gateway's address. Raises what discord.py and aiohttp raise:
-    `bot.failures.explain` turns those into one line."""
+    `bot.cli.failures.explain` turns those into one line."""
     client = discord.Client(intents=discord.Intents.default())
     try:
         await client.login(token.strip())

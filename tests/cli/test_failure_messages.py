@@ -9,7 +9,7 @@ from pydantic import SecretStr
 
 from bot.content.problems import ContentError, Problem
 from bot.exit_codes import EXIT_FAILURE, EXIT_SETTINGS
-from bot.failures import (
+from bot.cli.failures import (
     TOKEN_MALFORMED,
     TOKEN_MISSING,
     CommandFailed,
