@@ -37,6 +37,7 @@ __all__ = [
     "explain",
     "output_file",
     "report",
+    "silence_broken_pipe",
     "token_problem",
 ]
 

@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.content.problems import ContentError, Problem
-from bot.exit_codes import EXIT_FAILURE, EXIT_SETTINGS
 from bot.cli.failures import (
     TOKEN_MALFORMED,
     TOKEN_MISSING,
@@ -17,6 +15,8 @@ from bot.cli.failures import (
     output_file,
     token_problem,
 )
+from bot.content.problems import ContentError, Problem
+from bot.exit_codes import EXIT_FAILURE, EXIT_SETTINGS
 
 
 @pytest.mark.parametrize(

@@ -1,109 +1,20 @@
-"""`parley check --online` against a fake Discord: a local HTTP server answering discord.py's real
-HTTP client (Route.BASE points at it), so nothing leaves the machine."""
+"""`parley check --online` against a fake Discord (tests/cli/fake_discord.py): nothing leaves the
+machine; the failures are discord.py's and aiohttp's own."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import discord
 import pytest
-import pytest_asyncio
-from aiohttp import web
 
 from bot.cli.failures import TOKEN_REJECTED, explain
 from bot.cli.online import check_online
-
-TOKEN = "MTIz.abc.def"
-MEMBERS = 1 << 14
-MESSAGE_CONTENT_LIMITED = 1 << 19
-
-USER = {
-    "id": "123",
-    "username": "Parley",
-    "discriminator": "0",
-    "global_name": None,
-    "avatar": None,
-    "bot": True,
-    "public_flags": 0,
-    "flags": 0,
-}
-
-
-def application(flags: int, endpoint: str | None = None) -> dict[str, Any]:
-    return {
-        "id": "123",
-        "name": "Parley",
-        "description": "",
-        "icon": None,
-        "bot_public": False,
-        "bot_require_code_grant": False,
-        "owner": {**USER, "id": "9", "username": "teacher", "bot": False},
-        "verify_key": "0" * 64,
-        "flags": flags,
-        "interactions_endpoint_url": endpoint,
-        "summary": "",
-    }
-
-
-def reply(body: dict[str, Any], status: int = 200) -> web.Response:
-    # discord.py parses a body as JSON only when the content type is exactly application/json.
-    return web.Response(
-        body=json.dumps(body).encode(), status=status, headers={"Content-Type": "application/json"}
-    )
-
-
-class FakeDiscord:
-    def __init__(self) -> None:
-        self.flags = MEMBERS | MESSAGE_CONTENT_LIMITED
-        self.endpoint: str | None = None
-        self.accept_token = True
-        self.paths: list[str] = []
-
-    def app(self) -> web.Application:
-        async def handle(request: web.Request) -> web.Response:
-            self.paths.append(request.path)
-            if request.headers.get("Authorization") != f"Bot {TOKEN}" or not self.accept_token:
-                return reply({"message": "401: Unauthorized", "code": 0}, status=401)
-            if request.path.endswith("/users/@me"):
-                return reply(USER)
-            if request.path.endswith("/oauth2/applications/@me"):
-                return reply(application(self.flags, self.endpoint))
-            if request.path.endswith("/gateway/bot"):
-                return reply(
-                    {
-                        "url": "wss://gateway.discord.gg",
-                        "shards": 1,
-                        "session_start_limit": {
-                            "total": 1000,
-                            "remaining": 999,
-                            "reset_after": 0,
-                            "max_concurrency": 1,
-                        },
-                    }
-                )
-            return reply({"message": "404: Not Found", "code": 0}, status=404)
-
-        application_ = web.Application()
-        application_.router.add_route("*", "/{tail:.*}", handle)
-        return application_
-
-
-@pytest_asyncio.fixture
-async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
-    runner = web.AppRunner(fake.app())
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{port}/api/v10")
-    yield fake
-    await runner.cleanup()
+from tests.cli.fake_discord import MEMBERS, MESSAGE_CONTENT_LIMITED, TOKEN, FakeDiscord
+from tests.cli.fake_discord import fake_discord as fake_discord  # the fixture
 
 
 async def test_discord_answers_and_accepts_the_token(fake_discord: FakeDiscord) -> None:
