@@ -109,7 +109,7 @@ def _network(error: BaseException) -> Failure | None:
         )
     if isinstance(
         error,
-        aiohttp.ClientConnectionError | discord.GatewayNotFound | TimeoutError,
+        aiohttp.ClientConnectionError | discord.GatewayNotFound | discord.ConnectionClosed,
     ):
         return Failure(
             f"Cannot reach Discord ({_short(error)}): check this computer's internet connection "
@@ -155,11 +155,22 @@ def explain(error: BaseException, *, database_url: str | None = None) -> Failure
 
     if isinstance(error, DatabaseProblem):
         return Failure(str(error), error.exit_code)
+    # Discord's own errors first: aiohttp's connection errors are OSErrors too, and must not
+    # be read as the database's.
+    found = _network(error)
+    if found is not None:
+        return found
     if database_url is not None:
         problem = explain_database(error, database_url)
         if problem is not None:
             return Failure(str(problem), problem.exit_code)
-    return _network(error)
+    if isinstance(error, TimeoutError):
+        return Failure(
+            "Parley timed out waiting for Discord: check this computer's internet connection "
+            f"and try again. A school network must allow {DISCORD_HOSTS}.",
+            EXIT_FAILURE,
+        )
+    return None
 
 
 def report(failure: Failure, error: BaseException | None = None) -> int:

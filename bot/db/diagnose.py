@@ -120,6 +120,7 @@ def explain(error: BaseException, url: str) -> DatabaseProblem | None:
     parsed = make_url(url)
     name = parsed.database or ""
     user = parsed.username or ""
+    server = parsed.get_backend_name() == "postgresql"
     for cause in _chain(error):
         if isinstance(cause, asyncpg.InvalidCatalogNameError):
             return DatabaseProblem(
@@ -145,14 +146,20 @@ def explain(error: BaseException, url: str) -> DatabaseProblem | None:
             )
         if isinstance(cause, asyncpg.UndefinedTableError):
             return DatabaseProblem(f"{_where(url)} is not set up for Parley yet: {SET_UP_HINT}.")
-        if isinstance(cause, socket.gaierror):
+        # Network errors are the database's only when the database is a server (aiohttp's,
+        # talking to Discord, are OSErrors too).
+        if server and isinstance(cause, socket.gaierror):
             return DatabaseProblem(
                 f"The database server {parsed.host} named in DATABASE_URL was not found: check "
                 "the host name in .env, and this computer's network.",
                 exit_code=EXIT_FAILURE,
             )
-        if isinstance(cause, ConnectionRefusedError | TimeoutError) or (
-            isinstance(cause, OSError) and cause.errno in (errno.ECONNREFUSED, errno.EHOSTUNREACH)
+        if server and (
+            isinstance(cause, ConnectionRefusedError | TimeoutError)
+            or (
+                isinstance(cause, OSError)
+                and cause.errno in (errno.ECONNREFUSED, errno.EHOSTUNREACH)
+            )
         ):
             return DatabaseProblem(
                 f"Cannot reach {_where(url)}: is the PostgreSQL server running? Start it, or "
