@@ -304,3 +304,11 @@ def test_console_refuses_a_count_of_zero(tmp_path: Path) -> None:
     assert result.returncode == EXIT_SETTINGS
     assert "--count: must be 1 or more" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_content_schema_into_a_missing_folder_is_refused_and_dash_prints(tmp_path: Path) -> None:
+    refused = run_parley("content", "schema", "-o", str(tmp_path / "no" / "s.json"), cwd=tmp_path)
+    assert_short(refused, EXIT_SETTINGS, f"The folder {tmp_path / 'no'} does not exist")
+    printed = run_parley("content", "schema", "-o", "-", cwd=tmp_path)
+    assert printed.returncode == 0 and printed.stdout.lstrip().startswith("{")
+    assert list(tmp_path.iterdir()) == []
