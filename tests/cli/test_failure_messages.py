@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ssl
 from pathlib import Path
+from types import SimpleNamespace
 
+import asyncpg
+import discord
 import pytest
 from pydantic import SecretStr
 
@@ -91,3 +95,30 @@ def test_broken_content_names_the_first_problem_and_the_command_to_see_all() -> 
 def test_a_bug_is_not_explained_away() -> None:
     assert explain(KeyError("x")) is None
     assert explain(CommandFailed("done", EXIT_FAILURE)) is not None
+
+
+def test_a_certificate_the_network_replaced_is_explained() -> None:
+    failure = explain(ssl.SSLCertVerificationError(1, "certificate verify failed"))
+    assert failure is not None and failure.exit_code == EXIT_FAILURE
+    assert failure.message.startswith("A secure connection to Discord failed")
+
+
+def test_discord_having_trouble_is_explained() -> None:
+    response = SimpleNamespace(status=503, reason="Service Unavailable")
+    failure = explain(discord.DiscordServerError(response, "upstream connect error"))
+    assert failure is not None and failure.exit_code == EXIT_FAILURE
+    assert failure.message.startswith("Discord is not answering properly right now (HTTP 503)")
+
+
+def test_a_wrong_postgresql_password_is_explained() -> None:
+    error = asyncpg.InvalidPasswordError('password authentication failed for user "parley"')
+    failure = explain(error, database_url="postgresql+asyncpg://parley:x@db.school:5432/parley")
+    assert failure is not None and failure.exit_code == EXIT_SETTINGS
+    assert failure.message.startswith('PostgreSQL refused the password for user "parley"')
+
+
+def test_connection_errors_talking_to_discord_are_not_blamed_on_sqlite() -> None:
+    refused = ConnectionRefusedError(111, "Connect call failed")
+    assert explain(refused, database_url="sqlite+aiosqlite:///parley.sqlite3") is None
+    on_postgres = explain(refused, database_url="postgresql+asyncpg://p@127.0.0.1:1/p")
+    assert on_postgres is not None and on_postgres.message.startswith("Cannot reach PostgreSQL")
