@@ -248,9 +248,23 @@ def _rule_cards(ctx: _Context) -> None:
             ctx.add((*loc, "quote"), f"not found verbatim in ¶{n} of {ctx.seed_name}")
 
 
+def _rule_record(ctx: _Context) -> None:
+    """Record cards: ids unique among all cards, and no record card dressed up as the article."""
+    article = {card.id for _, card in ctx.scenario.all_cards()}
+    seen: set[str] = set()
+    for i, card in enumerate(ctx.scenario.record):
+        if card.id in article or card.id in seen:
+            ctx.add(("record", i, "id"), f"duplicate card id {card.id!r}")
+        seen.add(card.id)
+    for i, item in enumerate(ctx.scenario.quiz):
+        for k, card_id in enumerate(item.record_cards):
+            if card_id not in seen:
+                ctx.add(("quiz", i, "record_cards", k), f"unknown record card {card_id!r}")
+
+
 def _rule_references(ctx: _Context) -> None:
     s = ctx.scenario
-    cards = {card.id for _, card in s.all_cards()}
+    cards = {card.id for _, card in s.all_cards()} | {card.id for card in s.record}
     actors = set(s.play_order)
     agenda = {item.id for item in s.agenda}
     for cited in _cited(s):
@@ -330,26 +344,33 @@ def _rule_quoted_fragments(ctx: _Context) -> None:
         return
     citable = seed.citable()
     known = {card.id: card for _, card in ctx.scenario.all_cards()}
-    texts: list[tuple[Loc, str, list[int]]] = []
+    record = {card.id: card for card in ctx.scenario.record}
+    texts: list[tuple[Loc, str, list[int], list[str]]] = []
     for cited in _cited(ctx.scenario):
         numbers = sorted({known[c].paragraph for c in cited.cards if c in known})
-        if numbers:  # with no known card, the unknown card is the problem to report
-            texts.append(((*cited.loc, cited.text_field), cited.text, numbers))
+        facts = [record[c].fact for c in cited.cards if c in record]
+        if numbers or facts:  # with no known card, the unknown card is the problem to report
+            texts.append(((*cited.loc, cited.text_field), cited.text, numbers, facts))
     for prose in _prose(ctx.scenario):
         numbers = [prose.paragraph] if prose.paragraph is not None else citable
-        texts.append((prose.loc, prose.text, numbers))
-    for loc, text, numbers in texts:
+        texts.append((prose.loc, prose.text, numbers, []))
+    for i, card in enumerate(ctx.scenario.record):
+        if normalise(card.fact).count('"') % 2:
+            ctx.add(("record", i, "fact"), "unbalanced double quotes")
+    for loc, text, numbers, facts in texts:
         if normalise(text).count('"') % 2:
             ctx.add(loc, "unbalanced double quotes")
             continue
         haystack = [seed.paragraph(n) for n in numbers if 1 <= n <= len(seed.paragraphs)]
+        haystack += facts
         for fragment in quoted_fragments(text):
             if not any(quote_in(fragment, paragraph) for paragraph in haystack):
-                where = (
+                place = (
                     ctx.seed_name
                     if numbers == citable
                     else ", ".join(f"¶{n}" for n in numbers) + f" of {ctx.seed_name}"
                 )
+                where = f"{place} or the cited record cards" if facts else place
                 shown = fragment if len(fragment) <= 60 else fragment[:57] + "..."
                 ctx.add(loc, f'quoted "{shown}" is not in {where}')
 
@@ -376,9 +397,13 @@ def _rule_coverage(ctx: _Context) -> None:
 
 def _rule_unused_cards(ctx: _Context) -> None:
     cited = {card_id for text in _cited(ctx.scenario) for card_id in text.cards}
+    cited |= {card_id for item in ctx.scenario.quiz for card_id in item.record_cards}
     for loc, card in ctx.card_locs():
         if card.id not in cited:
             ctx.add(loc, "cited by nothing: cite it or drop it")
+    for i, record in enumerate(ctx.scenario.record):
+        if record.id not in cited:
+            ctx.add(("record", i), "cited by nothing: cite it or drop it")
 
 
 def _rule_quiz(ctx: _Context) -> None:
@@ -495,6 +520,7 @@ RULES: tuple[Callable[[_Context], None], ...] = (
     _rule_small_class_order,
     _rule_agenda,
     _rule_cards,
+    _rule_record,
     _rule_references,
     _rule_briefs,
     _rule_quoted_fragments,

@@ -8,9 +8,10 @@ field for each problem.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Collection, Iterator
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -31,6 +32,7 @@ __all__ = [
     "FLOOR_PASSING_PHASES",
     "MAX_CHOICE_CHARS",
     "MAX_FIELD_CHARS",
+    "RECORD_LABEL",
     "Actor",
     "AgendaItem",
     "Attribution",
@@ -48,6 +50,7 @@ __all__ = [
     "Position",
     "Question",
     "QuizItem",
+    "RecordCard",
     "ReflectionPrompt",
     "Relation",
     "Role",
@@ -247,6 +250,31 @@ class Card(Model):
     )
 
 
+RECORD_LABEL = "Public record — not in the article"
+ARTICLE_ONLY_POSITION = (
+    "In this class the brief uses the article only. Your position on this item rests on the "
+    "public record, which is left out: work from the article's cards cited here."
+)
+"""How a record card is labelled wherever it is shown, so that it is never taken for the article."""
+
+
+class RecordCard(Model):
+    """A fact from the public record beyond the article, in the author's own sentence.
+
+    Article cards quote the seed; a record card cannot, so it carries what a reader needs to
+    check it instead: the primary source (a resolution by number, a statement by name, a named
+    outlet's report) and its date. Words in double quotes in ``fact`` are the source's words.
+    """
+
+    id: Slug
+    fact: Text = Field(description="the fact, in your own words; quote the source sparingly")
+    source: Line = Field(
+        description="the primary source: document by name or number, or outlet and report"
+    )
+    date: dt.date = Field(description="the date of the source (YYYY-MM-DD)")
+    tag: Line = Field(description="one line saying what the fact shows")
+
+
 class Claim(Model):
     """A statement shown to students, with the cards that back it."""
 
@@ -282,7 +310,7 @@ class Position(Claim):
 
 
 class Relation(Claim):
-    """A likely ally or opponent and why (the text), with evidence."""
+    """Another actor this one is aligned with, or at odds with, on something the text names."""
 
     actors: list[Slug] = Field(min_length=1)
 
@@ -300,8 +328,18 @@ class Brief(Model):
     interests: list[Claim] = Field(min_length=1)
     positions: list[Position] = Field(min_length=1)
     red_lines: list[Claim] = Field(min_length=1)
-    allies: list[Relation] = []
-    opponents: list[Relation] = []
+    offers: list[Claim] = Field(
+        default=[], description="what this actor can put on the table, with evidence"
+    )
+    levers: list[Claim] = Field(
+        default=[], description="what gives this actor weight at the table, with evidence"
+    )
+    allies: list[Relation] = Field(
+        default=[], description="shown as 'aligned with you on': say on what, never 'ally'"
+    )
+    opponents: list[Relation] = Field(
+        default=[], description="shown as 'at odds with you on': say on what"
+    )
     talking_points: list[Claim] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
     article_gaps: list[Text] = Field(
@@ -438,6 +476,9 @@ class _QuizBase(Model):
     beyond_article: bool = Field(
         default=False, description="true when the prompt asks for more than the article says"
     )
+    record_cards: list[Slug] = Field(
+        default=[], description="public-record cards the item also rests on (hidden article-only)"
+    )
 
 
 class MultipleChoice(_QuizBase):
@@ -532,6 +573,9 @@ class Scenario(Model):
     agenda: list[AgendaItem] = Field(min_length=1)
     background: list[Section] = Field(min_length=1, description="public brief, page by page")
     cards: list[Card] = Field(default=[], description="public cards (not about one actor)")
+    record: list[RecordCard] = Field(
+        default=[], description="public-record cards: facts beyond the article, source and date"
+    )
     briefs: dict[Slug, Brief] = Field(description="actor id -> confidential brief")
     objectives: list[Objective] = Field(min_length=1)
     decision_rule: DecisionRule
@@ -576,6 +620,80 @@ class Scenario(Model):
             if card.id == card_id:
                 return card
         raise KeyError(card_id)
+
+    def record_card(self, card_id: str) -> RecordCard:
+        """The public-record card with this id (``KeyError`` if none)."""
+        for card in self.record:
+            if card.id == card_id:
+                return card
+        raise KeyError(card_id)
+
+    def is_record(self, card_id: str) -> bool:
+        """Whether ``card_id`` names a public-record card (not an article card)."""
+        return any(card.id == card_id for card in self.record)
+
+    def record_cards_for(self, actor_id: str) -> list[RecordCard]:
+        """The public-record cards a brief cites, oldest first."""
+        brief = self.brief_for(actor_id)
+        ids: dict[str, None] = {}
+        for claim in _brief_claims(brief):
+            ids.update(dict.fromkeys(claim.cards))
+        known = {card.id: card for card in self.record}
+        return sorted((known[i] for i in ids if i in known), key=lambda card: card.date)
+
+    def article_only(self) -> Scenario:
+        """This scenario as an article-only class sees it: no record cards, and no claim or
+        quiz item resting on one (a claim citing the record states a fact beyond the article).
+        """
+        if not self.record:
+            return self
+        record = {card.id for card in self.record}
+
+        def keep(claims: list[Any]) -> list[Any]:
+            return [c for c in claims if not record.intersection(c.cards)]
+
+        def position(p: Position) -> Position:
+            # A brief keeps one position per item: one resting on the record says so instead.
+            if not record.intersection(p.cards):
+                return p
+            article = [c for c in p.cards if c not in record]
+            return p.model_copy(
+                update={
+                    "text": ARTICLE_ONLY_POSITION,
+                    "article_silent": True,
+                    "cards": article or list(self.agenda_item(p.agenda).cards),
+                }
+            )
+
+        briefs = {
+            actor_id: brief.model_copy(
+                update={
+                    **{name: keep(getattr(brief, name)) for name in BRIEF_CLAIM_SECTIONS},
+                    "positions": [position(p) for p in brief.positions],
+                }
+            )
+            for actor_id, brief in self.briefs.items()
+        }
+        background = [
+            section.model_copy(update={"points": keep(section.points)})
+            for section in self.background
+        ]
+        history = self.history.model_copy(
+            update={
+                "what_happened": keep(self.history.what_happened),
+                "author_argument": keep(self.history.author_argument),
+            }
+        )
+        return self.model_copy(
+            update={
+                "record": [],
+                "briefs": briefs,
+                "background": [s for s in background if s.points],
+                "history": history,
+                "reflection_prompts": keep(self.reflection_prompts),
+                "quiz": [q for q in self.quiz if not record.intersection(q.record_cards)],
+            }
+        )
 
     def brief_for(self, actor_id: str) -> Brief:
         """The confidential brief of ``actor_id`` (``KeyError`` if none)."""
@@ -638,6 +756,8 @@ BRIEF_CLAIM_SECTIONS: tuple[str, ...] = (
     "interests",
     "positions",
     "red_lines",
+    "offers",
+    "levers",
     "allies",
     "opponents",
     "talking_points",

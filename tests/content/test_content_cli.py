@@ -97,9 +97,12 @@ def test_export_every_brief_shows_every_card_it_cites() -> None:
     data = scenario_to_json(load_scenario(DEFAULT_CONTENT_DIR / "hanoi-2019"))
     for brief in data["briefs"]:
         shown = {card["id"] for card in brief["cards"]}
+        record = {card["id"] for card in brief["record"]}
+        assert all({"source", "date", "fact"} <= set(card) for card in brief["record"])
         for section in ("situation", "interests", "positions", "red_lines", "talking_points"):
             for claim in brief[section]:
-                assert set(claim["cards"]) <= shown
+                assert set(claim["cards"]) <= shown | record
+        assert not shown & record
 
 
 def test_committed_schema_is_fresh() -> None:

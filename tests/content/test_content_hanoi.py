@@ -29,7 +29,7 @@ from bot.content.seed import normalise
 
 HANOI = DEFAULT_CONTENT_DIR / "hanoi-2019"
 SEED_SHA256 = "edf9efae935c4f980408c2fd154afdaa8fa1fd17499669dc9f8129517f69b0c5"
-AGENDA = ["end-of-war", "liaison-office", "yongbyon-sanctions", "remains"]
+AGENDA = ["end-of-war", "liaison-office", "yongbyon", "sanctions-relief", "remains", "testing"]
 COVERED = [n for n in range(1, 15) if n != 10]
 
 
@@ -132,9 +132,12 @@ def test_too_small_a_class_is_refused(hanoi: Scenario) -> None:
         hanoi.actors_for_class_size(1)
 
 
-def test_agenda_is_the_four_deliverables_of_paragraph_one(hanoi: Scenario) -> None:
+def test_agenda_is_the_deliverables_of_paragraph_one_and_a_test_pledge(hanoi: Scenario) -> None:
     assert [item.id for item in hanoi.agenda] == AGENDA
     assert all(hanoi.card(c).paragraph == 1 for c in hanoi.agenda_item("remains").cards)
+    # the two halves of the third deliverable keep ¶12's hedge
+    for item_id in ("yongbyon", "sanctions-relief"):
+        assert "seemed evident" in hanoi.agenda_item(item_id).description
 
 
 def test_decision_rule_and_history(hanoi: Scenario) -> None:
@@ -169,21 +172,32 @@ def test_silences_are_said_not_filled(hanoi: Scenario) -> None:
         assert any("only together" in gap for gap in brief.article_gaps)
         assert brief.discussion_prompts
         assert all(p.startswith("Beyond the article") for p in brief.discussion_prompts)
-    # a silent position is never scored
+    # a position silent in the article AND in the record is never scored
     for objective in hanoi.objectives:
         position = hanoi.brief_for(objective.actor).position(objective.agenda)
-        if position.article_silent and objective.actor != "rok":
-            assert objective.wants == "indifferent"
+        on_record = any(hanoi.is_record(c) for c in position.cards)
+        inferred = "Inferred" in objective.rationale
+        if position.article_silent and not on_record and not inferred:
+            assert objective.wants == "indifferent", (objective.actor, objective.agenda)
+    # South Korea is scored only where its brief gives a stance
+    rok = [o for o in hanoi.objectives if o.actor == "rok" and o.wants != "indifferent"]
+    for objective in rok:
+        position = hanoi.brief_for("rok").position(objective.agenda)
+        assert not position.article_silent or any(hanoi.is_record(c) for c in position.cards)
 
 
 def test_objectives_cover_every_actor_and_item(hanoi: Scenario) -> None:
     pairs = Counter((o.actor, o.agenda) for o in hanoi.objectives)
     assert set(pairs) == {(a, i) for a in hanoi.play_order for i in AGENDA}
     assert set(pairs.values()) == {1}
-    assert hanoi.objective("dprk", "yongbyon-sanctions").wants == "adopted"
-    assert hanoi.objective("japan", "yongbyon-sanctions").wants == "not_adopted"
-    assert hanoi.objective("us", "yongbyon-sanctions").met_by("not_adopted") is True
-    assert hanoi.objective("us", "remains").met_by("adopted") is None
+    assert hanoi.objective("dprk", "sanctions-relief").wants == "adopted"
+    assert hanoi.objective("japan", "sanctions-relief").wants == "not_adopted"
+    assert hanoi.objective("us", "sanctions-relief").met_by("not_adopted") is True
+    assert hanoi.objective("us", "liaison-office").met_by("adopted") is None
+    # the US position is conditional, and Japan's inferences are said to be inferences
+    assert "without adequate concessions" in hanoi.objective("us", "sanctions-relief").rationale
+    assert "Stated" not in hanoi.objective("japan", "yongbyon").rationale
+    assert "Inferred" in hanoi.objective("japan", "sanctions-relief").rationale
 
 
 def test_brief_evidence_is_shown_with_the_brief(hanoi: Scenario) -> None:

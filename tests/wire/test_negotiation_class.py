@@ -121,8 +121,8 @@ async def test_a_class_reaches_an_agreement(make_parley: ParleyFactory, tmp_path
         },
     )
     assert tabled.response.ephemeral and "Proposal **1** is tabled" in final_text(tabled)
-    form = await h.slash(dprk0, "propose", options={"item": "yongbyon-sanctions"})
-    assert form.modal["custom_id"] == f"parley:propose:{sid}:yongbyon-sanctions"
+    form = await h.slash(dprk0, "propose", options={"item": "sanctions-relief"})
+    assert form.modal["custom_id"] == f"parley:propose:{sid}:sanctions-relief"
     submitted = await h.submit_modal(
         dprk0, form, {"text": "Dismantle Yongbyon in exchange for lifting civilian sanctions."}
     )
@@ -497,7 +497,7 @@ async def test_a_class_ends_with_no_agreement_as_hanoi_did(make_parley: ParleyFa
         c.one("dprk"),
         "propose",
         options={
-            "item": "yongbyon-sanctions",
+            "item": "sanctions-relief",
             "text": "Dismantle Yongbyon for full sanctions relief.",
         },
     )

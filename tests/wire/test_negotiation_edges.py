@@ -65,7 +65,7 @@ async def test_the_rounds_engine_decides_when_proposals_are_tabled_and_supplies_
     assert no_form.response.type == 4  # told at once, not after typing into a form
     assert "during caucus and plenary phases" in final_text(no_form)
     rounds.kind = "caucus"
-    form = await h.slash(dprk, "propose", options={"item": "yongbyon-sanctions"})
+    form = await h.slash(dprk, "propose", options={"item": "sanctions-relief"})
     assert form.response.type == 9
     tabled = await h.slash(us, "propose", options={"item": "remains", "text": "Return remains."})
     assert "Proposal **1** is tabled" in final_text(tabled)
@@ -231,7 +231,7 @@ async def test_a_full_table_fits_discords_limits_everywhere(make_parley: ParleyF
     c = await seated_class(h)
     sid = c.sid
     parley = parley_of(h)
-    items = ["end-of-war", "liaison-office", "yongbyon-sanctions", "remains"]
+    items = ["end-of-war", "liaison-office", "sanctions-relief", "remains"]
     filler = "@everyone <@&123456789012345678> “Quoted” **bold** clause text " * 20
     number = 0
     for round_ in range(5):
@@ -308,7 +308,7 @@ async def test_ballots_that_could_not_be_posted_are_posted_once_on_the_next_try(
     h = await make_parley(students=6)
     w, parley = h.world, parley_of(h)
     c = await seated_class(h)
-    for actor, item in (("us", "remains"), ("dprk", "yongbyon-sanctions")):
+    for actor, item in (("us", "remains"), ("dprk", "sanctions-relief")):
         await h.slash(c.one(actor), "propose", options={"item": item, "text": f"{actor} text"})
     h.api.fail("POST", "/channels/*/messages", status=500, code=0, message="Server Error")
     parley.dispatch("parley_phase_started", c.sid, 5, "vote")

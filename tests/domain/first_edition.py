@@ -1,0 +1,25 @@
+"""The first edition's Hanoi scorecard, frozen as test data.
+
+Arithmetic tests of the scorer and the debrief count by hand from these objectives, so that
+editing the teaching content (content/hanoi-2019/) never changes what they expect.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import TypeAdapter
+
+from bot.content.models import Objective, Scenario
+
+OBJECTIVES: list[Objective] = TypeAdapter(list[Objective]).validate_python(
+    yaml.safe_load(
+        (Path(__file__).parent / "data" / "objectives_first_edition.yaml").read_text("utf-8")
+    )["objectives"]
+)
+
+
+def with_first_edition_objectives(scenario: Scenario) -> Scenario:
+    """``scenario`` scored with the frozen objectives instead of its own."""
+    return scenario.model_copy(update={"objectives": OBJECTIVES})
