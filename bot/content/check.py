@@ -387,12 +387,15 @@ def _rule_quoted_fragments(ctx: _Context) -> None:
         haystack += facts
         for fragment in quoted_fragments(text):
             if not any(quote_in(fragment, paragraph) for paragraph in haystack):
-                place = (
-                    ctx.seed_name
-                    if numbers == citable
-                    else ", ".join(f"¶{n}" for n in numbers) + f" of {ctx.seed_name}"
-                )
-                where = f"{place} or the cited record cards" if facts else place
+                if not numbers:
+                    where = "the cited record cards"
+                else:
+                    place = (
+                        ctx.seed_name
+                        if numbers == citable
+                        else ", ".join(f"¶{n}" for n in numbers) + f" of {ctx.seed_name}"
+                    )
+                    where = f"{place} or the cited record cards" if facts else place
                 shown = fragment if len(fragment) <= 60 else fragment[:57] + "..."
                 ctx.add(loc, f'quoted "{shown}" is not in {where}')
 
@@ -627,14 +630,17 @@ def _rule_schedules(ctx: _Context) -> None:
             for option_id, entry in entries.items():
                 if SILENT_SHARE * abs(entry.points) <= largest:
                     continue
+                if any(s.is_record(card_id) for card_id in entry.cards):
+                    continue  # the public record speaks where the article is silent
                 option = known.get(option_id)
                 own = set(item.cards) | set(option.cards if option else [])
                 if "inferred" not in entry.reason.casefold() or not set(entry.cards) - own:
                     ctx.add(
                         (*loc, item.id, option_id),
                         f"{entry.points} points, but the brief says the article is silent on "
-                        f"{item.id!r}: keep it within ±{largest // SILENT_SHARE}, or say "
-                        "'Inferred' in the reason and cite a card beyond the item's own",
+                        f"{item.id!r}: keep it within ±{largest // SILENT_SHARE}, cite a "
+                        "public-record card, or say 'Inferred' in the reason and cite a card "
+                        "beyond the item's own",
                     )
         if not at_stake:
             ctx.add(
