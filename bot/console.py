@@ -15,12 +15,12 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
+from bot.content.loader import seeds_dir
 from bot.content.models import RECORD_LABEL, Brief, Claim, Scenario
 from bot.content.questions import scenario_questions
 from bot.content.seed import load_paragraphs, normalise, quoted_fragments
 from bot.domain.brief_pages import record_date
 from bot.domain.quiz import BadAnswer, Question, Verdict, check, excerpt, letter, trim
-from bot.paths import SEEDS_DIR
 
 __all__ = ["Console", "register", "run_console"]
 
@@ -352,7 +352,7 @@ def resolve_actor(scenario: Scenario, text: str) -> str | None:
 
 def _paragraphs(scenario: Scenario) -> list[str]:
     try:
-        return load_paragraphs(SEEDS_DIR / scenario.source.seed)
+        return load_paragraphs(seeds_dir() / scenario.source.seed)
     except OSError:
         return []
 

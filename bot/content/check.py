@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content.loader import (
-    DEFAULT_CONTENT_DIR,
-    DEFAULT_SEEDS_DIR,
     RawPack,
     Seed,
+    content_dir,
     load_pack,
     load_seed,
     pack_dirs,
+    seeds_dir,
 )
 from bot.content.models import (
     BRIEF_CLAIM_SECTIONS,
@@ -726,9 +726,7 @@ def check_seed(seed: Seed) -> list[Problem]:
     return problems
 
 
-def check_scenario(
-    directory: Path | str, seeds_root: Path | str = DEFAULT_SEEDS_DIR
-) -> list[Problem]:
+def check_scenario(directory: Path | str, seeds_root: Path | str | None = None) -> list[Problem]:
     """Every problem in one pack (and in the seed it cites); an empty list means it is sound."""
     try:
         loaded = load_pack(directory)
@@ -737,7 +735,7 @@ def check_scenario(
     problems: list[Problem] = []
     seed: Seed | None = None
     try:
-        seed = load_seed(seeds_root, loaded.scenario.source.seed)
+        seed = load_seed(seeds_root or seeds_dir(), loaded.scenario.source.seed)
     except ContentError as exc:
         problems.extend(exc.problems)
     if seed is not None:
@@ -749,14 +747,16 @@ def check_scenario(
 
 
 def check_all(
-    content_root: Path | str = DEFAULT_CONTENT_DIR, seeds_root: Path | str = DEFAULT_SEEDS_DIR
+    content_root: Path | str | None = None, seeds_root: Path | str | None = None
 ) -> list[Problem]:
-    """Check every pack under ``content_root`` against the seeds in ``seeds_root``."""
-    directories = pack_dirs(content_root)
+    """Check every pack under ``content_root`` against the seeds in ``seeds_root`` (defaults:
+    ``content_dir()`` and ``seeds_dir()``)."""
+    root = Path(content_root) if content_root is not None else content_dir()
+    directories = pack_dirs(root)
     if not directories:
         return [
             Problem(
-                display_path(Path(content_root)),
+                display_path(root),
                 None,
                 None,
                 "no scenario packs (folders holding a scenario.yaml)",

@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.content.check import check_all
 from bot.content.explain import explain
 from bot.content.export import scenario_to_json, schema_text
-from bot.content.loader import DEFAULT_CONTENT_DIR, DEFAULT_SEEDS_DIR, load_scenarios
+from bot.content.loader import content_dir, load_scenarios
 from bot.content.models import Scenario
 from bot.content.problems import ContentError, display_path
 
@@ -30,8 +30,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     commands = content.add_subparsers(dest="content_command", metavar="COMMAND", required=True)
 
     check = commands.add_parser("check", help="check every scenario pack against its seed")
-    check.add_argument("--content", type=Path, default=DEFAULT_CONTENT_DIR, metavar="DIR")
-    check.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS_DIR, metavar="DIR")
+    check.add_argument("--content", type=Path, default=None, metavar="DIR")
+    check.add_argument("--seeds", type=Path, default=None, metavar="DIR")
     check.add_argument(
         "--explain",
         metavar="SCENARIO",
@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show = commands.add_parser("show", help="print a scenario (summary, or --json)")
     show.add_argument("scenario", metavar="SCENARIO", help="scenario id, e.g. hanoi-2019")
     show.add_argument("--json", action="store_true", help="the full scenario as JSON")
-    show.add_argument("--content", type=Path, default=DEFAULT_CONTENT_DIR, metavar="DIR")
+    show.add_argument("--content", type=Path, default=None, metavar="DIR")
     show.set_defaults(func=run_show)
 
     schema = commands.add_parser("schema", help="print the JSON Schema for pack files")
@@ -62,7 +62,7 @@ def run_check(args: argparse.Namespace) -> int:
     cards = sum(len(list(s.all_cards())) for s in scenarios.values())
     quiz = sum(len(s.quiz) for s in scenarios.values())
     print(
-        f"OK: {len(scenarios)} scenario(s) in {display_path(args.content)}: "
+        f"OK: {len(scenarios)} scenario(s) in {display_path(args.content or content_dir())}: "
         f"{', '.join(scenarios)}; {cards} cards, {quiz} quiz items"
     )
     if getattr(args, "explain", None):
@@ -110,7 +110,7 @@ def _summary(s: Scenario) -> str:
     lines = [
         f"{s.title} ({s.id})",
         s.summary,
-        f"Source: {s.source.seed} — {s.source.author}",
+        f"Source: {s.source.seed} — {s.source.author or 'no byline'}",
         "Actors (order of play): " + ", ".join(f"{a.flag} {a.name} [{a.id}]" for a in s.actors),
         f"Deal needs: {' + '.join(s.decision_rule.must_agree)}; "
         f"advising: {', '.join(s.advisory_actors()) or 'none'}",

@@ -8,6 +8,7 @@ A key defined twice is an error, never a silent override.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,16 +29,35 @@ __all__ = [
     "LoadedScenario",
     "RawPack",
     "Seed",
+    "content_dir",
     "load_pack",
     "load_scenario",
     "load_scenarios",
     "load_seed",
     "pack_dirs",
     "read_pack",
+    "seeds_dir",
 ]
 
 DEFAULT_CONTENT_DIR = REPO_ROOT / "content"
 DEFAULT_SEEDS_DIR = REPO_ROOT / "seeds"
+CONTENT_DIR_ENV = "PARLEY_CONTENT_DIR"
+SEEDS_DIR_ENV = "PARLEY_SEEDS_DIR"
+
+
+def content_dir() -> Path:
+    """Where packs are read from: ``$PARLEY_CONTENT_DIR`` if set, else the repo's ``content/``.
+
+    Read at each call, so a teacher can keep packs outside the clone and a test run can add
+    packs (the suite adds a second, fictional one to prove nothing assumes Hanoi is alone).
+    """
+    return Path(os.environ.get(CONTENT_DIR_ENV) or DEFAULT_CONTENT_DIR)
+
+
+def seeds_dir() -> Path:
+    """Where seeds are read from: ``$PARLEY_SEEDS_DIR`` if set, else the repo's ``seeds/``."""
+    return Path(os.environ.get(SEEDS_DIR_ENV) or DEFAULT_SEEDS_DIR)
+
 
 Loc = Sequence[int | str]
 
@@ -304,11 +324,11 @@ def pack_dirs(content_root: Path | str) -> list[Path]:
     return sorted(p.parent for p in root.glob("*/scenario.yaml"))
 
 
-def load_scenarios(content_root: Path | str = DEFAULT_CONTENT_DIR) -> dict[str, Scenario]:
-    """Load every pack under ``content_root`` keyed by scenario id."""
+def load_scenarios(content_root: Path | str | None = None) -> dict[str, Scenario]:
+    """Load every pack under ``content_root`` (default: ``content_dir()``) keyed by id."""
     scenarios: dict[str, Scenario] = {}
     problems: list[Problem] = []
-    for directory in pack_dirs(content_root):
+    for directory in pack_dirs(content_root if content_root is not None else content_dir()):
         try:
             scenario = load_scenario(directory)
         except ContentError as exc:

@@ -159,7 +159,9 @@ class Model(BaseModel):
 class Attribution(Model):
     """Who wrote the source and where; unknowns are ``null``, never guessed."""
 
-    author: Line
+    author: Line | None = Field(
+        default=None, description="null when the text carries no byline: never guess"
+    )
     affiliation: Text | None = Field(
         default=None, description="as the article states it, quoted verbatim"
     )

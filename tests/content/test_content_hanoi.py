@@ -25,7 +25,9 @@ from bot.content.models import (
     WhichActor,
     answer_key,
 )
+from bot.content.questions import question_from_item
 from bot.content.seed import normalise
+from bot.domain.quiz import check
 
 HANOI = DEFAULT_CONTENT_DIR / "hanoi-2019"
 SEED_SHA256 = "edf9efae935c4f980408c2fd154afdaa8fa1fd17499669dc9f8129517f69b0c5"
@@ -274,3 +276,80 @@ def test_explanations_quote_their_own_paragraph(hanoi: Scenario) -> None:
     # and the cards really are verbatim
     for _, card in hanoi.all_cards():
         assert normalise(card.quote) in normalise(seed.paragraph(card.paragraph))
+
+
+# --- a fair quiz (issue 13) ----------------------------------------------------------------------
+
+
+def test_no_key_position_holds_more_than_40_percent_as_authored(hanoi: Scenario) -> None:
+    mc = [item for item in hanoi.quiz if isinstance(item, MultipleChoice)]
+    keys = Counter(item.answer_index for item in mc)
+    assert len(mc) >= 40
+    assert max(keys.values()) / len(mc) <= 0.40, keys
+
+
+def test_true_false_is_balanced(hanoi: Scenario) -> None:
+    answers = Counter(item.answer for item in hanoi.quiz if isinstance(item, TrueFalse))
+    assert abs(answers[True] - answers[False]) <= 2, answers
+
+
+def test_the_right_choice_is_not_given_away_by_its_length(hanoi: Scenario) -> None:
+    mc = [item for item in hanoi.quiz if isinstance(item, MultipleChoice)]
+
+    def strictly_longest(item: MultipleChoice) -> bool:
+        lengths = [len(choice) for choice in item.choices]
+        return lengths[item.answer_index] == max(lengths) and lengths.count(max(lengths)) == 1
+
+    assert sum(map(strictly_longest, mc)) / len(mc) <= 0.30
+
+
+@pytest.mark.parametrize(
+    ("item_id", "answer"),
+    [
+        ("q-71", "working-level talks"),
+        ("q-71", "working level talks"),
+        ("q-40", "N. Korea"),
+        ("q-40", "the North"),
+        ("q-20", "the 2018 Singapore summit"),
+        ("q-03", "Yongbyon, North Korea"),
+        ("q-04", "Pyongyang, North Korea"),
+    ],
+)
+def test_the_listed_items_accept_sound_answers_through_the_grader(
+    hanoi: Scenario, item_id: str, answer: str
+) -> None:
+    question = question_from_item(hanoi, hanoi.quiz_item(item_id))
+    assert check(question, answer).correct
+
+
+@pytest.mark.parametrize(
+    ("item_id", "answer"), [("q-40", "South Korea"), ("q-40", "ROK"), ("q-20", "Hanoi")]
+)
+def test_the_listed_items_still_refuse_wrong_answers(
+    hanoi: Scenario, item_id: str, answer: str
+) -> None:
+    question = question_from_item(hanoi, hanoi.quiz_item(item_id))
+    assert not check(question, answer).correct
+
+
+def test_pyongyang_is_not_listed_as_wrong_for_the_summit_before_hanoi(hanoi: Scenario) -> None:
+    item = hanoi.quiz_item("q-20")
+    assert isinstance(item, ShortAnswer)
+    assert "pyongyang" not in {answer_key(r) for r in item.reject}
+
+
+def test_maximum_pressure_is_keyed_as_us_policy_abe_championed(hanoi: Scenario) -> None:
+    item = hanoi.quiz_item("q-33")
+    assert isinstance(item, MultipleChoice)
+    key = item.choices[item.answer_index]
+    assert "US" in key and "Abe" in key
+
+
+def test_application_items_name_their_actors_and_sources(hanoi: Scenario) -> None:
+    applied = [item for item in hanoi.quiz if item.topic == "apply"]
+    assert len(applied) >= 24
+    for item in applied:
+        assert item.actors, item.id
+        if item.beyond_article:
+            assert item.record_cards, item.id  # cited to a record card
+        assert all(hanoi.is_record(card_id) for card_id in item.record_cards)

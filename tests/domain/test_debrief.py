@@ -34,7 +34,7 @@ from bot.domain.gradebook import GRADEBOOK_COLUMNS, gradebook_rows, write_gradeb
 from bot.domain.scorecard import CitationIndex, Participation
 from bot.domain.speaking import FloorTime
 from bot.domain.voting import ProposalBook, VoteOutcome, open_vote, vote_outcome
-from tests.domain.first_edition import with_first_edition_objectives
+from tests.first_edition import with_first_edition_objectives
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ACTORS = ("us", "dprk", "rok", "japan", "china", "russia")

@@ -27,7 +27,7 @@ from bot.domain.scorecard import (
 )
 from bot.domain.speaking import FloorTime
 from bot.domain.voting import ProposalBook, open_vote
-from tests.domain.first_edition import with_first_edition_objectives
+from tests.first_edition import with_first_edition_objectives
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 AGENDA = ["end-of-war", "liaison-office", "sanctions-relief", "remains"]

@@ -4,11 +4,16 @@ class big enough to push every message to Discord's limits."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
 import discord
+import pytest
 
+from bot.content.loader import load_scenarios
+from bot.content.models import Scenario
+from tests.first_edition import with_first_edition_objectives
 from tests.harness import WireHarness, classroom
 from tests.parley_fixtures import ParleyFactory
 from tests.wire.negotiation_kit import (
@@ -38,6 +43,14 @@ class FakeRounds:
 
     def floor_seconds(self, session_id: int) -> dict[int, float]:
         return dict(self.floor)
+
+
+@pytest.fixture(scope="session")
+def scenarios() -> Mapping[str, Scenario]:
+    """The shipped packs, Hanoi scored with the frozen first-edition objectives: these tests
+    count the debrief's scorecards by hand, so content edits must not move them."""
+    shipped = load_scenarios()
+    return {**shipped, "hanoi-2019": with_first_edition_objectives(shipped["hanoi-2019"])}
 
 
 def debrief_message(h: WireHarness) -> Any:
@@ -124,7 +137,7 @@ async def test_buttons_forms_and_the_debrief_survive_a_restart(make_parley: Parl
     h4 = await make_parley(students=None, restart_of=h3)
     turned = await h4.click(w.facilitator, first, f"parley:debrief:{sid}:0:next")
     assert turned.response.type == 7
-    assert embeds_of(h4, first)[0]["title"] == "What happened in history"
+    assert embeds_of(h4, first)[0]["title"].startswith("What happened in history")
     state = await parley_of(h4).negotiation.state(sid)
     assert state.outcome is not None and state.outcome.adopted == (1,)
 

@@ -15,7 +15,9 @@ from bot.content.models import Objective, Scenario
 
 OBJECTIVES: list[Objective] = TypeAdapter(list[Objective]).validate_python(
     yaml.safe_load(
-        (Path(__file__).parent / "data" / "objectives_first_edition.yaml").read_text("utf-8")
+        (Path(__file__).parent / "domain" / "data" / "objectives_first_edition.yaml").read_text(
+            "utf-8"
+        )
     )["objectives"]
 )
 
