@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.content.check import check_all
+from bot.content.check import check_all, check_warnings
 from bot.content.explain import explain
 from bot.content.export import scenario_to_json, schema_text
 from bot.content.loader import content_dir, load_scenarios
@@ -53,6 +53,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_check(args: argparse.Namespace) -> int:
     """Print each problem on stderr and return 1, or print a one-line summary and return 0."""
     problems = check_all(args.content, args.seeds)
+    for warning in check_warnings(args.content):  # said, but never a reason to fail
+        print(warning, file=sys.stderr)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

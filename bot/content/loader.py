@@ -93,13 +93,40 @@ def _read_yaml(path: Path) -> Any:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise ContentError(
-            [Problem(display_path(path), None, None, f"invalid YAML: {_one_line(exc)}")]
+            [Problem(display_path(path), None, None, f"invalid YAML: {yaml_message(exc)}")]
         ) from exc
 
 
-def _one_line(exc: BaseException) -> str:
-    """PyYAML's multi-line message on one line, without the stand-in stream name."""
-    return " ".join(str(exc).replace(' in "<unicode string>",', ",").split())
+_YAML_HINTS: tuple[tuple[str, str], ...] = (
+    ("duplicate key", "a key appears twice in one mapping: keep one"),
+    (
+        "expected ',' or '}'",
+        "a text inside { } holding a colon, comma, '?' or '#' needs quotes: 'Why?'",
+    ),
+    (
+        "expected ',' or ']'",
+        "a text inside [ ] holding a colon, comma, '?' or '#' needs quotes: 'Why?'",
+    ),
+    ("mapping values are not allowed", "a text holding ': ' needs quotes, or write it after >-"),
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("could not find expected ':'", "a line is not indented under its key, or lacks its ': '"),
+    ("found unexpected end of stream", "a quote is opened and never closed"),
+    ("expected <block end>", "this line is indented differently from the lines around it"),
+    ("did not find expected '-' indicator", "a list entry is indented differently from the rest"),
+)
+
+
+def yaml_message(exc: yaml.YAMLError) -> str:
+    """A YAML error as an author can act on it: where (line, column), what, and a hint.
+
+    PyYAML's own text is several lines of parser words ("while parsing a flow mapping ...");
+    we keep its one-line summary of the problem and add what usually causes it.
+    """
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    hint = next((h for words, h in _YAML_HINTS if words in str(exc)), None)
+    return f"{where}{problem}" + (f" ({hint})" if hint else "")
 
 
 # --- locating a fault: (file, item, field) from a pydantic-style location -------------------------

@@ -209,15 +209,19 @@ class SeedMeta(Attribution):
                 raise ValueError(f"{role}: {spec!r} is not like '1-14' or '3, 5-7'")
         return value
 
-    def role_numbers(self) -> dict[int, Role]:
-        """Map each ¶ number to its role."""
-        roles: dict[int, Role] = {}
+    def role_lists(self) -> dict[int, list[Role]]:
+        """Map each ¶ number to every role given to it (more than one is an error)."""
+        roles: dict[int, list[Role]] = {}
         for role, spec in self.paragraphs.items():
             for part in spec.split(","):
                 first, _, last = part.strip().partition("-")
                 for number in range(int(first), int(last or first) + 1):
-                    roles[number] = role
+                    roles.setdefault(number, []).append(role)
         return roles
+
+    def role_numbers(self) -> dict[int, Role]:
+        """Map each ¶ number to its role (the first one given, if an author gave two)."""
+        return {number: roles[0] for number, roles in self.role_lists().items()}
 
     def covered(self) -> list[int]:
         """Analysis paragraphs that briefs and quiz must cover (all analysis minus exemptions)."""

@@ -94,6 +94,8 @@ class SessionInfo:
     created_by: int
     created_at: datetime
     ended_at: datetime | None
+    record_cards: bool = True
+    """False: an article-only class (public-record cards hidden)."""
 
     @property
     def live(self) -> bool:
@@ -195,6 +197,7 @@ def _session_info(row: ClassSession) -> SessionInfo:
         created_by=row.created_by,
         created_at=row.created_at,
         ended_at=row.ended_at,
+        record_cards=row.record_cards,
     )
 
 
@@ -264,6 +267,22 @@ class SessionService:
             raise UserFacingError(
                 f"Parley has no scenario “{scenario_id}”. Pick one from the list."
             ) from None
+
+    def scenario_for(self, session: SessionInfo) -> Scenario:
+        """The scenario as this session's class sees it: without the public record when the
+        facilitator chose an article-only class."""
+        scenario = self.scenario(session.scenario_id)
+        return scenario if session.record_cards else scenario.article_only()
+
+    async def set_record_cards(self, session_id: int, shown: bool) -> SessionInfo:
+        """Show or hide public-record cards for this session's class (a facilitator's choice;
+        it can change at any time, and briefs opened afterwards follow it)."""
+        async with self._db.transaction() as tx:
+            row = await self._live(tx, session_id, lock=True)
+            row.record_cards = shown
+            info = _session_info(row)
+        self._emit("parley_session_changed", session_id)
+        return info
 
     def resolver(self, scenario_id: str) -> ActorResolver:
         return _resolver(self.scenario(scenario_id))
