@@ -10,7 +10,7 @@ holding most packages means there is nothing to negotiate about.
 from __future__ import annotations
 
 from bot.content.models import Scenario
-from bot.domain.deal_space import DealSpace, Package, count_packages
+from bot.domain.deal_space import DealSpace, count_packages, history_package
 
 __all__ = ["explain"]
 
@@ -20,20 +20,6 @@ def _name(scenario: Scenario, actor_id: str) -> str:
         return scenario.actor(actor_id).name
     except KeyError:
         return actor_id
-
-
-def _history(scenario: Scenario) -> Package | None:
-    """History's outcome as a package (``None``: no agreement)."""
-    adopted = {a: o for a, o in scenario.history.outcome.items() if o == "adopted"}
-    if not adopted:
-        return None
-    choices: dict[str, str | None] = {}
-    for agenda_id in adopted:
-        item = scenario.agenda_item(agenda_id)
-        choices[agenda_id] = scenario.history.options.get(agenda_id) or (
-            "adopt" if item.binary else None
-        )
-    return Package.of(choices, [item.id for item in scenario.agenda])
 
 
 def explain(scenario: Scenario) -> str:
@@ -52,7 +38,7 @@ def explain(scenario: Scenario) -> str:
         f"Pareto-efficient for {' + '.join(_name(scenario, a) for a in space.deciders)}: "
         f"{len(space.frontier)} package(s), {sum(p.in_zone for p in space.frontier)} in the zone",
     ]
-    history = _history(scenario)
+    history = history_package(scenario)
     if history is None:
         lines.append("History: no agreement (everyone at its no-deal value)")
     else:

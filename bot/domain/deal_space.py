@@ -35,16 +35,20 @@ __all__ = [
     "ActorResult",
     "ChartData",
     "DealSpace",
+    "GameReport",
     "Marker",
     "Package",
     "PackagePoint",
     "PairView",
     "Placement",
+    "ProposalPlacement",
     "beats",
     "blockers",
     "chart_data",
     "count_packages",
     "enumerate_packages",
+    "game_report",
+    "history_package",
     "option_rules",
     "outcome_results",
     "package_options",
@@ -124,13 +128,23 @@ def blockers(
     If none of the scenario's deciders is played, the vote falls back to a majority and nobody
     can block alone: the result is empty.
     """
-    at_table = _played(scenario, played)
-    needed = set(scenario.decision_rule.must_agree)
-    for item_id, option_id in package.choices:
-        try:
-            rule = scenario.agenda_item(item_id).option(option_id).rule
-        except KeyError:
-            continue
+    return _blockers(
+        _played(scenario, played),
+        scenario.decision_rule.must_agree,
+        option_rules(scenario),
+        package,
+    )
+
+
+def _blockers(
+    at_table: Sequence[str],
+    must_agree: Iterable[str],
+    rules: Mapping[tuple[str, str], OptionRules],
+    package: Package,
+) -> tuple[str, ...]:
+    needed = set(must_agree)
+    for choice in package.choices:
+        rule = rules.get(choice)
         if rule is not None:
             needed.update(rule.must_agree)
             needed.update(rule.no_veto_from)
@@ -287,15 +301,21 @@ class DealSpace:
         self.deciders: tuple[str, ...] = tuple(deciders)
         self.no_deal: dict[str, int] = {a: scenario.schedule(a).no_deal.points for a in self.actors}
         packages = enumerate_packages(scenario)
-        table = [{a: score(scenario, a, p) for a in self.actors} for p in packages]
+        schedules = {a: scenario.schedule(a) for a in self.actors}
+        table = [
+            {a: sum(schedules[a].points(i, o) for i, o in p.choices) for a in self.actors}
+            for p in packages
+        ]
         efficient = set(
             pareto_efficient([[row[a] for a in self.deciders] for row in table])
             if self.deciders
             else []
         )
+        rules = option_rules(scenario)
+        must_agree = scenario.decision_rule.must_agree
         points: list[PackagePoint] = []
         for i, (package, row) in enumerate(zip(packages, table, strict=True)):
-            who = blockers(scenario, package, self.actors)
+            who = _blockers(self.actors, must_agree, rules, package)
             if who:
                 zone = all(beats(row[a], self.no_deal[a]) for a in who)
             else:  # majority rule: a strict majority of the delegations must gain
@@ -304,9 +324,13 @@ class DealSpace:
             points.append(PackagePoint(package, row, who, zone, i in efficient))
         self.points: tuple[PackagePoint, ...] = tuple(points)
         self._by_package = {p.package: p for p in self.points}
+        self._gains = sorted((self.joint_gain(p.points) for p in self.points), reverse=True)
 
     def __len__(self) -> int:
         return len(self.points)
+
+    def __contains__(self, package: object) -> bool:
+        return package in self._by_package
 
     @property
     def zone(self) -> tuple[PackagePoint, ...]:
@@ -328,7 +352,7 @@ class DealSpace:
 
     def place(self, package: Package | None) -> Placement:
         """Where ``package`` sits (``None``: no agreement, at the no-deal point)."""
-        gains = sorted((self.joint_gain(p.points) for p in self.points), reverse=True)
+        gains = self._gains
         if package is None or package.empty:
             points = dict(self.no_deal)
             return Placement(None, points, False, False, None, len(gains))
@@ -453,3 +477,90 @@ def _axes(space: DealSpace) -> tuple[str, str]:
     if len(who) < 2:
         raise ValueError("a chart needs two actors with schedules")
     return who[0], who[1]
+
+
+# --- the debrief's game report -------------------------------------------------------------------
+
+
+def history_package(scenario: Scenario) -> Package | None:
+    """What history agreed, as a package (``None``: no agreement, as at Hanoi)."""
+    choices: dict[str, str | None] = {}
+    for agenda_id, outcome in scenario.history.outcome.items():
+        if outcome != "adopted":
+            continue
+        try:
+            item = scenario.agenda_item(agenda_id)
+        except KeyError:
+            continue
+        option = scenario.history.options.get(agenda_id)
+        choices[agenda_id] = option if option is not None else (ADOPT if item.binary else None)
+    package = Package.of(choices, [item.id for item in scenario.agenda])
+    return None if package.empty else package
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalPlacement:
+    """A tabled package proposal and where it sits."""
+
+    number: int
+    sponsor: str
+    placement: Placement
+
+
+@dataclass(frozen=True, slots=True)
+class GameReport:
+    """The debrief's score of the deal and what was possible (see the module docstring)."""
+
+    results: tuple[ActorResult, ...]
+    package: Package | None
+    """The adopted package (``None``: no agreement)."""
+    adopted: int | None
+    """Its proposal number."""
+    deciders: tuple[str, ...]
+    total: int
+    zone: int
+    frontier: int
+    frontier_in_zone: int
+    outcome: Placement
+    proposals: tuple[ProposalPlacement, ...]
+    history: Placement
+    history_package: Package | None
+    chart: ChartData | None
+    """``None`` when fewer than two actors with schedules are played."""
+
+
+def game_report(
+    scenario: Scenario,
+    played: Iterable[str],
+    proposals: Iterable[tuple[int, str, Package]],
+    adopted: tuple[int, Package] | None,
+) -> GameReport:
+    """Score the outcome and place it, each tabled package and history in the deal space.
+
+    ``proposals``: (number, sponsor, package) of each package proposal to show;
+    ``adopted``: (number, package) of the adopted one, ``None`` for no agreement.
+    """
+    played = list(played)
+    space = DealSpace(scenario, played)
+    package = None if adopted is None else adopted[1]
+    tabled = [(n, s, p) for n, s, p in proposals if p in space]
+    history = history_package(scenario)
+    try:
+        chart: ChartData | None = chart_data(space, [(n, p) for n, _, p in tabled], package)
+    except ValueError:
+        chart = None
+    return GameReport(
+        results=outcome_results(scenario, package, played),
+        package=package,
+        adopted=None if adopted is None else adopted[0],
+        deciders=space.deciders,
+        total=len(space),
+        zone=len(space.zone),
+        frontier=len(space.frontier),
+        frontier_in_zone=sum(p.in_zone for p in space.frontier),
+        outcome=space.place(package),
+        proposals=tuple(ProposalPlacement(n, s, space.place(p)) for n, s, p in tabled),
+        history=space.place(history),
+        history_package=history,
+        chart=chart,
+    )

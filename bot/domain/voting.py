@@ -617,7 +617,7 @@ class Tally:
             "decisive": list(self.decisive),
             "blocked_by": list(self.blocked_by),
             "passed": self.passed,
-            "vetoed_by": list(self.vetoed_by),
+            **({"vetoed_by": list(self.vetoed_by)} if self.vetoed_by else {}),
         }
 
 
@@ -821,21 +821,24 @@ class VoteOutcome:
         return {item.agenda: item.outcome for item in self.items}
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "headline": self.headline,
-            "final": self.final,
-            "package": self.package,
-            "items": [
-                {
-                    "agenda": i.agenda,
-                    "outcome": i.outcome,
-                    "clauses": list(i.clauses),
-                    "option": i.option,
-                }
-                for i in self.items
-            ],
-            "tallies": [t.to_dict() for t in self.tallies],
-        }
+        """The stored record; ``package`` and each item's ``option`` appear only for packages,
+        so records of text proposals keep their shape."""
+        items: list[dict[str, Any]] = []
+        for i in self.items:
+            item: dict[str, Any] = {
+                "agenda": i.agenda,
+                "outcome": i.outcome,
+                "clauses": list(i.clauses),
+            }
+            if i.option is not None:
+                item["option"] = i.option
+            items.append(item)
+        data: dict[str, Any] = {"headline": self.headline, "final": self.final}
+        if self.package is not None:
+            data["package"] = self.package
+        data["items"] = items
+        data["tallies"] = [t.to_dict() for t in self.tallies]
+        return data
 
 
 def vote_outcome(

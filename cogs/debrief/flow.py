@@ -1,7 +1,8 @@
 """The Discord side of the debrief: the public pages, page turns, the archive, the gradebook.
 
 `/debrief` closes a vote that is still open (announcing it), computes the debrief
-(`DebriefService`), posts its first page in the session's channel with a pager, and records that
+(`DebriefService`), posts its first page in the session's channel with a pager (and, in a
+scenario with points schedules, the deal chart as a picture right below it), and records that
 the session was debriefed: from then on every member of the session may read every brief
 (`SessionService.may_read_brief`). Pages are kept in memory per session and recomputed after a
 restart or when `/debrief` runs again.
@@ -33,6 +34,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+CHART_FILE = "deal-chart.png"
+CHART_NOTE = (
+    "📈 **Every package the class could have agreed**, one dot each: one decider's points across, "
+    "the other's up. ✖ no deal (where the dashed lines cross), the blue line the efficient "
+    "frontier, ◯ the tabled packages, ★ your outcome. The debrief's pages give the figures."
+)
 ARCHIVE_NOTE = (
     "📂 **This thread is now open to the whole class as an archive** of the {actor} "
     "delegation's conversation. It is read-only."
@@ -80,13 +87,26 @@ class DebriefFlow:
             notes.append("The vote was still open: Parley closed it and announced the result.")
         elif state.round is None:
             notes.append("No vote was held, so the debrief counts nothing as adopted.")
-        pages = await self.pages(summary.id, refresh=True)
+        _, pages, chart = await self.bot.debrief.pages_and_chart(summary.id)
+        self._pages[summary.id] = pages
         channel = self.bot.get_partial_messageable(summary.channel_id, guild_id=summary.guild_id)
         message = await channel.send(
             embed=debrief_embed(pages, 0, summary.id),
             view=debrief_view(summary.id, pages, 0),
             allowed_mentions=NO_MENTIONS,
         )
+        if chart is not None:
+            try:
+                await channel.send(
+                    CHART_NOTE,
+                    file=discord.File(io.BytesIO(chart), filename=CHART_FILE),
+                    allowed_mentions=NO_MENTIONS,
+                )
+            except discord.HTTPException:
+                log.exception("Could not post the deal chart of session %s", summary.id)
+                notes.append(
+                    "⚠️ Discord refused the deal chart picture; the pages have its figures."
+                )
         await self.bot.negotiation.mark_debriefed(summary.id, interaction.user.id, message.id)
         link = f"https://discord.com/channels/{summary.guild_id}/{summary.channel_id}/{message.id}"
         notes.append(

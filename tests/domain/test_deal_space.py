@@ -236,3 +236,82 @@ def test_zone_and_frontier_properties(
             all(q >= x for q, x in zip(o, f, strict=True)) and o != f for o in everything
         )
     assert len(space.zone) <= DealSpace(scenario, ["alpha", "beta"]).pair_view("alpha", "beta").zone
+
+
+def test_your_priorities_page_shows_only_the_own_schedule(game: Scenario) -> None:
+    from bot.domain.brief_pages import PHONE_PAGE_CHARS, brief_pages, priorities_pages
+
+    (page,) = priorities_pages(game, "beta")
+    assert page.title == "Your priorities"
+    assert "**No deal is worth 10** to you" in page.description
+    dam, fishing = page.fields
+    assert dam.name == "Open the dam"
+    assert dam.value.splitlines() == [
+        "**0** Keep the dam shut — No change for Beta. (¶2)",
+        "**−5** Open the dam halfway — A small loss. (¶2)",
+        "**−20** Open the dam fully — Inferred: the dam matters to Beta's fishing. (¶2)",
+        "**0** Left out of the package",
+    ]
+    assert fishing.value.startswith("**+35** Lift the ban before winter")
+    assert page.size() < PHONE_PAGE_CHARS
+    # alpha's own page: its numbers, none of beta's reasons
+    alpha_text = "\n".join(
+        f"{p.description}\n" + "\n".join(f.value for f in p.fields)
+        for p in brief_pages(game, "alpha")
+    )
+    assert "**+40** Open the dam fully" in alpha_text
+    assert "Beta's fishing" not in alpha_text and "**+35**" not in alpha_text
+
+
+def test_no_priorities_without_schedules() -> None:
+    from bot.domain.brief_pages import priorities_pages
+
+    minimal = load_scenario(FIXTURES / "minimal")
+    assert priorities_pages(minimal, "alpha") == []
+
+
+def test_the_authoring_guide_example(binary: Scenario) -> None:
+    """docs/authoring.md, section 2a: two items (relief: none/some; remains: adopt), deciders
+    a and b; 5 packages, a zone of 1, three efficient."""
+    from bot.content.models import AgendaItem, Option, Points, Schedule
+
+    def pts(n: int) -> Points:
+        return Points(points=n, reason="Example.", cards=["pub-1"])
+
+    relief = AgendaItem(
+        id="relief",
+        title="Relief",
+        description="x",
+        cards=["pub-1"],
+        options=[
+            Option(id="none", label="None", description="x", cards=["pub-1"]),
+            Option(id="some", label="Some", description="x", cards=["pub-1"]),
+        ],
+    )
+    remains = AgendaItem(id="remains", title="Remains", description="x", cards=["pub-1"])
+    schedules = {
+        "alpha": Schedule(
+            no_deal=pts(5),
+            items={"relief": {"none": pts(0), "some": pts(-10)}, "remains": {"adopt": pts(20)}},
+        ),
+        "beta": Schedule(
+            no_deal=pts(10),
+            items={"relief": {"none": pts(0), "some": pts(30)}, "remains": {"adopt": pts(5)}},
+        ),
+        "gamma": Schedule(
+            no_deal=pts(0),
+            items={"relief": {"none": pts(0), "some": pts(0)}, "remains": {"adopt": pts(1)}},
+        ),
+    }
+    doc = binary.model_copy(update={"agenda": [relief, remains], "schedules": schedules})
+    space = DealSpace(doc)
+    agenda = ["relief", "remains"]
+    assert len(space) == 5
+    assert [p.package for p in space.zone] == [
+        Package.of({"relief": "some", "remains": "adopt"}, agenda)
+    ]
+    assert {p.package for p in space.frontier} == {
+        Package.of({"remains": "adopt"}, agenda),
+        Package.of({"relief": "none", "remains": "adopt"}, agenda),
+        Package.of({"relief": "some", "remains": "adopt"}, agenda),
+    }

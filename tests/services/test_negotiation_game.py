@@ -191,3 +191,119 @@ async def test_binary_game_packages_adopt_items(
     assert (worth.points, worth.no_deal) == (20, 5)
     with pytest.raises(VotingError, match="no option 'half'"):
         await service.table_package(sid, student("beta"), {"dam": "half"}, phase_kind="plenary")
+
+
+# --- the debrief scores the deal -------------------------------------------------------------
+
+
+@pytest.fixture
+def debrief(database: Database, packs: Mapping[str, Scenario], service: NegotiationService):  # type: ignore[no-untyped-def]
+    from bot.services.debrief import DebriefService
+    from bot.services.transcripts import TranscriptService
+
+    transcripts = TranscriptService(database, scenarios=packs)
+    return DebriefService(database, packs, transcripts=transcripts, negotiation=service)
+
+
+async def test_debrief_scores_a_package_deal_and_writes_the_gradebook(
+    service: NegotiationService,
+    sessions: SessionService,
+    debrief,  # type: ignore[no-untyped-def]
+) -> None:
+    import csv
+    import io
+
+    from bot.domain.deal_space import Package
+
+    sid = await class_of(sessions)
+    await service.table_package(
+        sid, student("beta"), {"dam": "full", "fishing": "winter"}, phase_kind="plenary"
+    )
+    await service.table_package(
+        sid, student("alpha"), {"dam": "half", "fishing": "later"}, phase_kind="plenary"
+    )
+    await service.open_vote(sid, TEACHER)
+    for actor in ("alpha", "beta", "gamma"):
+        await service.cast(sid, student(actor), 2, "yes")
+    await service.close_vote(sid, TEACHER)
+    record, report = await debrief.report(sid)
+    game = report.game
+    assert game is not None
+    # by hand: #2 = {half, later}: alpha 20 + 5 = 25 > 10; beta -5 + 20 = 15 > 10; gamma 0 + 5 > 0
+    assert game.adopted == 2
+    assert game.package == Package((("dam", "half"), ("fishing", "later")))
+    assert [(r.actor, r.points, r.no_deal, r.beat_no_deal) for r in game.results] == [
+        ("alpha", 25, 10, True),
+        ("beta", 15, 10, True),
+        ("gamma", 5, 0, True),
+    ]
+    assert (game.total, game.zone, game.frontier, game.frontier_in_zone) == (11, 1, 4, 0)
+    assert (game.outcome.in_zone, game.outcome.efficient, game.outcome.rank) == (True, False, 3)
+    assert [(p.number, p.placement.in_zone, p.placement.rank) for p in game.proposals] == [
+        (1, False, 1),
+        (2, True, 3),
+    ]
+    assert game.history.package is None  # the test pack's history: no agreement
+    assert game.chart is not None and game.chart.outcome.x == 25 and game.chart.outcome.y == 15
+
+    out = io.BytesIO()
+    assert await debrief.write_gradebook(sid, out) == 3
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().decode("utf-8-sig"))))
+    assert [(r["actor"], r["points"], r["no_deal"], r["beat_no_deal"]) for r in rows] == [
+        ("Alpha", "25", "10", "yes"),
+        ("Beta", "15", "10", "yes"),
+        ("Gamma", "5", "0", "yes"),
+    ]
+    png = await debrief.deal_chart(report)
+    assert png is not None and png[:8] == b"\x89PNG\r\n\x1a\n"
+    pages = debrief_pages(record, report)
+    assert "The score of the deal" in pages
+    assert "✅ **🅰️ Alpha**: 25 points, no deal 10 (+15) — beat no deal" in pages
+
+
+def debrief_pages(record, report) -> str:  # type: ignore[no-untyped-def]
+    from bot.domain.debrief import report_pages
+
+    pages = report_pages(record.scenario, report)
+    return "\n".join(
+        f"{p.title}\n{p.description}\n" + "\n".join(f"{f.name}\n{f.value}" for f in p.fields)
+        for p in pages
+    )
+
+
+async def test_debrief_scores_no_agreement_as_no_deal_values(
+    service: NegotiationService,
+    sessions: SessionService,
+    debrief,  # type: ignore[no-untyped-def]
+) -> None:
+    sid = await class_of(sessions)
+    await service.table_package(
+        sid, student("beta"), {"dam": "full", "fishing": "winter"}, phase_kind="plenary"
+    )
+    await service.open_vote(sid, TEACHER)
+    await service.cast(sid, student("alpha"), 1, "yes")
+    await service.cast(sid, student("beta"), 1, "yes")
+    await service.cast(sid, student("gamma"), 1, "no")  # gamma's veto on "fishing: winter"
+    await service.close_vote(sid, TEACHER)
+    record, report = await debrief.report(sid)
+    game = report.game
+    assert game is not None and game.package is None and game.adopted is None
+    assert [(r.points, r.no_deal, r.beat_no_deal) for r in game.results] == [
+        (10, 10, False),
+        (10, 10, False),
+        (0, 0, False),
+    ]
+    assert game.outcome.package is None and game.chart is not None
+    assert game.chart.outcome.label == "No agreement" and (
+        game.chart.outcome.x,
+        game.chart.outcome.y,
+    ) == (10, 10)
+    text = debrief_pages(record, report)
+    assert "No package was adopted: **no agreement**" in text
+    from bot.domain.debrief import vote_result_pages
+
+    state = await service.state(sid)
+    assert state.outcome is not None
+    vote = vote_result_pages(record.scenario, state.book.proposals, state.outcome)
+    shown = "\n".join(f.value for page in vote for f in page.fields)
+    assert "Gamma voted no on an option it may veto, so it cannot pass." in shown
