@@ -33,7 +33,7 @@ def _seed(*parts: object) -> int:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
 
 
-def choice_order(user_id: int, item_key: str, count: int, right: int) -> tuple[int, ...]:
+def choice_order(user_id: int | str, item_key: str, count: int, right: int) -> tuple[int, ...]:
     """Authored indexes in the order ``user_id`` sees them for item ``item_key``.
 
     ``right`` is the authored index of the right choice; it is shown at
@@ -48,8 +48,11 @@ def choice_order(user_id: int, item_key: str, count: int, right: int) -> tuple[i
     return (*others[:shown_at], right, *others[shown_at:])
 
 
-def shuffled_for(question: Question, user_id: int) -> Question:
+def shuffled_for(question: Question, user_id: int | str) -> Question:
     """``question`` with its choices in the order ``user_id`` sees them (multiple choice only).
+
+    ``user_id`` is a student's Discord id, or for a question everyone sees at once (a class
+    race) a key of that message, such as ``"race:12"``.
 
     True/false and which-actor items keep their order: True before False and actors in order
     of play are conventions a student relies on, not giveaways.

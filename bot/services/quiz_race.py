@@ -26,6 +26,7 @@ from bot.db.repositories.quiz_race import (
     LeaderboardDelta,
     RaceAlreadyRunning,
 )
+from bot.domain.choice_order import shuffled_for
 from bot.domain.quiz import (
     BadAnswer,
     Question,
@@ -60,6 +61,11 @@ PAUSE_BETWEEN_QUESTIONS = 6.0
 """Seconds between one question's results and the next question, to read the explanation."""
 LATE_AFTER = timedelta(seconds=5)
 MAX_STORED_ANSWER = 1000
+
+
+def race_order_key(race_id: int) -> str:
+    """Everyone in a race sees one message: its choices are shuffled once for the race."""
+    return f"race:{race_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +234,7 @@ class QuizRaceService:
         question = found.get(race.items[position])
         if question is None:
             raise UserFacingError("This question is no longer available; wait for the next one.")
+        question = shuffled_for(question, race_order_key(race_id))
         try:
             verdict = check(question, given)
         except BadAnswer as exc:
@@ -366,7 +373,7 @@ class QuizRaceService:
             found = await self.catalogue.questions(tx, [key])
         if key not in found:
             raise LookupError(f"race {race.id}: question {key} is gone from its bank")
-        return found[key]
+        return shuffled_for(found[key], race_order_key(race.id))
 
     async def _post_question(self, race: QuizRace) -> None:
         message_id = await self.announcer.post_question(_info(race), await self._question(race))

@@ -13,6 +13,7 @@ from bot.content.seed import normalise, quoted_fragments
 from bot.db.engine import Database
 from bot.db.models.quiz import QuizAttempt, QuizCard
 from bot.db.models.sessions import ClassSession, Participant
+from bot.domain.choice_order import shuffled_for
 from bot.domain.quiz import Question
 from tests.harness import InteractionResult, WireHarness
 from tests.parley_fixtures import ParleyFactory
@@ -86,7 +87,8 @@ async def test_practice_a_paragraph_with_buttons_and_the_modal(
         title = embed_of(verdict)["title"]
         assert title.startswith("✅") if right else title.startswith("❌"), (q.item_id, value)
         shown = fields(verdict)
-        assert shown["Right answer"].startswith(q.right_answer)
+        # the letter is the one this student saw: choices are in the student's own order
+        assert shown["Right answer"].startswith(shuffled_for(q, student.id).right_answer)
         assert shown["Why"] == q.explanation
         quote = shown["¶5 of the article"]
         assert quote.startswith("> ")
@@ -378,3 +380,33 @@ async def test_readiness_quizzes_a_student_on_their_own_actor(
         await answer(h, w.students[0], ready, q, right_value(q))
         await next_question(h, w.students[0], ready)
     assert embed_of(h.message(ready))["description"] == "You got **5 of 5** right."
+
+
+async def test_each_student_sees_choices_in_an_order_of_their_own_every_time(
+    make_parley: ParleyFactory,
+) -> None:
+    h = await parley_on(make_parley, FakeClock())
+    options = {"scenario": "hanoi-2019", "paragraph": 7, "count": 10}
+    seen: dict[int, list[str]] = {}
+    for student in h.world.students[:2]:
+        started = await h.slash(student, "quiz practice", options=options)
+        lines: list[str] = []
+        for _ in range(10):
+            message = h.message(started)
+            q = question_of(message)
+            if q.kind == "multiple_choice":
+                description = embed_of(message)["description"]
+                expected = shuffled_for(q, student.id)
+                shown = [c.label for c in expected.choices]
+                on_screen = [line.split("** ", 1)[1] for line in description.split("\n")[2:]]
+                assert on_screen == shown
+                lines.append(f"{q.item_id}:{'|'.join(shown)}")
+                if len(lines) == 1:  # reopening shows the same order
+                    again = await h.slash(student, "quiz resume")
+                    assert embed_of(h.message(again))["description"] == description
+                    started = again
+            await answer(h, student, started, q, right_value(q))
+            await next_question(h, student, started)
+        seen[student.id] = sorted(lines)
+    first, second = seen.values()
+    assert first and first != second  # two students, two orders
