@@ -54,6 +54,15 @@ def content_dir() -> Path:
     return Path(os.environ.get(CONTENT_DIR_ENV) or DEFAULT_CONTENT_DIR)
 
 
+TEACHING_NOTE = "teaching_note.md"
+
+
+def teaching_note_path(scenario_id: str) -> Path | None:
+    """The pack's note for facilitators (``content/<id>/teaching_note.md``), if it has one."""
+    path = content_dir() / scenario_id / TEACHING_NOTE
+    return path if path.is_file() else None
+
+
 def seeds_dir() -> Path:
     """Where seeds are read from: ``$PARLEY_SEEDS_DIR`` if set, else the repo's ``seeds/``."""
     return Path(os.environ.get(SEEDS_DIR_ENV) or DEFAULT_SEEDS_DIR)

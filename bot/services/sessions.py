@@ -274,6 +274,22 @@ class SessionService:
         scenario = self.scenario(session.scenario_id)
         return scenario if session.record_cards else scenario.article_only()
 
+    async def scenario_seen_by(
+        self, guild_id: int | None, channel_id: int | None, user_id: int, scenario_id: str
+    ) -> Scenario:
+        """``scenario_id`` as this reader's class sees it: the live session of the channel (or
+        the reader's own live session) decides whether the public record is shown."""
+        scenario = self.scenario(scenario_id)
+        session: SessionInfo | None = None
+        if channel_id is not None:
+            session = await self.live_session_for_channel(channel_id)
+        if (session is None or session.scenario_id != scenario_id) and guild_id is not None:
+            mine = await self.assignment_of(guild_id, channel_id, user_id)
+            session = mine[0] if mine is not None else None
+        if session is None or session.scenario_id != scenario_id:
+            return scenario
+        return self.scenario_for(session)
+
     async def set_record_cards(self, session_id: int, shown: bool) -> SessionInfo:
         """Show or hide public-record cards for this session's class (a facilitator's choice;
         it can change at any time, and briefs opened afterwards follow it)."""
