@@ -128,7 +128,7 @@ async def test_background_is_for_everyone_and_pages(parley: WireHarness) -> None
     assert result.response.embed["title"] == "📰 Hanoi 2019"
     assert "At the table" in result.response.embed["description"]
     turned = await parley.click(parley.world.students[0], result, "parley:bg:hanoi-2019::0:next")
-    assert turned.response.embed["title"] == "📰 The agenda"
+    assert turned.response.embed["title"].startswith("📰 The agenda")
 
 
 async def test_background_without_a_scenario_asks_for_one_only_when_there_are_several(
