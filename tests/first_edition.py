@@ -23,5 +23,8 @@ OBJECTIVES: list[Objective] = TypeAdapter(list[Objective]).validate_python(
 
 
 def with_first_edition_objectives(scenario: Scenario) -> Scenario:
-    """``scenario`` scored with the frozen objectives instead of its own."""
-    return scenario.model_copy(update={"objectives": OBJECTIVES})
+    """``scenario`` as the first edition played: scored with the frozen objectives, and without
+    the negotiation game (no options, no schedules), so that proposals are texts adopted or not.
+    Tests of that path (which packs without schedules still take) count by hand from it."""
+    agenda = [item.model_copy(update={"options": []}) for item in scenario.agenda]
+    return scenario.model_copy(update={"objectives": OBJECTIVES, "agenda": agenda, "schedules": {}})

@@ -265,6 +265,8 @@ class Card(Model):
 
 
 RECORD_LABEL = "Public record — not in the article"
+ARTICLE_ONLY_DETAIL = "Its details rest on the public record, left out in this class."
+ARTICLE_ONLY_REASON = "This value rests on the public record, left out in this class."
 ARTICLE_ONLY_POSITION = (
     "In this class the brief uses the article only. Your position on this item rests on the "
     "public record, which is left out: work from the article's cards cited here."
@@ -811,9 +813,60 @@ class Scenario(Model):
                 "author_argument": keep(self.history.author_argument),
             }
         )
+
+        def article_cards(cards: list[str], fallback: list[str]) -> list[str]:
+            return [c for c in cards if c not in record] or list(fallback)
+
+        agenda = [
+            item.model_copy(
+                update={
+                    "options": [
+                        option
+                        if not record.intersection(option.cards)
+                        else option.model_copy(
+                            update={
+                                "description": f"{option.label}. {ARTICLE_ONLY_DETAIL}",
+                                "cards": article_cards(option.cards, item.cards),
+                            }
+                        )
+                        for option in item.options
+                    ]
+                }
+            )
+            for item in self.agenda
+        ]
+
+        def points(entry: Points, fallback: list[str]) -> Points:
+            if not record.intersection(entry.cards):
+                return entry
+            return entry.model_copy(
+                update={
+                    "reason": ARTICLE_ONLY_REASON,
+                    "cards": article_cards(entry.cards, fallback),
+                }
+            )
+
+        item_cards = {item.id: list(item.cards) for item in self.agenda}
+        schedules = {
+            actor_id: schedule.model_copy(
+                update={
+                    "no_deal": points(schedule.no_deal, list(self.agenda[0].cards)),
+                    "items": {
+                        item_id: {
+                            option_id: points(entry, item_cards.get(item_id, []))
+                            for option_id, entry in entries.items()
+                        }
+                        for item_id, entries in schedule.items.items()
+                    },
+                }
+            )
+            for actor_id, schedule in self.schedules.items()
+        }
         return self.model_copy(
             update={
                 "record": [],
+                "agenda": agenda,
+                "schedules": schedules,
                 "briefs": briefs,
                 "background": [s for s in background if s.points],
                 "history": history,

@@ -74,3 +74,16 @@ def test_article_only_hides_every_record_card_and_what_rests_on_it(hanoi: Scenar
     assert rok.text == ARTICLE_ONLY_POSITION and rok.article_silent
     assert not any(record_ids.intersection(q.record_cards) for q in plain.quiz)
     assert len(plain.quiz) < len(hanoi.quiz)
+    # the game keeps every option and every value, without the record's words
+    assert [len(i.options) for i in plain.agenda] == [len(i.options) for i in hanoi.agenda]
+    for item in plain.agenda:
+        for option in item.options:
+            assert not record_ids.intersection(option.cards), (item.id, option.id)
+    for actor_id, schedule in plain.schedules.items():
+        entries = [schedule.no_deal, *(e for es in schedule.items.values() for e in es.values())]
+        assert not any(record_ids.intersection(e.cards) for e in entries), actor_id
+        original = hanoi.schedule(actor_id)
+        assert schedule.no_deal.points == original.no_deal.points
+        assert {i: {o: e.points for o, e in es.items()} for i, es in schedule.items.items()} == {
+            i: {o: e.points for o, e in es.items()} for i, es in original.items.items()
+        }
