@@ -42,7 +42,7 @@ from bot.domain.brief_pages import (
     paragraphs_of,
     record_date,
 )
-from bot.domain.deal_space import GameReport, Package, Placement, game_report
+from bot.domain.deal_space import GameReport, Package, Placement, game_report, score
 from bot.domain.scorecard import (
     CitationIndex,
     Member,
@@ -62,6 +62,7 @@ __all__ = [
     "MAX_PROMPTS",
     "ActorDebrief",
     "DebriefReport",
+    "PackageStance",
     "Quote",
     "Said",
     "Student",
@@ -116,11 +117,35 @@ class Quote:
 
 
 @dataclass(frozen=True, slots=True)
+class PackageStance:
+    """What a delegation did about one package proposal, beside what it was worth to it."""
+
+    number: int
+    status: str
+    proposed: bool
+    backed: bool
+    vote: str | None
+    points: int
+    no_deal: int
+
+    @property
+    def against_own_numbers(self) -> bool:
+        """A yes to a package that does not beat no deal, or a no to one that does."""
+        if self.vote == "yes":
+            return self.points <= self.no_deal
+        if self.vote == "no":
+            return self.points > self.no_deal
+        return False
+
+
+@dataclass(frozen=True, slots=True)
 class ActorDebrief:
     actor: str
     lines: tuple[RevealLine, ...]
     scorecard: Scorecard
     quotes: tuple[Quote, ...]
+    packages: tuple[PackageStance, ...] = ()
+    """Every package proposal, for the negotiation game's reveal."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +236,7 @@ def build_report(
                 lines=reveal(actor, scenario.objectives, proposals, counting, agenda),
                 scorecard=cards_by_actor[actor],
                 quotes=pick_quotes(messages, members, index),
+                packages=_stances(scenario, actor, proposals, counting),
             )
         )
     figures = participation(
@@ -230,6 +256,28 @@ def build_report(
         names={s.user_id: s.name for s in students},
         prompts=tuple(scenario.reflection_prompts[:MAX_PROMPTS]),
         game=_game(scenario, actors, proposals, outcome),
+    )
+
+
+def _stances(
+    scenario: Scenario, actor: str, proposals: Sequence[Proposal], counting: Sequence[Ballot]
+) -> tuple[PackageStance, ...]:
+    if actor not in scenario.schedules:
+        return ()
+    votes = {b.proposal: b.choice for b in counting if b.actor == actor}
+    no_deal = scenario.schedule(actor).no_deal.points
+    return tuple(
+        PackageStance(
+            number=p.number,
+            status=p.status,
+            proposed=p.sponsor == actor,
+            backed=actor in p.co_sponsors or actor in p.supporters,
+            vote=votes.get(p.number),
+            points=score(scenario, actor, Package(p.package)),
+            no_deal=no_deal,
+        )
+        for p in proposals
+        if p.package is not None
     )
 
 
@@ -592,6 +640,27 @@ def _reveal_value(report: DebriefReport, line: RevealLine, outcome: Outcome) -> 
     return text + f"\nOutcome: {WANTS[outcome]}{met}."
 
 
+def _stance_text(report: DebriefReport, stances: Sequence[PackageStance]) -> str:
+    lines = []
+    for stance in stances:
+        did = []
+        if stance.proposed:
+            did.append("proposed")
+        if stance.backed:
+            did.append("backed")
+        if stance.vote is not None:
+            did.append(f"voted {CHOICE_NAMES.get(stance.vote, stance.vote)}")
+        worth = "beats" if stance.points > stance.no_deal else "does not beat"
+        line = (
+            f"{_status(report, stance.number)} worth {stance.points} ({worth} no deal "
+            f"{stance.no_deal}): {', '.join(did) or 'nothing'}"
+        )
+        if stance.against_own_numbers:
+            line += " ⚠️ against its own numbers"
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _reveal_pages(scenario: Scenario, report: DebriefReport) -> list[Page]:
     pages: list[Page] = []
     outcome = report.by_agenda
@@ -606,6 +675,8 @@ def _reveal_pages(scenario: Scenario, report: DebriefReport) -> list[Page]:
             else:
                 name = f"{_agenda_title(scenario, line.agenda)} — {_want(line)}"
             fields.append(PageField(name, value))
+        if debrief.packages:
+            fields.append(PageField("Packages", _stance_text(report, debrief.packages)))
         if debrief.quotes:
             said = "\n".join(
                 f"> “{q.text}” — {q.author}, {CHANNEL_NAMES.get(q.channel_kind, q.channel_kind)}"

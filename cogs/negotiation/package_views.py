@@ -25,7 +25,6 @@ from bot.domain.deal_space import Package
 from bot.domain.package_builder import (
     LEAVE_OUT,
     decode_draft,
-    encode_draft,
     item_pages,
     package_lines,
     rule_lines,
@@ -145,8 +144,7 @@ def worth_embed(
     return discord.Embed(
         title=f"Proposal {number}: worth to {actor_label}",
         description=fit("\n".join(worth_lines(scenario, lines, points, no_deal)), 4000)
-        + "\n\nOnly your delegation's members can see this. Other delegations have their own "
-        "numbers.",
+        + "\n\nOnly you see this. Other delegations have their own numbers.",
         colour=discord.Colour.green() if beats else discord.Colour.red(),
     )
 
@@ -299,8 +297,3 @@ class PackageButton(
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (PackageSelect, PackageButton)
-
-
-def draft_of(scenario: Scenario, choices: Mapping[str, str | None]) -> str:
-    """The draft code of ``choices`` (re-exported for the flow)."""
-    return encode_draft(scenario, choices)

@@ -315,3 +315,17 @@ def test_the_authoring_guide_example(binary: Scenario) -> None:
         Package.of({"relief": "none", "remains": "adopt"}, agenda),
         Package.of({"relief": "some", "remains": "adopt"}, agenda),
     }
+
+
+def test_a_vote_against_its_own_numbers_is_flagged() -> None:
+    from bot.domain.debrief import PackageStance
+
+    def stance(vote: str | None, points: int) -> PackageStance:
+        return PackageStance(1, "tabled", False, False, vote, points, 10)
+
+    assert stance("yes", 10).against_own_numbers  # a tie does not beat no deal
+    assert not stance("yes", 11).against_own_numbers
+    assert stance("no", 11).against_own_numbers
+    assert not stance("no", 10).against_own_numbers
+    assert not stance("abstain", 50).against_own_numbers
+    assert not stance(None, -50).against_own_numbers

@@ -280,6 +280,8 @@ async def test_a_class_reaches_a_package_deal(
     # The vote: #1 vetoed by Gamma (its own rule), #2 passes
     opened_vote = await h.slash(w.facilitator, "vote open")
     assert "The vote is open on 2 proposals" in final_text(opened_vote)
+    late = await h.slash(m["gamma"], "propose")
+    assert "Voting has opened" in final_text(late) and late.response.ephemeral
     ballot = ballots(h, w.plenary)
     assert "no vote against from Gamma" in fields(embeds_of(h, ballot[1])[0])["How it is decided"]
     for actor, number, choice in [
@@ -399,6 +401,13 @@ async def test_a_class_that_reaches_no_deal_amends_and_walks_away(
     assert "❌ **🅰️ Alpha**: 10 points, no deal 10 (0) — did not beat no deal" in score
     assert "❌ **🅱️ Beta**: 10 points, no deal 10 (0) — did not beat no deal" in score
     assert "❌ **🌀 Gamma**: 0 points, no deal 0 (0) — did not beat no deal" in score
+    reveal_gamma = page_text(pages, "The reveal — 🌀 Gamma")
+    assert "#1 (replaced) worth 0 (does not beat no deal 0): backed" in reveal_gamma
+    assert "#2 worth -10 (does not beat no deal 0): voted No" in reveal_gamma
+    assert "**+5** Lift the ban after winter" not in reveal_gamma  # priorities shown compactly
+    assert "Lift the ban before winter −10" in reveal_gamma
+    reveal_alpha = page_text(pages, "The reveal — 🅰️ Alpha")
+    assert "#2 worth 30 (beats no deal 10): voted Yes" in reveal_alpha
     possible = page_text(pages, "What was possible")
     assert "**Your outcome**: at the no-deal point" in possible
     assert "**#2** (Beta): outside the zone, efficient, rank 1 of 11" in possible
@@ -427,6 +436,9 @@ async def test_binary_items_play_as_adopt_or_leave_out(
     w = h.world
     charts = spy_on_chart(monkeypatch)
     sid, m = await seat(h, "binary-game")
+    typed = await h.slash(m["beta"], "propose", options={"text": "Lift the ban."})
+    assert "a proposal is a package" in final_text(typed)
+    assert "Lift the ban." in final_text(typed)  # nothing typed is lost
     opened = await h.slash(m["alpha"], "propose")
     menu = next(
         c
@@ -526,3 +538,24 @@ async def test_more_than_four_items_page_through_the_builder(make_parley: Parley
     )
     tabled = await h.click(m["alpha"], opened, f"parley:pkg:{sid}:0:0:02003:table")
     assert "Package **1** is tabled" in final_text(tabled)
+
+
+async def test_a_half_built_package_survives_a_restart(make_parley: ParleyFactory) -> None:
+    """The draft lives in the components' custom ids: after a restart the same builder message
+    goes on where it was, and the package card's worth button still answers."""
+    h = await make_parley(students=3)
+    sid, m = await seat(h, "game")
+    opened = await h.slash(m["alpha"], "propose")
+    await h.select(m["alpha"], opened, f"parley:pkg:{sid}:0:0:00:0", ["half"])
+    h2 = await make_parley(restart_of=h)
+    await h2.select(m["alpha"], opened, f"parley:pkg:{sid}:0:0:20:1", ["later"])
+    await h2.click(m["alpha"], opened, f"parley:pkg:{sid}:0:0:22:review")
+    assert h2.message(opened)["embeds"][0]["description"].splitlines() == [
+        "✅ **Open the dam**: Open the dam halfway",
+        "✅ **Lift the fishing ban**: Lift the ban after winter",
+    ]
+    tabled = await h2.click(m["alpha"], opened, f"parley:pkg:{sid}:0:0:22:table")
+    assert "Package **1** is tabled" in final_text(tabled)
+    card = cards(h2, h2.world.plenary)[1]
+    asked = await h2.click(m["beta"], card, f"parley:proposal:{sid}:1:worth")
+    assert "**15 points**, 5 more than no deal (10)" in asked.response.embed["description"]
