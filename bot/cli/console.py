@@ -17,12 +17,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TextIO
 
-from bot.content.models import Brief, Claim, Scenario
+from bot.content.loader import seeds_dir
+from bot.content.models import RECORD_LABEL, Brief, Claim, Scenario
 from bot.content.questions import scenario_questions
 from bot.content.seed import load_paragraphs, normalise, quoted_fragments
 from bot.domain.actor_names import ActorName, ActorResolver
+from bot.domain.brief_pages import record_date
 from bot.domain.quiz import BadAnswer, Question, Verdict, check, excerpt, letter, trim
-from bot.paths import SEEDS_DIR
 
 __all__ = ["Console", "register", "run_console"]
 
@@ -229,7 +230,10 @@ class Console:
     def cite(self, claim: Claim) -> str:
         found = (self._paragraph_of(card) for card in claim.cards)
         paragraphs = sorted({n for n in found if n is not None})
-        where = ", ".join(f"¶{n}" for n in paragraphs)
+        parts = [f"¶{n}" for n in paragraphs]
+        if any(self._scenario.is_record(card) for card in claim.cards):
+            parts.append("public record")
+        where = ", ".join(parts)
         return f"{claim.text} [{where}]" if where else claim.text
 
     def _paragraph_of(self, card_id: str) -> int | None:
@@ -270,19 +274,30 @@ class Console:
                 title = scenario.agenda_item(position.agenda).title
                 self.say(f"• {title}: {self.cite(position)}")
         self.claims("Red lines", brief.red_lines)
-        self.claims("Likely allies", brief.allies)
-        self.claims("Likely opponents", brief.opponents)
+        self.claims("What you can offer", brief.offers)
+        self.claims("Your levers", brief.levers)
+        self.claims("Aligned with you on", brief.allies)
+        self.claims("At odds with you on", brief.opponents)
         self.claims("Talking points", brief.talking_points)
         self.claims("Questions to ask", brief.questions)
         if brief.article_gaps:
             self.heading("What the article does not say")
             for gap in brief.article_gaps:
                 self.say("• " + gap)
+        if brief.discussion_prompts:
+            self.heading("Beyond the article (questions, not facts)")
+            for prompt in brief.discussion_prompts:
+                self.say("• " + prompt)
         cards = scenario.cards_for(self.actor_id)
         if cards:
             self.heading("Evidence")
             for card in cards:
                 self.say(f"¶{card.paragraph} {card.tag}: “{card.quote}”")
+        record = scenario.record_cards_for(self.actor_id)
+        if record:
+            self.heading(RECORD_LABEL)
+            for fact in record:
+                self.say(f"{fact.tag}: {fact.fact} (Source: {fact.source}, {record_date(fact)}.)")
 
     def show_background(self) -> None:
         with self.paged():
@@ -418,7 +433,7 @@ def resolve_actor(scenario: Scenario, text: str) -> str | None:
 
 def _paragraphs(scenario: Scenario) -> list[str]:
     try:
-        return load_paragraphs(SEEDS_DIR / scenario.source.seed)
+        return load_paragraphs(seeds_dir() / scenario.source.seed)
     except OSError:
         return []
 

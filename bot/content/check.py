@@ -7,19 +7,25 @@ round plan, quiz) fit together. ``docs/authoring.md`` lists the rules for author
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
 
 from bot.content.loader import (
-    DEFAULT_CONTENT_DIR,
-    DEFAULT_SEEDS_DIR,
+    LoadedScenario,
     RawPack,
     Seed,
+    content_dir,
     load_pack,
     load_seed,
     pack_dirs,
+    read_pack,
+    seeds_dir,
 )
 from bot.content.models import (
     BRIEF_CLAIM_SECTIONS,
@@ -41,6 +47,8 @@ __all__ = [
     "check_all",
     "check_scenario",
     "check_seed",
+    "check_warnings",
+    "pack_warnings",
 ]
 
 CLASS_SECONDS = 50 * 60
@@ -79,6 +87,12 @@ class _Context:
     scenario: Scenario
     seed: Seed | None
     problems: list[Problem] = field(default_factory=list)
+    moved: dict[str, int] = field(default_factory=dict)
+    """Cards whose quote is in another ¶ than the one given: reported once by the card rule,
+    then used at the ¶ where the quote really is, so that one wrong number is one line."""
+
+    def paragraph_of(self, card: Card) -> int:
+        return self.moved.get(card.id, card.paragraph)
 
     def add(self, loc: Loc, message: str) -> None:
         self.problems.append(self.raw.problem(loc, message))
@@ -157,6 +171,17 @@ def _prose(s: Scenario) -> Iterator[_Prose]:
         if isinstance(item, MultipleChoice):
             for k, choice in enumerate(item.choices):
                 yield _Prose(("quiz", i, "choices", k), choice)
+
+
+def paragraph_ranges(numbers: Sequence[int]) -> str:
+    """ "¶2, ¶4–¶13": paragraph numbers as an author writes them, runs joined."""
+    runs: list[tuple[int, int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return ", ".join(f"¶{a}" if a == b else f"¶{a}–¶{b}" for a, b in runs) or "none"
 
 
 def _duplicates(ids: Sequence[str]) -> set[str]:
@@ -246,6 +271,19 @@ def _rule_cards(ctx: _Context) -> None:
         if seed is None:
             continue
         n = card.paragraph
+        found = [
+            m
+            for m in range(1, len(seed.paragraphs) + 1)
+            if normalise(card.quote) in normalise(seed.paragraph(m))
+        ]
+        if n not in found and len(found) == 1 and seed.role(found[0]) == card.kind:
+            ctx.moved[card.id] = found[0]
+            ctx.add(
+                (*loc, "paragraph"),
+                f"the quote is in ¶{found[0]} of {ctx.seed_name}, not ¶{n}: "
+                f"set paragraph: {found[0]}",
+            )
+            continue
         if not 1 <= n <= len(seed.paragraphs):
             ctx.add(
                 (*loc, "paragraph"),
@@ -270,15 +308,33 @@ def _rule_cards(ctx: _Context) -> None:
             ctx.add((*loc, "quote"), f"not found verbatim in ¶{n} of {ctx.seed_name}")
 
 
+def _rule_record(ctx: _Context) -> None:
+    """Record cards: ids unique among all cards, and no record card dressed up as the article."""
+    article = {card.id for _, card in ctx.scenario.all_cards()}
+    seen: set[str] = set()
+    for i, card in enumerate(ctx.scenario.record):
+        if card.id in article or card.id in seen:
+            ctx.add(("record", i, "id"), f"duplicate card id {card.id!r}")
+        seen.add(card.id)
+    for i, item in enumerate(ctx.scenario.quiz):
+        for k, card_id in enumerate(item.record_cards):
+            if card_id not in seen:
+                ctx.add(("quiz", i, "record_cards", k), f"unknown record card {card_id!r}")
+
+
 def _rule_references(ctx: _Context) -> None:
     s = ctx.scenario
-    cards = {card.id for _, card in s.all_cards()}
+    cards = {card.id for _, card in s.all_cards()} | {card.id for card in s.record}
     actors = set(s.play_order)
     agenda = {item.id for item in s.agenda}
+    unknown: dict[str, list[Loc]] = {}
     for cited in _cited(s):
         for k, card_id in enumerate(cited.cards):
             if card_id not in cards:
-                ctx.add((*cited.loc, "cards", k), f"unknown card {card_id!r}")
+                unknown.setdefault(card_id, []).append((*cited.loc, "cards", k))
+    for card_id, locs in unknown.items():  # one line per unknown card, however often cited
+        more = f" (cited {len(locs)} times; the first is shown)" if len(locs) > 1 else ""
+        ctx.add(locs[0], f"unknown card {card_id!r}{more}")
     for actor_id, brief in s.briefs.items():
         for name in ("allies", "opponents"):
             for j, relation in enumerate(getattr(brief, name)):
@@ -352,27 +408,62 @@ def _rule_quoted_fragments(ctx: _Context) -> None:
         return
     citable = seed.citable()
     known = {card.id: card for _, card in ctx.scenario.all_cards()}
-    texts: list[tuple[Loc, str, list[int]]] = []
+    record = {card.id: card for card in ctx.scenario.record}
+    texts: list[tuple[Loc, str, list[int], list[str]]] = []
     for cited in _cited(ctx.scenario):
-        numbers = sorted({known[c].paragraph for c in cited.cards if c in known})
-        if numbers:  # with no known card, the unknown card is the problem to report
-            texts.append(((*cited.loc, cited.text_field), cited.text, numbers))
+        numbers = sorted({ctx.paragraph_of(known[c]) for c in cited.cards if c in known})
+        facts = [record[c].fact for c in cited.cards if c in record]
+        if numbers or facts:  # with no known card, the unknown card is the problem to report
+            texts.append(((*cited.loc, cited.text_field), cited.text, numbers, facts))
     for prose in _prose(ctx.scenario):
         numbers = [prose.paragraph] if prose.paragraph is not None else citable
-        texts.append((prose.loc, prose.text, numbers))
-    for loc, text, numbers in texts:
+        texts.append((prose.loc, prose.text, numbers, []))
+    for i, card in enumerate(ctx.scenario.record):
+        if normalise(card.fact).count('"') % 2:
+            ctx.add(("record", i, "fact"), "unbalanced double quotes")
+    for loc, text, numbers, facts in texts:
         if normalise(text).count('"') % 2:
             ctx.add(loc, "unbalanced double quotes")
             continue
         haystack = [seed.paragraph(n) for n in numbers if 1 <= n <= len(seed.paragraphs)]
+        haystack += facts
         for fragment in quoted_fragments(text):
             if not any(quote_in(fragment, paragraph) for paragraph in haystack):
-                where = (
-                    ctx.seed_name
-                    if numbers == citable
-                    else ", ".join(f"¶{n}" for n in numbers) + f" of {ctx.seed_name}"
-                )
                 shown = fragment if len(fragment) <= 60 else fragment[:57] + "..."
+                elsewhere = [
+                    m
+                    for m in range(1, len(seed.paragraphs) + 1)
+                    if m not in numbers and quote_in(fragment, seed.paragraph(m))
+                ]
+                if elsewhere:
+                    m = elsewhere[0]
+                    role = seed.role(m)
+                    if m in citable:
+                        hint = f"cite a card from ¶{m}"
+                        where_now = (
+                            ", ".join(f"¶{n}" for n in numbers) if numbers else "the cited cards"
+                        )
+                        ctx.add(
+                            loc,
+                            f'quoted "{shown}" is in ¶{m}, not in {where_now} of '
+                            f"{ctx.seed_name}: {hint}",
+                        )
+                    else:
+                        ctx.add(
+                            loc,
+                            f'quoted "{shown}" is in ¶{m} of {ctx.seed_name}, which is '
+                            f"{(role or 'unassigned').replace('_', ' ')} and may not be quoted",
+                        )
+                    continue
+                if not numbers:
+                    where = "the cited record cards"
+                else:
+                    place = (
+                        ctx.seed_name
+                        if numbers == citable
+                        else ", ".join(f"¶{n}" for n in numbers) + f" of {ctx.seed_name}"
+                    )
+                    where = f"{place} or the cited record cards" if facts else place
                 ctx.add(loc, f'quoted "{shown}" is not in {where}')
 
 
@@ -382,7 +473,7 @@ def _rule_coverage(ctx: _Context) -> None:
         return
     known = {card.id: card for _, card in ctx.scenario.all_cards()}
     by_briefs = {
-        known[card_id].paragraph
+        ctx.paragraph_of(known[card_id])
         for cited in _cited(ctx.scenario)
         if cited.in_brief is not None
         for card_id in cited.cards
@@ -398,9 +489,13 @@ def _rule_coverage(ctx: _Context) -> None:
 
 def _rule_unused_cards(ctx: _Context) -> None:
     cited = {card_id for text in _cited(ctx.scenario) for card_id in text.cards}
+    cited |= {card_id for item in ctx.scenario.quiz for card_id in item.record_cards}
     for loc, card in ctx.card_locs():
         if card.id not in cited:
             ctx.add(loc, "cited by nothing: cite it or drop it")
+    for i, record in enumerate(ctx.scenario.record):
+        if record.id not in cited:
+            ctx.add(("record", i), "cited by nothing: cite it or drop it")
 
 
 def _rule_quiz(ctx: _Context) -> None:
@@ -415,10 +510,16 @@ def _rule_quiz(ctx: _Context) -> None:
             ctx.add(("quiz", i, "topic"), f"unknown topic {item.topic!r} (declare it in topics)")
         if ctx.seed is not None and ctx.seed.role(item.paragraph) != "analysis":
             analysis = [n for n, r in ctx.seed.meta.role_numbers().items() if r == "analysis"]
+            role = ctx.seed.role(item.paragraph)
+            what = (
+                "does not exist"
+                if item.paragraph > len(ctx.seed.paragraphs)
+                else (f"is {role.replace('_', ' ')}" if role else "has no role")
+            )
             ctx.add(
                 ("quiz", i, "paragraph"),
-                f"¶{item.paragraph} is not an analysis paragraph of {ctx.seed_name} "
-                f"(¶{min(analysis, default=1)}–¶{max(analysis, default=1)})",
+                f"¶{item.paragraph} of {ctx.seed_name} {what}, not analysis "
+                f"(analysis: {paragraph_ranges(analysis)})",
             )
 
 
@@ -602,14 +703,17 @@ def _rule_schedules(ctx: _Context) -> None:
             for option_id, entry in entries.items():
                 if SILENT_SHARE * abs(entry.points) <= largest:
                     continue
+                if any(s.is_record(card_id) for card_id in entry.cards):
+                    continue  # the public record speaks where the article is silent
                 option = known.get(option_id)
                 own = set(item.cards) | set(option.cards if option else [])
                 if "inferred" not in entry.reason.casefold() or not set(entry.cards) - own:
                     ctx.add(
                         (*loc, item.id, option_id),
                         f"{entry.points} points, but the brief says the article is silent on "
-                        f"{item.id!r}: keep it within ±{largest // SILENT_SHARE}, or say "
-                        "'Inferred' in the reason and cite a card beyond the item's own",
+                        f"{item.id!r}: keep it within ±{largest // SILENT_SHARE}, cite a "
+                        "public-record card, or say 'Inferred' in the reason and cite a card "
+                        "beyond the item's own",
                     )
         if not at_stake:
             ctx.add(
@@ -635,9 +739,10 @@ RULES: tuple[Callable[[_Context], None], ...] = (
     _rule_actors,
     _rule_small_class_order,
     _rule_agenda,
+    _rule_briefs,  # a missing brief first: its cards' citations are its consequences
     _rule_cards,
+    _rule_record,
     _rule_references,
-    _rule_briefs,
     _rule_quoted_fragments,
     _rule_coverage,
     _rule_unused_cards,
@@ -664,6 +769,15 @@ def check_seed(seed: Seed) -> list[Problem]:
     for n in range(1, count + 1):
         if n not in roles:
             problems.append(seed.raw.problem(("paragraphs",), f"¶{n} has no role"))
+    for n, given in sorted(seed.meta.role_lists().items()):
+        if len(given) > 1:
+            names = " and ".join(role.replace("_", " ") for role in given)
+            problems.append(
+                seed.raw.problem(
+                    ("paragraphs", given[-1]),
+                    f"¶{n} is given two roles, {names}: give each paragraph one",
+                )
+            )
     for n in sorted(roles):
         if n > count:
             problems.append(
@@ -694,18 +808,19 @@ def check_seed(seed: Seed) -> list[Problem]:
     return problems
 
 
-def check_scenario(
-    directory: Path | str, seeds_root: Path | str = DEFAULT_SEEDS_DIR
-) -> list[Problem]:
+def check_scenario(directory: Path | str, seeds_root: Path | str | None = None) -> list[Problem]:
     """Every problem in one pack (and in the seed it cites); an empty list means it is sound."""
     try:
-        loaded = load_pack(directory)
-    except ContentError as exc:
+        raw = read_pack(directory)
+    except ContentError as exc:  # YAML that cannot be read: nothing else can be checked
         return exc.problems
-    problems: list[Problem] = []
+    schema_problems, loaded = _validate_what_can_be(raw)
+    if loaded is None:
+        return schema_problems
+    problems: list[Problem] = list(schema_problems)
     seed: Seed | None = None
     try:
-        seed = load_seed(seeds_root, loaded.scenario.source.seed)
+        seed = load_seed(seeds_root or seeds_dir(), loaded.scenario.source.seed)
     except ContentError as exc:
         problems.extend(exc.problems)
     if seed is not None:
@@ -713,18 +828,113 @@ def check_scenario(
     ctx = _Context(loaded.raw, loaded.scenario, seed)
     for rule in RULES:
         rule(ctx)
+    if schema_problems:
+        # entries left out for their schema faults would reappear as unknown or missing: the
+        # schema line already names them
+        ctx.problems = [p for p in ctx.problems if not _follows_from_left_out(p, loaded)]
     return problems + ctx.problems
 
 
+MAX_PRUNING_ROUNDS = 5
+
+
+def _validate_what_can_be(raw: RawPack) -> tuple[list[Problem], LoadedScenario | None]:
+    """Schema faults, and the scenario without the list entries that hold them.
+
+    A misspelt key in one quiz item must not hide every later check: the faulty entries are
+    left out (a few rounds, as leaving one out can reveal another) and the rest is checked. If a
+    fault is not inside a list entry (a missing top-level key), nothing more can be checked.
+    """
+    try:
+        return [], LoadedScenario(raw, Scenario.model_validate(raw.data))
+    except ValidationError as exc:
+        problems = raw.problems_from(exc)
+        error = exc
+    data = copy.deepcopy(raw.data)
+    left_out: list[str] = []
+    touched: set[str] = set()
+    for _ in range(MAX_PRUNING_ROUNDS):
+        found = [_entry_of(err["loc"], data) for err in error.errors(include_url=False)]
+        entries = {entry for entry in found if entry is not None}
+        if any(entry is None for entry in found) or not entries:
+            return problems, None
+        touched.update(str(path[0]) for path, _ in entries)
+        for path, index in sorted(entries, key=lambda e: ([str(p) for p in e[0]], -e[1])):
+            container: Any = data
+            for part in path:
+                container = container[part]
+            entry = container.pop(index)
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                left_out.append(entry["id"])
+        try:
+            scenario = Scenario.model_validate(data)
+        except ValidationError as exc:
+            error = exc
+            continue
+        pruned = RawPack(raw.directory, data, raw.origins)
+        return problems, _Pruned(pruned, scenario, tuple(left_out), tuple(sorted(touched)))
+    return problems, None
+
+
+@dataclass(frozen=True)
+class _Pruned(LoadedScenario):
+    """A scenario validated with faulty entries left out (their ids kept to filter echoes)."""
+
+    left_out: tuple[str, ...] = ()
+    collections: tuple[str, ...] = ()
+    """Top-level keys that lost entries: their completeness lines ("no quiz item for ¶1") would
+    only repeat the schema fault."""
+
+
+def _entry_of(loc: Sequence[int | str], data: Any) -> tuple[tuple[int | str, ...], int] | None:
+    """(path of the list, index) of the innermost mapping in a list on ``loc`` (a quiz item, a
+    card, a claim), or ``None`` when the fault is not inside one."""
+    node: Any = data
+    found: tuple[tuple[int | str, ...], int] | None = None
+    path: list[int | str] = []
+    for part in loc:
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            if isinstance(node[part], dict):  # an item, card, claim: not one word of a list
+                found = (tuple(path), part)
+            node = node[part]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            break
+        path.append(part)
+    if found is None or len(found[0]) == 0 or found[0][0] not in PRUNABLE:
+        return None
+    return found
+
+
+PRUNABLE = frozenset(
+    {"quiz", "cards", "record", "objectives", "background", "briefs", "reflection_prompts"}
+)
+"""Where an entry can be left out without changing what the rest means (leaving out an actor
+or an agenda item would change every other check)."""
+
+
+def _follows_from_left_out(problem: Problem, loaded: LoadedScenario) -> bool:
+    if not isinstance(loaded, _Pruned):
+        return False
+    if any(f"'{entry_id}'" in problem.message for entry_id in loaded.left_out):
+        return True
+    if problem.item is None and problem.field in loaded.collections:
+        return True  # "no objective for …", "¶4 has no quiz item", "¶4 is cited by no brief"
+    return problem.message.startswith("cited by nothing")
+
+
 def check_all(
-    content_root: Path | str = DEFAULT_CONTENT_DIR, seeds_root: Path | str = DEFAULT_SEEDS_DIR
+    content_root: Path | str | None = None, seeds_root: Path | str | None = None
 ) -> list[Problem]:
-    """Check every pack under ``content_root`` against the seeds in ``seeds_root``."""
-    directories = pack_dirs(content_root)
+    """Check every pack under ``content_root`` against the seeds in ``seeds_root`` (defaults:
+    ``content_dir()`` and ``seeds_dir()``)."""
+    root = Path(content_root) if content_root is not None else content_dir()
+    directories = pack_dirs(root)
     if not directories:
         return [
             Problem(
-                display_path(Path(content_root)),
+                display_path(root),
                 None,
                 None,
                 "no scenario packs (folders holding a scenario.yaml)",
@@ -734,3 +944,47 @@ def check_all(
     for directory in directories:
         problems.extend(check_scenario(directory, seeds_root))
     return list(dict.fromkeys(problems))  # a seed shared by packs reports its faults once
+
+
+def pack_warnings(directory: Path | str) -> list[Problem]:
+    """What is sound but likely unintended; never fails the check.
+
+    Today: quiz items that name no ``actors`` (``/quiz readiness`` quizzes a delegation on items
+    naming its actor, so it never asks them), and actors no quiz item names (their delegation's
+    readiness quiz is empty).
+    """
+    try:
+        loaded = load_pack(directory)
+    except ContentError:
+        return []  # the check reports why
+    scenario, raw = loaded.scenario, loaded.raw
+    if not scenario.quiz:
+        return []
+    warnings: list[Problem] = []
+    bare = [item.id for item in scenario.quiz if not item.actors]
+    if bare:
+        shown = ", ".join(bare[:5]) + (f" and {len(bare) - 5} more" if len(bare) > 5 else "")
+        warnings.append(
+            raw.problem(
+                ("quiz",),
+                f"warning: {len(bare)} of {len(scenario.quiz)} quiz items name no actors "
+                f"({shown}): /quiz readiness never asks them",
+            )
+        )
+    named = {actor_id for item in scenario.quiz for actor_id in item.actors}
+    for actor_id in scenario.play_order:
+        if actor_id not in named:
+            warnings.append(
+                raw.problem(
+                    ("quiz",),
+                    f"warning: no quiz item names actor {actor_id!r}: /quiz readiness has "
+                    "nothing to ask its delegation",
+                )
+            )
+    return warnings
+
+
+def check_warnings(content_root: Path | str | None = None) -> list[Problem]:
+    """``pack_warnings`` for every pack under ``content_root`` (default: ``content_dir()``)."""
+    root = Path(content_root) if content_root is not None else content_dir()
+    return [w for directory in pack_dirs(root) for w in pack_warnings(directory)]

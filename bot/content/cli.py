@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.content.check import check_all
+from bot.content.check import check_all, check_warnings
 from bot.content.explain import explain
 from bot.content.export import scenario_to_json, schema_text
-from bot.content.loader import DEFAULT_CONTENT_DIR, DEFAULT_SEEDS_DIR, load_scenarios
+from bot.content.loader import content_dir, load_scenarios
 from bot.content.models import Scenario
 from bot.content.problems import ContentError, display_path
 
@@ -36,16 +36,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument(
         "--content",
         type=Path,
-        default=DEFAULT_CONTENT_DIR,
+        default=None,
         metavar="DIR",
-        help="the folder of scenario packs (default: content/ in the clone)",
+        help="the folder of scenario packs (default: PARLEY_CONTENT_DIR, else content/)",
     )
     check.add_argument(
         "--seeds",
         type=Path,
-        default=DEFAULT_SEEDS_DIR,
+        default=None,
         metavar="DIR",
-        help="the folder of source articles (default: seeds/ in the clone)",
+        help="the folder of source articles (default: PARLEY_SEEDS_DIR, else seeds/)",
     )
     check.add_argument(
         "--explain",
@@ -60,9 +60,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show.add_argument(
         "--content",
         type=Path,
-        default=DEFAULT_CONTENT_DIR,
+        default=None,
         metavar="DIR",
-        help="the folder of scenario packs (default: content/ in the clone)",
+        help="the folder of scenario packs (default: PARLEY_CONTENT_DIR, else content/)",
     )
     show.set_defaults(func=run_show)
 
@@ -76,6 +76,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_check(args: argparse.Namespace) -> int:
     """Print each problem on stderr and return 1, or print a one-line summary and return 0."""
     problems = check_all(args.content, args.seeds)
+    for warning in check_warnings(args.content):  # said, but never a reason to fail
+        print(warning, file=sys.stderr)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -85,7 +87,7 @@ def run_check(args: argparse.Namespace) -> int:
     cards = sum(len(list(s.all_cards())) for s in scenarios.values())
     quiz = sum(len(s.quiz) for s in scenarios.values())
     print(
-        f"OK: {len(scenarios)} scenario(s) in {display_path(args.content)}: "
+        f"OK: {len(scenarios)} scenario(s) in {display_path(args.content or content_dir())}: "
         f"{', '.join(scenarios)}; {cards} cards, {quiz} quiz items"
     )
     if getattr(args, "explain", None):
@@ -136,7 +138,7 @@ def _summary(s: Scenario) -> str:
     lines = [
         f"{s.title} ({s.id})",
         s.summary,
-        f"Source: {s.source.seed} — {s.source.author}",
+        f"Source: {s.source.seed} — {s.source.author or 'no byline'}",
         "Actors (order of play): " + ", ".join(f"{a.flag} {a.name} [{a.id}]" for a in s.actors),
         f"Deal needs: {' + '.join(s.decision_rule.must_agree)}; "
         f"advising: {', '.join(s.advisory_actors()) or 'none'}",

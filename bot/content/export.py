@@ -20,9 +20,10 @@ SCHEMA_PATH = "content/schema/scenario.schema.json"
 def scenario_to_json(scenario: Scenario) -> dict[str, Any]:
     """The whole scenario as plain JSON data, resolved for consumers.
 
-    Differences from the YAML: ``briefs`` is a list in order of play, each with ``actor`` and
-    the ``cards`` it shows (its own plus every card it cites); a multiple-choice ``answer`` is
-    always the 0-based index; ``play_order`` and ``decision_rule.advisory`` are spelled out.
+    Differences from the YAML: ``briefs`` is a list in order of play, each with ``actor``, the
+    ``cards`` it shows (its own plus every card it cites) and the ``record`` cards it cites; a
+    multiple-choice ``answer`` is always the 0-based index; ``play_order`` and
+    ``decision_rule.advisory`` are spelled out.
     """
     data = scenario.model_dump(mode="json")
     data["play_order"] = scenario.play_order
@@ -32,6 +33,9 @@ def scenario_to_json(scenario: Scenario) -> dict[str, Any]:
             "actor": actor_id,
             **scenario.briefs[actor_id].model_dump(mode="json", exclude={"cards"}),
             "cards": [card.model_dump(mode="json") for card in scenario.cards_for(actor_id)],
+            "record": [
+                card.model_dump(mode="json") for card in scenario.record_cards_for(actor_id)
+            ],
         }
         for actor_id in scenario.play_order
         if actor_id in scenario.briefs

@@ -8,6 +8,7 @@ A key defined twice is an error, never a silent override.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,16 +29,44 @@ __all__ = [
     "LoadedScenario",
     "RawPack",
     "Seed",
+    "content_dir",
     "load_pack",
     "load_scenario",
     "load_scenarios",
     "load_seed",
     "pack_dirs",
     "read_pack",
+    "seeds_dir",
 ]
 
 DEFAULT_CONTENT_DIR = REPO_ROOT / "content"
 DEFAULT_SEEDS_DIR = REPO_ROOT / "seeds"
+CONTENT_DIR_ENV = "PARLEY_CONTENT_DIR"
+SEEDS_DIR_ENV = "PARLEY_SEEDS_DIR"
+
+
+def content_dir() -> Path:
+    """Where packs are read from: ``$PARLEY_CONTENT_DIR`` if set, else the repo's ``content/``.
+
+    Read at each call, so a teacher can keep packs outside the clone and a test run can add
+    packs (the suite adds a second, fictional one to prove nothing assumes Hanoi is alone).
+    """
+    return Path(os.environ.get(CONTENT_DIR_ENV) or DEFAULT_CONTENT_DIR)
+
+
+TEACHING_NOTE = "teaching_note.md"
+
+
+def teaching_note_path(scenario_id: str) -> Path | None:
+    """The pack's note for facilitators (``content/<id>/teaching_note.md``), if it has one."""
+    path = content_dir() / scenario_id / TEACHING_NOTE
+    return path if path.is_file() else None
+
+
+def seeds_dir() -> Path:
+    """Where seeds are read from: ``$PARLEY_SEEDS_DIR`` if set, else the repo's ``seeds/``."""
+    return Path(os.environ.get(SEEDS_DIR_ENV) or DEFAULT_SEEDS_DIR)
+
 
 Loc = Sequence[int | str]
 
@@ -73,13 +102,40 @@ def _read_yaml(path: Path) -> Any:
         return yaml.load(read_utf8(path), Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise ContentError(
-            [Problem(display_path(path), None, None, f"invalid YAML: {_one_line(exc)}")]
+            [Problem(display_path(path), None, None, f"invalid YAML: {yaml_message(exc)}")]
         ) from exc
 
 
-def _one_line(exc: BaseException) -> str:
-    """PyYAML's multi-line message on one line, without the stand-in stream name."""
-    return " ".join(str(exc).replace(' in "<unicode string>",', ",").split())
+_YAML_HINTS: tuple[tuple[str, str], ...] = (
+    ("duplicate key", "a key appears twice in one mapping: keep one"),
+    (
+        "expected ',' or '}'",
+        "a text inside { } holding a colon, comma, '?' or '#' needs quotes: 'Why?'",
+    ),
+    (
+        "expected ',' or ']'",
+        "a text inside [ ] holding a colon, comma, '?' or '#' needs quotes: 'Why?'",
+    ),
+    ("mapping values are not allowed", "a text holding ': ' needs quotes, or write it after >-"),
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("could not find expected ':'", "a line is not indented under its key, or lacks its ': '"),
+    ("found unexpected end of stream", "a quote is opened and never closed"),
+    ("expected <block end>", "this line is indented differently from the lines around it"),
+    ("did not find expected '-' indicator", "a list entry is indented differently from the rest"),
+)
+
+
+def yaml_message(exc: yaml.YAMLError) -> str:
+    """A YAML error as an author can act on it: where (line, column), what, and a hint.
+
+    PyYAML's own text is several lines of parser words ("while parsing a flow mapping ...");
+    we keep its one-line summary of the problem and add what usually causes it.
+    """
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    hint = next((h for words, h in _YAML_HINTS if words in str(exc)), None)
+    return f"{where}{problem}" + (f" ({hint})" if hint else "")
 
 
 # --- locating a fault: (file, item, field) from a pydantic-style location -------------------------
@@ -101,7 +157,10 @@ _SINGULAR = {
     "positions": "position",
     "questions": "question",
     "quiz": "item",
+    "record": "record card",
     "red_lines": "red line",
+    "offers": "offer",
+    "levers": "lever",
     "reflection_prompts": "prompt",
     "round_plan": "phase",
     "schedules": "schedule",
@@ -301,11 +360,11 @@ def pack_dirs(content_root: Path | str) -> list[Path]:
     return sorted(p.parent for p in root.glob("*/scenario.yaml"))
 
 
-def load_scenarios(content_root: Path | str = DEFAULT_CONTENT_DIR) -> dict[str, Scenario]:
-    """Load every pack under ``content_root`` keyed by scenario id."""
+def load_scenarios(content_root: Path | str | None = None) -> dict[str, Scenario]:
+    """Load every pack under ``content_root`` (default: ``content_dir()``) keyed by id."""
     scenarios: dict[str, Scenario] = {}
     problems: list[Problem] = []
-    for directory in pack_dirs(content_root):
+    for directory in pack_dirs(content_root if content_root is not None else content_dir()):
         try:
             scenario = load_scenario(directory)
         except ContentError as exc:

@@ -8,9 +8,10 @@ field for each problem.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Collection, Iterator
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -35,6 +36,7 @@ __all__ = [
     "MAX_FIELD_CHARS",
     "MAX_OPTIONS",
     "MAX_POINTS",
+    "RECORD_LABEL",
     "Actor",
     "AgendaItem",
     "Attribution",
@@ -55,6 +57,7 @@ __all__ = [
     "Position",
     "Question",
     "QuizItem",
+    "RecordCard",
     "ReflectionPrompt",
     "Relation",
     "Role",
@@ -156,7 +159,9 @@ class Model(BaseModel):
 class Attribution(Model):
     """Who wrote the source and where; unknowns are ``null``, never guessed."""
 
-    author: Line
+    author: Line | None = Field(
+        default=None, description="null when the text carries no byline: never guess"
+    )
     affiliation: Text | None = Field(
         default=None, description="as the article states it, quoted verbatim"
     )
@@ -204,15 +209,19 @@ class SeedMeta(Attribution):
                 raise ValueError(f"{role}: {spec!r} is not like '1-14' or '3, 5-7'")
         return value
 
-    def role_numbers(self) -> dict[int, Role]:
-        """Map each ¶ number to its role."""
-        roles: dict[int, Role] = {}
+    def role_lists(self) -> dict[int, list[Role]]:
+        """Map each ¶ number to every role given to it (more than one is an error)."""
+        roles: dict[int, list[Role]] = {}
         for role, spec in self.paragraphs.items():
             for part in spec.split(","):
                 first, _, last = part.strip().partition("-")
                 for number in range(int(first), int(last or first) + 1):
-                    roles[number] = role
+                    roles.setdefault(number, []).append(role)
         return roles
+
+    def role_numbers(self) -> dict[int, Role]:
+        """Map each ¶ number to its role (the first one given, if an author gave two)."""
+        return {number: roles[0] for number, roles in self.role_lists().items()}
 
     def covered(self) -> list[int]:
         """Analysis paragraphs that briefs and quiz must cover (all analysis minus exemptions)."""
@@ -253,6 +262,33 @@ class Card(Model):
     kind: Literal["analysis", "author_note"] = Field(
         default="analysis", description="author_note to cite the author note (e.g. ¶15)"
     )
+
+
+RECORD_LABEL = "Public record — not in the article"
+ARTICLE_ONLY_DETAIL = "Its details rest on the public record, left out in this class."
+ARTICLE_ONLY_REASON = "This value rests on the public record, left out in this class."
+ARTICLE_ONLY_POSITION = (
+    "In this class the brief uses the article only. Your position on this item rests on the "
+    "public record, which is left out: work from the article's cards cited here."
+)
+"""How a record card is labelled wherever it is shown, so that it is never taken for the article."""
+
+
+class RecordCard(Model):
+    """A fact from the public record beyond the article, in the author's own sentence.
+
+    Article cards quote the seed; a record card cannot, so it carries what a reader needs to
+    check it instead: the primary source (a resolution by number, a statement by name, a named
+    outlet's report) and its date. Words in double quotes in ``fact`` are the source's words.
+    """
+
+    id: Slug
+    fact: Text = Field(description="the fact, in your own words; quote the source sparingly")
+    source: Line = Field(
+        description="the primary source: document by name or number, or outlet and report"
+    )
+    date: dt.date = Field(description="the date of the source (YYYY-MM-DD)")
+    tag: Line = Field(description="one line saying what the fact shows")
 
 
 class Claim(Model):
@@ -363,7 +399,7 @@ class Position(Claim):
 
 
 class Relation(Claim):
-    """A likely ally or opponent and why (the text), with evidence."""
+    """Another actor this one is aligned with, or at odds with, on something the text names."""
 
     actors: list[Slug] = Field(min_length=1)
 
@@ -381,8 +417,18 @@ class Brief(Model):
     interests: list[Claim] = Field(min_length=1)
     positions: list[Position] = Field(min_length=1)
     red_lines: list[Claim] = Field(min_length=1)
-    allies: list[Relation] = []
-    opponents: list[Relation] = []
+    offers: list[Claim] = Field(
+        default=[], description="what this actor can put on the table, with evidence"
+    )
+    levers: list[Claim] = Field(
+        default=[], description="what gives this actor weight at the table, with evidence"
+    )
+    allies: list[Relation] = Field(
+        default=[], description="shown as 'aligned with you on': say on what, never 'ally'"
+    )
+    opponents: list[Relation] = Field(
+        default=[], description="shown as 'at odds with you on': say on what"
+    )
     talking_points: list[Claim] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
     article_gaps: list[Text] = Field(
@@ -554,6 +600,9 @@ class _QuizBase(Model):
     beyond_article: bool = Field(
         default=False, description="true when the prompt asks for more than the article says"
     )
+    record_cards: list[Slug] = Field(
+        default=[], description="public-record cards the item also rests on (hidden article-only)"
+    )
 
 
 class MultipleChoice(_QuizBase):
@@ -648,6 +697,9 @@ class Scenario(Model):
     agenda: list[AgendaItem] = Field(min_length=1)
     background: list[Section] = Field(min_length=1, description="public brief, page by page")
     cards: list[Card] = Field(default=[], description="public cards (not about one actor)")
+    record: list[RecordCard] = Field(
+        default=[], description="public-record cards: facts beyond the article, source and date"
+    )
     briefs: dict[Slug, Brief] = Field(description="actor id -> confidential brief")
     objectives: list[Objective] = Field(
         default=[], description="the adopt / not adopt scorecard; required without schedules"
@@ -697,6 +749,131 @@ class Scenario(Model):
             if card.id == card_id:
                 return card
         raise KeyError(card_id)
+
+    def record_card(self, card_id: str) -> RecordCard:
+        """The public-record card with this id (``KeyError`` if none)."""
+        for card in self.record:
+            if card.id == card_id:
+                return card
+        raise KeyError(card_id)
+
+    def is_record(self, card_id: str) -> bool:
+        """Whether ``card_id`` names a public-record card (not an article card)."""
+        return any(card.id == card_id for card in self.record)
+
+    def record_cards_for(self, actor_id: str) -> list[RecordCard]:
+        """The public-record cards a brief cites, oldest first."""
+        brief = self.brief_for(actor_id)
+        ids: dict[str, None] = {}
+        for claim in _brief_claims(brief):
+            ids.update(dict.fromkeys(claim.cards))
+        known = {card.id: card for card in self.record}
+        return sorted((known[i] for i in ids if i in known), key=lambda card: card.date)
+
+    def article_only(self) -> Scenario:
+        """This scenario as an article-only class sees it: no record cards, and no claim or
+        quiz item resting on one (a claim citing the record states a fact beyond the article).
+        """
+        if not self.record:
+            return self
+        record = {card.id for card in self.record}
+
+        def keep(claims: list[Any]) -> list[Any]:
+            return [c for c in claims if not record.intersection(c.cards)]
+
+        def position(p: Position) -> Position:
+            # A brief keeps one position per item: one resting on the record says so instead.
+            if not record.intersection(p.cards):
+                return p
+            article = [c for c in p.cards if c not in record]
+            return p.model_copy(
+                update={
+                    "text": ARTICLE_ONLY_POSITION,
+                    "article_silent": True,
+                    "cards": article or list(self.agenda_item(p.agenda).cards),
+                }
+            )
+
+        briefs = {
+            actor_id: brief.model_copy(
+                update={
+                    **{name: keep(getattr(brief, name)) for name in BRIEF_CLAIM_SECTIONS},
+                    "positions": [position(p) for p in brief.positions],
+                }
+            )
+            for actor_id, brief in self.briefs.items()
+        }
+        background = [
+            section.model_copy(update={"points": keep(section.points)})
+            for section in self.background
+        ]
+        history = self.history.model_copy(
+            update={
+                "what_happened": keep(self.history.what_happened),
+                "author_argument": keep(self.history.author_argument),
+            }
+        )
+
+        def article_cards(cards: list[str], fallback: list[str]) -> list[str]:
+            return [c for c in cards if c not in record] or list(fallback)
+
+        agenda = [
+            item.model_copy(
+                update={
+                    "options": [
+                        option
+                        if not record.intersection(option.cards)
+                        else option.model_copy(
+                            update={
+                                "description": f"{option.label}. {ARTICLE_ONLY_DETAIL}",
+                                "cards": article_cards(option.cards, item.cards),
+                            }
+                        )
+                        for option in item.options
+                    ]
+                }
+            )
+            for item in self.agenda
+        ]
+
+        def points(entry: Points, fallback: list[str]) -> Points:
+            if not record.intersection(entry.cards):
+                return entry
+            return entry.model_copy(
+                update={
+                    "reason": ARTICLE_ONLY_REASON,
+                    "cards": article_cards(entry.cards, fallback),
+                }
+            )
+
+        item_cards = {item.id: list(item.cards) for item in self.agenda}
+        schedules = {
+            actor_id: schedule.model_copy(
+                update={
+                    "no_deal": points(schedule.no_deal, list(self.agenda[0].cards)),
+                    "items": {
+                        item_id: {
+                            option_id: points(entry, item_cards.get(item_id, []))
+                            for option_id, entry in entries.items()
+                        }
+                        for item_id, entries in schedule.items.items()
+                    },
+                }
+            )
+            for actor_id, schedule in self.schedules.items()
+        }
+        return self.model_copy(
+            update={
+                "record": [],
+                "agenda": agenda,
+                "schedules": schedules,
+                "briefs": briefs,
+                "background": [s for s in background if s.points],
+                "history": history,
+                "reflection_prompts": keep(self.reflection_prompts),
+                "quiz": [q for q in self.quiz if not record.intersection(q.record_cards)],
+            }
+        )
 
     def brief_for(self, actor_id: str) -> Brief:
         """The confidential brief of ``actor_id`` (``KeyError`` if none)."""
@@ -768,6 +945,8 @@ BRIEF_CLAIM_SECTIONS: tuple[str, ...] = (
     "interests",
     "positions",
     "red_lines",
+    "offers",
+    "levers",
     "allies",
     "opponents",
     "talking_points",

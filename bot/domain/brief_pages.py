@@ -12,12 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.content.models import (
+    RECORD_LABEL,
     AgendaItem,
     Brief,
     Card,
     Claim,
     Position,
     Question,
+    RecordCard,
     Relation,
     Scenario,
 )
@@ -86,9 +88,27 @@ def paragraphs_of(scenario: Scenario, card_ids: Iterable[str]) -> list[int]:
 
 
 def cite(scenario: Scenario, card_ids: Iterable[str]) -> str:
-    """ "(¶6, ¶7)" for the cards a claim rests on."""
-    numbers = paragraphs_of(scenario, card_ids)
-    return f"(¶{', ¶'.join(map(str, numbers))})" if numbers else ""
+    """ "(¶6, ¶7)" for the cards a claim rests on; "(¶7; record)" when it also rests on the
+    public record, so that a student always sees which words are not the article's."""
+    ids = list(card_ids)
+    numbers = paragraphs_of(scenario, ids)
+    parts = [f"¶{', ¶'.join(map(str, numbers))}"] if numbers else []
+    if any(scenario.is_record(card_id) for card_id in ids):
+        parts.append("record")
+    return f"({'; '.join(parts)})" if parts else ""
+
+
+def record_date(card: RecordCard) -> str:
+    """ "12 June 2018": dates in words, so that no reader mixes up day and month."""
+    return f"{card.date.day} {card.date:%B %Y}"
+
+
+def record_field(card: RecordCard) -> PageField:
+    """A public-record card as one named block: what it shows, the fact, its source and date."""
+    return PageField(
+        f"{card.tag} · {record_date(card)}",
+        f"{card.fact}\n*Source: {card.source}, {record_date(card)}.*",
+    )
 
 
 def _bullet(scenario: Scenario, claim: Claim, prefix: str = "") -> str:
@@ -243,15 +263,26 @@ def brief_pages(scenario: Scenario, actor_id: str) -> list[Page]:
         [_bullet(scenario, c) for c in brief.red_lines],
         "Walk away rather than accept these.",
     )
+    if brief.offers:
+        pages += _bullets_to_pages(
+            "offers",
+            "What you can offer",
+            [_bullet(scenario, c) for c in brief.offers],
+            "Cards you can play at the table, and what each would cost you.",
+        )
+    if brief.levers:
+        pages += _bullets_to_pages(
+            "levers", "Your levers", [_bullet(scenario, c) for c in brief.levers]
+        )
     relations: list[str] = []
     if brief.allies:
-        relations.append("**Likely allies**")
+        relations.append("**Aligned with you on**")
         relations += [_relation_bullet(scenario, r) for r in brief.allies]
     if brief.opponents:
-        relations.append("**Likely opponents**")
+        relations.append("**At odds with you on**")
         relations += [_relation_bullet(scenario, r) for r in brief.opponents]
     if relations:
-        pages += _bullets_to_pages("relations", "Allies and opponents", relations)
+        pages += _bullets_to_pages("relations", "Where others stand", relations)
     pages += _bullets_to_pages(
         "talking_points", "Talking points", [_bullet(scenario, c) for c in brief.talking_points]
     )
@@ -267,6 +298,15 @@ def brief_pages(scenario: Scenario, actor_id: str) -> list[Page]:
             "Evidence cards",
             [_card_field(c) for c in cards],
             "The article's own words. Quote them, with their ¶, to back your case.",
+        )
+    record = scenario.record_cards_for(actor_id)
+    if record:
+        pages += _fields_to_pages(
+            "record",
+            RECORD_LABEL,
+            [record_field(c) for c in record],
+            "Facts from the public record, each with its source and date. They are not in the "
+            "article: cite the source, not a ¶.",
         )
     gaps: list[str] = []
     if brief.article_gaps:
@@ -318,6 +358,8 @@ def brief_texts(scenario: Scenario, actor_id: str) -> list[str]:
         "interests",
         "positions",
         "red_lines",
+        "offers",
+        "levers",
         "allies",
         "opponents",
         "talking_points",

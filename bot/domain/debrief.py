@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.content.models import Claim, Outcome, ReflectionPrompt, Scenario
+from bot.content.models import RECORD_LABEL, Claim, Outcome, ReflectionPrompt, Scenario
 from bot.domain.brief_pages import (
     FIELD_NAME_LIMIT,
     FIELD_VALUE_LIMIT,
@@ -40,6 +40,7 @@ from bot.domain.brief_pages import (
     PageField,
     fit,
     paragraphs_of,
+    record_date,
 )
 from bot.domain.deal_space import GameReport, Package, Placement, game_report, score
 from bot.domain.scorecard import (
@@ -335,8 +336,11 @@ def _agenda_title(scenario: Scenario, agenda_id: str) -> str:
 
 
 def _cite(scenario: Scenario, card_ids: Iterable[str]) -> str:
-    numbers = paragraphs_of(scenario, card_ids)
-    return ", ".join(f"¶{n}" for n in numbers)
+    ids = list(card_ids)
+    parts = [f"¶{n}" for n in paragraphs_of(scenario, ids)]
+    if any(scenario.is_record(card_id) for card_id in ids):
+        parts.append("public record")
+    return ", ".join(parts)
 
 
 def _clip(text: str) -> str:
@@ -551,6 +555,10 @@ def _claim_field(scenario: Scenario, claim: Claim, number: int) -> PageField:
     cites = _cite(scenario, claim.cards)
     quotes = []
     for card_id in claim.cards:
+        if scenario.is_record(card_id):
+            record = scenario.record_card(card_id)
+            quotes.append(f"> {RECORD_LABEL}: {record.source}, {record_date(record)}")
+            continue
         try:
             card = scenario.card(card_id)
         except KeyError:

@@ -18,6 +18,7 @@ from bot.db.engine import Database
 from bot.db.models.quiz import QuizAttempt, QuizCard, QuizRun
 from bot.db.repositories.quiz import DuplicateAttempt
 from bot.db.unit_of_work import Transaction
+from bot.domain.choice_order import shuffled_for
 from bot.domain.leitner import CardState, review
 from bot.domain.quiz import (
     LEARNED_BOX,
@@ -403,6 +404,7 @@ class QuizPracticeService:
             found = await self.catalogue.questions(tx, [key])
             if key in found:
                 attempt = await tx.quiz.attempt_at(run.id, run.position)
+                question = shuffled_for(found[key], run.user_id)  # the student's own order
                 return RunScreen(
                     run.id,
                     run.kind,
@@ -410,8 +412,8 @@ class QuizPracticeService:
                     run.position,
                     len(run.items),
                     await tx.quiz.correct_in_run(run.id),
-                    found[key],
-                    _verdict(found[key], attempt),
+                    question,
+                    _verdict(question, attempt),
                     note,
                 )
             await tx.quiz.advance(run.id, run.position, len(run.items), now)
@@ -424,8 +426,9 @@ class QuizPracticeService:
         attempts = await tx.quiz.run_attempts(run.id)
         keys = [f"{a.bank}/{a.item_id}" for a in attempts]
         found = await self.catalogue.questions(tx, keys)
+        shown = {key: shuffled_for(question, run.user_id) for key, question in found.items()}
         missed = tuple(
-            (found[key], shown_answer(found[key], a.answer))
+            (shown[key], shown_answer(shown[key], a.answer))
             for key, a in zip(keys, attempts, strict=True)
             if not a.correct and key in found
         )

@@ -48,6 +48,7 @@ from bot.db.repositories.quiz_race import (
     LeaderboardDelta,
     RaceAlreadyRunning,
 )
+from bot.domain.choice_order import shuffled_for
 from bot.domain.quiz import (
     BadAnswer,
     Question,
@@ -87,6 +88,11 @@ LATE_AFTER = timedelta(seconds=5)
 MAX_UNPOSTABLE = 2
 """Questions in a row that could not be posted before the race ends (the channel is unusable)."""
 MAX_STORED_ANSWER = 1000
+
+
+def race_order_key(race_id: int) -> str:
+    """Everyone in a race sees one message: its choices are shuffled once for the race."""
+    return f"race:{race_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +304,7 @@ class QuizRaceService:
         question = found.get(race.items[position])
         if question is None:
             raise UserFacingError("This question is no longer available; wait for the next one.")
+        question = shuffled_for(question, race_order_key(race_id))
         try:
             verdict = check(question, given)
         except BadAnswer as exc:
@@ -438,7 +445,7 @@ class QuizRaceService:
             found = await self.catalogue.questions(tx, [key])
         if key not in found:
             raise LookupError(f"race {race.id}: question {key} is gone from its bank")
-        return found[key]
+        return shuffled_for(found[key], race_order_key(race.id))
 
     async def _post_question(self, race: QuizRace) -> None:
         question = await self._question(race)

@@ -94,6 +94,8 @@ class SessionInfo:
     created_by: int
     created_at: datetime
     ended_at: datetime | None
+    record_cards: bool = True
+    """False: an article-only class (public-record cards hidden)."""
 
     @property
     def live(self) -> bool:
@@ -195,6 +197,7 @@ def _session_info(row: ClassSession) -> SessionInfo:
         created_by=row.created_by,
         created_at=row.created_at,
         ended_at=row.ended_at,
+        record_cards=row.record_cards,
     )
 
 
@@ -266,6 +269,38 @@ class SessionService:
             raise UserFacingError(
                 f"Parley has no scenario “{scenario_id}”. Pick one from the list."
             ) from None
+
+    def scenario_for(self, session: SessionInfo) -> Scenario:
+        """The scenario as this session's class sees it: without the public record when the
+        facilitator chose an article-only class."""
+        scenario = self.scenario(session.scenario_id)
+        return scenario if session.record_cards else scenario.article_only()
+
+    async def scenario_seen_by(
+        self, guild_id: int | None, channel_id: int | None, user_id: int, scenario_id: str
+    ) -> Scenario:
+        """``scenario_id`` as this reader's class sees it: the live session of the channel (or
+        the reader's own live session) decides whether the public record is shown."""
+        scenario = self.scenario(scenario_id)
+        session: SessionInfo | None = None
+        if channel_id is not None:
+            session = await self.live_session_for_channel(channel_id)
+        if (session is None or session.scenario_id != scenario_id) and guild_id is not None:
+            mine = await self.assignment_of(guild_id, channel_id, user_id)
+            session = mine[0] if mine is not None else None
+        if session is None or session.scenario_id != scenario_id:
+            return scenario
+        return self.scenario_for(session)
+
+    async def set_record_cards(self, session_id: int, shown: bool) -> SessionInfo:
+        """Show or hide public-record cards for this session's class (a facilitator's choice;
+        it can change at any time, and briefs opened afterwards follow it)."""
+        async with self._db.transaction() as tx:
+            row = await self._live(tx, session_id, lock=True)
+            row.record_cards = shown
+            info = _session_info(row)
+        self._emit("parley_session_changed", session_id)
+        return info
 
     def resolver(self, scenario_id: str) -> ActorResolver:
         return _resolver(self.scenario(scenario_id))

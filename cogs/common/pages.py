@@ -128,7 +128,9 @@ async def _turn(
     interaction: discord.Interaction[Any], kind: str, scenario_id: str, actor_id: str, index: int
 ) -> None:
     bot = bot_of(interaction)
-    scenario = bot.sessions.scenario(scenario_id)
+    scenario = await bot.sessions.scenario_seen_by(
+        interaction.guild_id, interaction.channel_id, interaction.user.id, scenario_id
+    )
     if kind == BRIEF:
         await ensure_may_read(interaction, scenario_id, actor_id)
     embed, view = pager(scenario, kind, actor_id, index)

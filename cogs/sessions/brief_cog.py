@@ -101,7 +101,10 @@ class Briefs(commands.Cog):
                     "Only facilitators can open another delegation's brief. `/brief` on its own "
                     "shows yours."
                 )
-        embed, view = pager(chosen, BRIEF, actor_id, 0)
+        shown = await sessions.scenario_seen_by(
+            interaction.guild_id, interaction.channel_id, member.id, chosen.id
+        )  # an article-only class sees no record cards
+        embed, view = pager(shown, BRIEF, actor_id, 0)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     @brief.autocomplete("actor")
@@ -121,7 +124,10 @@ class Briefs(commands.Cog):
         self, interaction: discord.Interaction[ParleyBot], scenario: str | None = None
     ) -> None:
         chosen = await self._scenario_here(interaction, scenario)
-        embed, view = pager(chosen, BACKGROUND, "", 0)
+        shown = await self.bot.sessions.scenario_seen_by(
+            interaction.guild_id, interaction.channel_id, interaction.user.id, chosen.id
+        )
+        embed, view = pager(shown, BACKGROUND, "", 0)
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     @brief.autocomplete("scenario")

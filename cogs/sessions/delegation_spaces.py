@@ -143,7 +143,8 @@ class DelegationSpaces:
                 await self._discard(space)
                 existing = (await self.bot.sessions.roster(session.id)).delegation(actor.id)
                 return await self.channel(existing.space_channel_id or 0)
-            await self._post_brief(space, scenario, actor, notices)
+            shown = self.bot.sessions.scenario_for(session)  # without the record if so chosen
+            await self._post_brief(space, shown, actor, notices)
             return space
 
     async def _create(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.content.loader import teaching_note_path
 from bot.content.models import Scenario
 from bot.domain.brief_pages import fit
 from bot.errors import UserFacingError
@@ -163,7 +164,7 @@ class SessionFlow:
     async def _you_are(
         self, interaction: discord.Interaction[Any], session: SessionInfo, actor_id: str, lead: str
     ) -> None:
-        scenario = self.service.scenario(session.scenario_id)
+        scenario = self.service.scenario_for(session)  # without the record if so chosen
         embed, view = pager(scenario, BRIEF, actor_id, 0)
         line = await self._space_line(session.id, actor_id)
         text = f"{lead} You are **{actor_label(scenario, actor_id)}**. {line}".strip()
@@ -543,6 +544,10 @@ class SessionFlow:
 
     # --- the panel's own controls ------------------------------------------------------------
 
+    def has_record(self, session: SessionInfo) -> bool:
+        """Whether the session's scenario has public-record cards to hide."""
+        return bool(self.service.scenario(session.scenario_id).record)
+
     def builtin_controls(self) -> list[PanelControl]:
         def action(
             op: Callable[[discord.Interaction[Any], SessionInfo], Awaitable[Outcome]],
@@ -574,6 +579,42 @@ class SessionFlow:
         async def roster(interaction: discord.Interaction[Any], session: SessionInfo) -> None:
             await reply(interaction, embed=await self.status_embed(session))
 
+        def record_setter(
+            shown: bool,
+        ) -> Callable[[discord.Interaction[Any], SessionInfo], Awaitable[None]]:
+            async def run(interaction: discord.Interaction[Any], session: SessionInfo) -> None:
+                updated = await self.service.set_record_cards(session.id, shown)
+                roster = await self.service.roster(updated.id)
+                text = (
+                    "Public-record cards are **shown**: briefs opened from now on carry them, "
+                    "labelled “Public record — not in the article”."
+                    if shown
+                    else "This is now an **article-only class**: briefs opened from now on leave "
+                    "out the public-record cards and everything resting on them."
+                )
+                await reply(
+                    interaction,
+                    text,
+                    embed=panel_embed(roster, self.service.scenario(updated.scenario_id)),
+                    view=panel_view(updated, self.bot.panel_controls),
+                )
+
+            return run
+
+        async def teaching_note(
+            interaction: discord.Interaction[Any], session: SessionInfo
+        ) -> None:
+            path = teaching_note_path(session.scenario_id)
+            if path is None:
+                raise UserFacingError("This scenario has no teaching note.")
+            await interaction.response.send_message(
+                "The teaching note for facilitators: learning goals, timings, the argument and "
+                "its counter-arguments. Students do not see it.",
+                file=discord.File(path, filename=f"{session.scenario_id}-teaching-note.md"),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+
         return [
             PanelControl(
                 key="self-pick",
@@ -601,6 +642,35 @@ class SessionFlow:
                 shown=lambda s: s.stage != "assigned",
             ),
             PanelControl(key="roster", label="Roster", emoji="📋", handler=roster, order=3),
+            PanelControl(
+                key="teaching-note",
+                label="Teaching note",
+                emoji="📘",
+                handler=teaching_note,
+                row=SESSION_ROW,
+                order=1,
+                shown=lambda s: teaching_note_path(s.scenario_id) is not None,
+            ),
+            PanelControl(
+                key="record-hide",
+                label="Article only",
+                emoji="📰",
+                handler=record_setter(False),
+                row=SESSION_ROW,
+                order=2,
+                shown=lambda s: (
+                    s.record_cards and bool(self.service.scenario(s.scenario_id).record)
+                ),
+            ),
+            PanelControl(
+                key="record-show",
+                label="Show public record",
+                emoji="🗂️",
+                handler=record_setter(True),
+                row=SESSION_ROW,
+                order=2,
+                shown=lambda s: not s.record_cards,
+            ),
             PanelControl(
                 key="end",
                 label="End session",

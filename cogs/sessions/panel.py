@@ -103,6 +103,16 @@ def panel_embed(roster: Roster, scenario: Scenario) -> discord.Embed:
     )
     if session.seed is not None:
         embed.add_field(name="Last random seed", value=str(session.seed))
+    if scenario.record:
+        embed.add_field(
+            name="Public record",
+            value=(
+                "Shown: facts beyond the article, each with its source and date, labelled apart. "
+                "**Article only** hides them."
+                if session.record_cards
+                else "Hidden: an article-only class. **Show public record** brings them back."
+            ),
+        )
     embed.set_footer(text="Only you see this panel. /session panel opens it again.")
     return embed
 

@@ -13,7 +13,8 @@ import pytest
 
 from bot.content import cli
 from bot.content.export import SCHEMA_PATH, scenario_to_json, schema_json, schema_text
-from bot.content.loader import DEFAULT_CONTENT_DIR, load_scenario
+from bot.content.loader import DEFAULT_CONTENT_DIR, load_scenario, load_scenarios
+from bot.content.models import MultipleChoice
 from bot.content.problems import REPO_ROOT
 
 from .conftest import MINI_SEEDS, PackBuilder
@@ -31,7 +32,9 @@ def run(argv: list[str]) -> int:
 def test_check_ok(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["content", "check"]) == 0
     out, err = capsys.readouterr()
-    assert out.startswith("OK: 1 scenario(s) in content: hanoi-2019; ")
+    ids = sorted(load_scenarios())
+    assert out.startswith(f"OK: {len(ids)} scenario(s) in ")
+    assert f": {', '.join(ids)}; " in out and "hanoi-2019" in ids
     assert out.count("\n") == 1 and err == ""
 
 
@@ -64,7 +67,8 @@ def test_show_summary(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_show_unknown(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["content", "show", "atlantis"]) == 1
-    assert "no scenario 'atlantis' (known: hanoi-2019)" in capsys.readouterr().err
+    known = ", ".join(sorted(load_scenarios()))
+    assert f"no scenario 'atlantis' (known: {known})" in capsys.readouterr().err
 
 
 def test_show_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,7 +89,9 @@ def test_show_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert isinstance(position["text"], str)
     quiz = {item["id"]: item for item in data["quiz"]}
     assert {"id", "type", "prompt", "paragraph"} <= set(quiz["q-01"])
-    assert quiz["q-02"]["answer"] == 2  # written as the choice's text, exported as its index
+    q02 = load_scenario(DEFAULT_CONTENT_DIR / "hanoi-2019").quiz_item("q-02")
+    assert isinstance(q02, MultipleChoice) and isinstance(q02.answer, str)
+    assert quiz["q-02"]["answer"] == q02.answer_index  # written as text, exported as an index
     assert quiz["q-03"]["accept"][0] == "Yongbyon" and "reject" in quiz["q-03"]
     assert quiz["q-19"]["answer"] == "dprk"
     assert quiz["q-06"]["answer"] is False
@@ -97,9 +103,12 @@ def test_export_every_brief_shows_every_card_it_cites() -> None:
     data = scenario_to_json(load_scenario(DEFAULT_CONTENT_DIR / "hanoi-2019"))
     for brief in data["briefs"]:
         shown = {card["id"] for card in brief["cards"]}
+        record = {card["id"] for card in brief["record"]}
+        assert all({"source", "date", "fact"} <= set(card) for card in brief["record"])
         for section in ("situation", "interests", "positions", "red_lines", "talking_points"):
             for claim in brief[section]:
-                assert set(claim["cards"]) <= shown
+                assert set(claim["cards"]) <= shown | record
+        assert not shown & record
 
 
 def test_committed_schema_is_fresh() -> None:

@@ -133,8 +133,8 @@ def test_silent_brief_cannot_carry_large_points_without_a_cited_inference(pack: 
     )
     assert problems(pack) == [
         "game/schedules/beta.yaml: schedule beta: field 'items.dam.full': -20 points, but the "
-        "brief says the article is silent on 'dam': keep it within ±8, or say 'Inferred' in "
-        "the reason and cite a card beyond the item's own"
+        "brief says the article is silent on 'dam': keep it within ±8, cite a public-record "
+        "card, or say 'Inferred' in the reason and cite a card beyond the item's own"
     ]
 
 

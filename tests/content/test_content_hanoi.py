@@ -25,11 +25,13 @@ from bot.content.models import (
     WhichActor,
     answer_key,
 )
+from bot.content.questions import question_from_item
 from bot.content.seed import normalise
+from bot.domain.quiz import check
 
 HANOI = DEFAULT_CONTENT_DIR / "hanoi-2019"
 SEED_SHA256 = "edf9efae935c4f980408c2fd154afdaa8fa1fd17499669dc9f8129517f69b0c5"
-AGENDA = ["end-of-war", "liaison-office", "yongbyon-sanctions", "remains"]
+AGENDA = ["end-of-war", "liaison-office", "yongbyon", "sanctions-relief", "remains", "testing"]
 COVERED = [n for n in range(1, 15) if n != 10]
 
 
@@ -132,9 +134,12 @@ def test_too_small_a_class_is_refused(hanoi: Scenario) -> None:
         hanoi.actors_for_class_size(1)
 
 
-def test_agenda_is_the_four_deliverables_of_paragraph_one(hanoi: Scenario) -> None:
+def test_agenda_is_the_deliverables_of_paragraph_one_and_a_test_pledge(hanoi: Scenario) -> None:
     assert [item.id for item in hanoi.agenda] == AGENDA
     assert all(hanoi.card(c).paragraph == 1 for c in hanoi.agenda_item("remains").cards)
+    # the two halves of the third deliverable keep ¶12's hedge
+    for item_id in ("yongbyon", "sanctions-relief"):
+        assert "seemed evident" in hanoi.agenda_item(item_id).description
 
 
 def test_decision_rule_and_history(hanoi: Scenario) -> None:
@@ -169,21 +174,32 @@ def test_silences_are_said_not_filled(hanoi: Scenario) -> None:
         assert any("only together" in gap for gap in brief.article_gaps)
         assert brief.discussion_prompts
         assert all(p.startswith("Beyond the article") for p in brief.discussion_prompts)
-    # a silent position is never scored
+    # a position silent in the article AND in the record is never scored
     for objective in hanoi.objectives:
         position = hanoi.brief_for(objective.actor).position(objective.agenda)
-        if position.article_silent and objective.actor != "rok":
-            assert objective.wants == "indifferent"
+        on_record = any(hanoi.is_record(c) for c in position.cards)
+        inferred = "Inferred" in objective.rationale
+        if position.article_silent and not on_record and not inferred:
+            assert objective.wants == "indifferent", (objective.actor, objective.agenda)
+    # South Korea is scored only where its brief gives a stance
+    rok = [o for o in hanoi.objectives if o.actor == "rok" and o.wants != "indifferent"]
+    for objective in rok:
+        position = hanoi.brief_for("rok").position(objective.agenda)
+        assert not position.article_silent or any(hanoi.is_record(c) for c in position.cards)
 
 
 def test_objectives_cover_every_actor_and_item(hanoi: Scenario) -> None:
     pairs = Counter((o.actor, o.agenda) for o in hanoi.objectives)
     assert set(pairs) == {(a, i) for a in hanoi.play_order for i in AGENDA}
     assert set(pairs.values()) == {1}
-    assert hanoi.objective("dprk", "yongbyon-sanctions").wants == "adopted"
-    assert hanoi.objective("japan", "yongbyon-sanctions").wants == "not_adopted"
-    assert hanoi.objective("us", "yongbyon-sanctions").met_by("not_adopted") is True
-    assert hanoi.objective("us", "remains").met_by("adopted") is None
+    assert hanoi.objective("dprk", "sanctions-relief").wants == "adopted"
+    assert hanoi.objective("japan", "sanctions-relief").wants == "not_adopted"
+    assert hanoi.objective("us", "sanctions-relief").met_by("not_adopted") is True
+    assert hanoi.objective("us", "liaison-office").met_by("adopted") is None
+    # the US position is conditional, and Japan's inferences are said to be inferences
+    assert "without adequate concessions" in hanoi.objective("us", "sanctions-relief").rationale
+    assert "Stated" not in hanoi.objective("japan", "yongbyon").rationale
+    assert "Inferred" in hanoi.objective("japan", "sanctions-relief").rationale
 
 
 def test_brief_evidence_is_shown_with_the_brief(hanoi: Scenario) -> None:
@@ -260,3 +276,80 @@ def test_explanations_quote_their_own_paragraph(hanoi: Scenario) -> None:
     # and the cards really are verbatim
     for _, card in hanoi.all_cards():
         assert normalise(card.quote) in normalise(seed.paragraph(card.paragraph))
+
+
+# --- a fair quiz (issue 13) ----------------------------------------------------------------------
+
+
+def test_no_key_position_holds_more_than_40_percent_as_authored(hanoi: Scenario) -> None:
+    mc = [item for item in hanoi.quiz if isinstance(item, MultipleChoice)]
+    keys = Counter(item.answer_index for item in mc)
+    assert len(mc) >= 40
+    assert max(keys.values()) / len(mc) <= 0.40, keys
+
+
+def test_true_false_is_balanced(hanoi: Scenario) -> None:
+    answers = Counter(item.answer for item in hanoi.quiz if isinstance(item, TrueFalse))
+    assert abs(answers[True] - answers[False]) <= 2, answers
+
+
+def test_the_right_choice_is_not_given_away_by_its_length(hanoi: Scenario) -> None:
+    mc = [item for item in hanoi.quiz if isinstance(item, MultipleChoice)]
+
+    def strictly_longest(item: MultipleChoice) -> bool:
+        lengths = [len(choice) for choice in item.choices]
+        return lengths[item.answer_index] == max(lengths) and lengths.count(max(lengths)) == 1
+
+    assert sum(map(strictly_longest, mc)) / len(mc) <= 0.30
+
+
+@pytest.mark.parametrize(
+    ("item_id", "answer"),
+    [
+        ("q-71", "working-level talks"),
+        ("q-71", "working level talks"),
+        ("q-40", "N. Korea"),
+        ("q-40", "the North"),
+        ("q-20", "the 2018 Singapore summit"),
+        ("q-03", "Yongbyon, North Korea"),
+        ("q-04", "Pyongyang, North Korea"),
+    ],
+)
+def test_the_listed_items_accept_sound_answers_through_the_grader(
+    hanoi: Scenario, item_id: str, answer: str
+) -> None:
+    question = question_from_item(hanoi, hanoi.quiz_item(item_id))
+    assert check(question, answer).correct
+
+
+@pytest.mark.parametrize(
+    ("item_id", "answer"), [("q-40", "South Korea"), ("q-40", "ROK"), ("q-20", "Hanoi")]
+)
+def test_the_listed_items_still_refuse_wrong_answers(
+    hanoi: Scenario, item_id: str, answer: str
+) -> None:
+    question = question_from_item(hanoi, hanoi.quiz_item(item_id))
+    assert not check(question, answer).correct
+
+
+def test_pyongyang_is_not_listed_as_wrong_for_the_summit_before_hanoi(hanoi: Scenario) -> None:
+    item = hanoi.quiz_item("q-20")
+    assert isinstance(item, ShortAnswer)
+    assert "pyongyang" not in {answer_key(r) for r in item.reject}
+
+
+def test_maximum_pressure_is_keyed_as_us_policy_abe_championed(hanoi: Scenario) -> None:
+    item = hanoi.quiz_item("q-33")
+    assert isinstance(item, MultipleChoice)
+    key = item.choices[item.answer_index]
+    assert "US" in key and "Abe" in key
+
+
+def test_application_items_name_their_actors_and_sources(hanoi: Scenario) -> None:
+    applied = [item for item in hanoi.quiz if item.topic == "apply"]
+    assert len(applied) >= 24
+    for item in applied:
+        assert item.actors, item.id
+        if item.beyond_article:
+            assert item.record_cards, item.id  # cited to a record card
+        assert all(hanoi.is_record(card_id) for card_id in item.record_cards)

@@ -35,6 +35,7 @@ from bot.domain.gradebook import GRADEBOOK_COLUMNS, gradebook_rows, write_gradeb
 from bot.domain.scorecard import CitationIndex, Participation
 from bot.domain.speaking import FloorTime
 from bot.domain.voting import ProposalBook, VoteOutcome, open_vote, vote_outcome
+from tests.first_edition import with_first_edition_objectives
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ACTORS = ("us", "dprk", "rok", "japan", "china", "russia")
@@ -42,7 +43,7 @@ ACTORS = ("us", "dprk", "rok", "japan", "china", "russia")
 
 @pytest.fixture
 def hanoi(scenarios: Mapping[str, Scenario]) -> Scenario:
-    return scenarios["hanoi-2019"]
+    return with_first_edition_objectives(scenarios["hanoi-2019"])
 
 
 def uid(actor: str, seat: int = 0) -> int:
@@ -68,7 +69,7 @@ def test_report_reveals_objectives_beside_actions_and_scores_by_hand(hanoi: Scen
         hanoi,
         {1: everyone_yes, 2: {**everyone_yes, "japan": "yes"}},
         {
-            "dprk": ("yongbyon-sanctions", "Yongbyon for relief."),
+            "dprk": ("sanctions-relief", "Yongbyon for relief."),
             "china": ("end-of-war", "End it."),
         },
     )
@@ -85,7 +86,8 @@ def test_report_reveals_objectives_beside_actions_and_scores_by_hand(hanoi: Scen
         outcome=outcome,
         floor=FloorTime({}, {}),
     )
-    # By hand, from content/hanoi-2019/objectives.yaml, with yongbyon and end-of-war adopted:
+    # By hand, from tests/domain/data/objectives_first_edition.yaml, with the relief item and
+    # end-of-war adopted:
     # US 0/3, DPRK 3/3, ROK 1+2 of 5 = 60%, Japan 0/3, China and Russia 3+3 of 6.
     summary = {d.actor: d.scorecard.summary for d in report.actors}
     assert summary == {
@@ -97,13 +99,13 @@ def test_report_reveals_objectives_beside_actions_and_scores_by_hand(hanoi: Scen
         "russia": "6/6 (100%)",
     }
     japan = next(d for d in report.actors if d.actor == "japan")
-    yongbyon = next(line for line in japan.lines if line.agenda == "yongbyon-sanctions")
+    yongbyon = next(line for line in japan.lines if line.agenda == "sanctions-relief")
     assert yongbyon.votes == ((1, "yes"),) and yongbyon.inconsistent_votes == (1,)
     dprk = next(d for d in report.actors if d.actor == "dprk")
-    assert next(line for line in dprk.lines if line.agenda == "yongbyon-sanctions").proposed == (1,)
+    assert next(line for line in dprk.lines if line.agenda == "sanctions-relief").proposed == (1,)
     pages = report_pages(hanoi, report)
     japan_page = next(p for p in pages if p.title == "The reveal — 🇯🇵 Japan")
-    value = next(f.value for f in japan_page.fields if f.name.startswith("Yongbyon"))
+    value = next(f.value for f in japan_page.fields if f.name.startswith("Sanctions relief"))
     assert "⚠️ Voted against its own objective on #1." in value
     assert "❌ objective missed" in value
 

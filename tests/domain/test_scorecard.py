@@ -27,14 +27,18 @@ from bot.domain.scorecard import (
 )
 from bot.domain.speaking import FloorTime
 from bot.domain.voting import ProposalBook, open_vote
+from tests.first_edition import with_first_edition_objectives
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-AGENDA = ["end-of-war", "liaison-office", "yongbyon-sanctions", "remains"]
+AGENDA = ["end-of-war", "liaison-office", "sanctions-relief", "remains"]
 
 
 @pytest.fixture(scope="module")
 def hanoi() -> Scenario:
-    return load_scenario(DEFAULT_CONTENT_DIR / "hanoi-2019")
+    """The pack, for its actors; its objectives are replaced by a frozen copy (``OBJECTIVES``)
+    so that editing the teaching content never changes what these arithmetic tests expect."""
+    scenario = load_scenario(DEFAULT_CONTENT_DIR / "hanoi-2019")
+    return with_first_edition_objectives(scenario)
 
 
 def outcome(*adopted: str) -> dict[str, Outcome]:
@@ -71,7 +75,7 @@ def test_percent_is_the_nearest_integer(earned: int, possible: int) -> None:
         assert value * possible > 100 * earned  # an exact half goes up
 
 
-# --- the Hanoi scorecards, computed by hand from content/hanoi-2019/objectives.yaml ------------
+# --- scorecards computed by hand from tests/domain/data/objectives_first_edition.yaml ------------
 
 
 def test_us_and_dprk_on_the_historical_outcome(hanoi: Scenario) -> None:
@@ -79,22 +83,22 @@ def test_us_and_dprk_on_the_historical_outcome(hanoi: Scenario) -> None:
     DPRK wanted it adopted (weight 3): 0/3. Their other three objectives are indifferent."""
     history = dict(hanoi.history.outcome)
     us = scorecard("us", hanoi.objectives, history, AGENDA)
-    assert us.lines == (ScoreLine("yongbyon-sanctions", "not_adopted", 3, "not_adopted", met=True),)
+    assert us.lines == (ScoreLine("sanctions-relief", "not_adopted", 3, "not_adopted", met=True),)
     assert (us.earned, us.possible, us.percent, us.summary) == (3, 3, 100, "3/3 (100%)")
     dprk = scorecard("dprk", hanoi.objectives, history, AGENDA)
-    assert dprk.lines == (ScoreLine("yongbyon-sanctions", "adopted", 3, "not_adopted", met=False),)
+    assert dprk.lines == (ScoreLine("sanctions-relief", "adopted", 3, "not_adopted", met=False),)
     assert (dprk.earned, dprk.possible, dprk.percent) == (0, 3, 0)
 
 
 def test_rok_and_china_when_end_of_war_and_yongbyon_pass(hanoi: Scenario) -> None:
     """ROK wants all four adopted (weights 1, 1, 2, 1): end of war 1 + Yongbyon 2 = 3/5 = 60 %.
     China wants end of war (3) and Yongbyon (3) adopted: 6/6. The US loses its 3 points."""
-    result = outcome("end-of-war", "yongbyon-sanctions")
+    result = outcome("end-of-war", "sanctions-relief")
     rok = scorecard("rok", hanoi.objectives, result, AGENDA)
     assert [(line.agenda, line.weight, line.met, line.points) for line in rok.lines] == [
         ("end-of-war", 1, True, 1),
         ("liaison-office", 1, False, 0),
-        ("yongbyon-sanctions", 2, True, 2),
+        ("sanctions-relief", 2, True, 2),
         ("remains", 1, False, 0),
     ]
     assert (rok.earned, rok.possible, rok.percent) == (3, 5, 60)
@@ -132,7 +136,7 @@ def test_indifferent_objectives_are_not_scored_and_missing_items_count_as_not_ad
     hanoi: Scenario,
 ) -> None:
     japan = scorecard("japan", hanoi.objectives, {}, AGENDA)
-    assert [line.agenda for line in japan.lines] == ["yongbyon-sanctions"]
+    assert [line.agenda for line in japan.lines] == ["sanctions-relief"]
     assert japan.lines[0].outcome == "not_adopted"
     assert scorecard("atlantis", hanoi.objectives, {}).summary == "nothing to score"
 
@@ -144,7 +148,7 @@ def test_reveal_puts_what_each_delegation_did_beside_what_it_wanted(hanoi: Scena
     book = ProposalBook(agenda=tuple(AGENDA), actors=tuple(hanoi.play_order))
     book, _ = book.table("end-of-war", "china", "End the war.", 1, T0, phase_kind="plenary")
     book, _ = book.table(
-        "yongbyon-sanctions", "dprk", "Yongbyon for relief.", 2, T0, phase_kind="plenary"
+        "sanctions-relief", "dprk", "Yongbyon for relief.", 2, T0, phase_kind="plenary"
     )
     book = book.support(2, "japan", T0).co_sponsor(1, "japan", T0)
     book, vote = open_vote(book, T0 + timedelta(minutes=1))
@@ -162,11 +166,11 @@ def test_reveal_puts_what_each_delegation_did_beside_what_it_wanted(hanoi: Scena
         RevealLine("end-of-war", "indifferent", 0, (), (1,), ((1, "no"),), ()),
         RevealLine("liaison-office", "indifferent", 0, (), (), (), ()),
         # Japan wanted Yongbyon-for-relief rejected, yet backed and voted for it.
-        RevealLine("yongbyon-sanctions", "not_adopted", 3, (), (2,), ((2, "yes"),), (2,)),
+        RevealLine("sanctions-relief", "not_adopted", 3, (), (2,), ((2, "yes"),), (2,)),
         RevealLine("remains", "indifferent", 0, (), (), (), ()),
     )
     dprk = reveal("dprk", hanoi.objectives, book.proposals, counting, AGENDA)
-    assert dprk[2] == RevealLine("yongbyon-sanctions", "adopted", 3, (2,), (), ((2, "yes"),), ())
+    assert dprk[2] == RevealLine("sanctions-relief", "adopted", 3, (2,), (), ((2, "yes"),), ())
     us = reveal("us", hanoi.objectives, book.proposals, counting, AGENDA)
     assert us[2].inconsistent_votes == ()  # a no is what the US wanted
 

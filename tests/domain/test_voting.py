@@ -26,7 +26,7 @@ from bot.domain.voting import (
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 HANOI = ["us", "dprk", "rok", "japan", "china", "russia"]
-AGENDA = ["end-of-war", "liaison-office", "yongbyon-sanctions", "remains"]
+AGENDA = ["end-of-war", "liaison-office", "sanctions-relief", "remains"]
 
 
 def at(seconds: float) -> datetime:
@@ -40,14 +40,14 @@ def hanoi() -> Scenario:
 
 @pytest.fixture
 def book(hanoi: Scenario) -> ProposalBook:
-    return ProposalBook(agenda=tuple(a.id for a in hanoi.agenda), actors=tuple(hanoi.play_order))
+    return ProposalBook(agenda=tuple(AGENDA), actors=tuple(hanoi.play_order))
 
 
 def tabled(book: ProposalBook) -> ProposalBook:
     """Four proposals, one per deliverable, as a plenary might table them."""
     texts = [
         ("end-of-war", "china", "Declare the end of the Korean War."),
-        ("yongbyon-sanctions", "dprk", "Dismantle Yongbyon in exchange for sanctions relief."),
+        ("sanctions-relief", "dprk", "Dismantle Yongbyon in exchange for sanctions relief."),
         ("liaison-office", "us", "Open a US liaison office in Pyongyang."),
         ("remains", "rok", "Repatriate the remains of Korean War soldiers."),
     ]
@@ -104,13 +104,13 @@ def test_a_class_session_reaching_an_agreement(book: ProposalBook, hanoi: Scenar
     assert outcome.items == (
         AgendaOutcome("end-of-war", "adopted", (1,)),
         AgendaOutcome("liaison-office", "not_adopted"),
-        AgendaOutcome("yongbyon-sanctions", "not_adopted"),
+        AgendaOutcome("sanctions-relief", "not_adopted"),
         AgendaOutcome("remains", "not_adopted"),
     )
     assert outcome.by_agenda() == {
         "end-of-war": "adopted",
         "liaison-office": "not_adopted",
-        "yongbyon-sanctions": "not_adopted",
+        "sanctions-relief": "not_adopted",
         "remains": "not_adopted",
     }
     tallies = {t.proposal: t for t in outcome.tallies}
@@ -132,7 +132,8 @@ def test_a_class_session_ending_like_hanoi(book: ProposalBook, hanoi: Scenario) 
     assert not outcome.agreement
     assert outcome.headline == "no agreement"
     assert all(item.outcome == "not_adopted" and item.clauses == () for item in outcome.items)
-    assert outcome.by_agenda() == dict(hanoi.history.outcome)  # as history had it
+    history = {k: v for k, v in hanoi.history.outcome.items() if k in AGENDA}
+    assert outcome.by_agenda() == history  # as history had it
 
 
 def test_nothing_tabled_is_no_agreement(book: ProposalBook, hanoi: Scenario) -> None:

@@ -74,7 +74,13 @@ async def test_race_answers_respect_time_and_closing(
     services = build_quiz_services(database, scenarios, announcer, clock)
     races = services.races
     race = await races.start(
-        guild_id=GUILD, channel_id=CHANNEL, started_by=TEACHER, count=1, seconds=30, mode="all"
+        guild_id=GUILD,
+        channel_id=CHANNEL,
+        started_by=TEACHER,
+        count=1,
+        seconds=30,
+        mode="all",
+        scenario_id="hanoi-2019",
     )
     await wait_until(lambda: clock.sleepers == 1)
     [(_, key)] = announcer.posted

@@ -332,3 +332,29 @@ async def test_a_session_ends_at_the_time_of_the_clock_it_was_given(
     await clock.advance(50 * 60)
     ended = await service.end(sid)
     assert ended.ended_at == clock.now()  # class time, not the wall clock
+
+
+async def test_an_article_only_class_hides_the_public_record(
+    service: SessionService, events: list[tuple[str, int]]
+) -> None:
+    sid = await new_session(service)
+    info = await service.get(sid)
+    assert info is not None and info.record_cards  # shown by default
+    assert service.scenario_for(info).record
+
+    hidden = await service.set_record_cards(sid, False)
+    assert not hidden.record_cards
+    assert ("parley_session_changed", sid) in events
+    stored = await service.get(sid)
+    assert stored is not None and not stored.record_cards  # it is in the database
+    article_only = service.scenario_for(stored)
+    assert article_only.record == []
+    for brief in article_only.briefs.values():
+        for claim in brief.situation + brief.interests + brief.offers + brief.levers:
+            assert not any(card_id.startswith("rec-") for card_id in claim.cards)
+
+    shown = await service.set_record_cards(sid, True)
+    assert shown.record_cards and service.scenario_for(shown).record
+    await service.end(sid)
+    with pytest.raises(UserFacingError):
+        await service.set_record_cards(sid, False)  # an ended class keeps its setting

@@ -7,11 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.clock import FakeClock
-from bot.content.loader import load_scenarios
+from bot.content.loader import load_scenarios, seeds_dir
 from bot.content.questions import scenario_questions
 from bot.content.seed import load_paragraphs
 from bot.domain.quiz import Question
-from bot.paths import SEEDS_DIR
 from bot.services.quiz import QuizServices
 from tests.harness import InteractionResult, MessageOut, WireHarness
 from tests.harness import payloads as p
@@ -19,7 +18,7 @@ from tests.parley_fixtures import ParleyFactory
 from tests.waiting import wait_until
 
 _SCENARIO = load_scenarios()["hanoi-2019"]
-PARAGRAPHS = load_paragraphs(SEEDS_DIR / _SCENARIO.source.seed)
+PARAGRAPHS = load_paragraphs(seeds_dir() / _SCENARIO.source.seed)
 QUESTIONS = scenario_questions(_SCENARIO, PARAGRAPHS)
 BY_PROMPT = {q.prompt: q for q in QUESTIONS}
 BY_ID = {q.item_id: q for q in QUESTIONS}
@@ -112,6 +111,7 @@ async def runner_waits(h: WireHarness, clock: FakeClock, race_id: int) -> None:
 async def start_race(
     h: WireHarness, clock: FakeClock, **options: Any
 ) -> tuple[int, InteractionResult]:
+    options.setdefault("scenario", "hanoi-2019")  # with several packs the first is not Hanoi
     started = await h.slash(h.world.facilitator, "quiz class", options=options)
     assert not started.response.ephemeral
     assert started.response.content.startswith("🏁 **Quiz race!**")

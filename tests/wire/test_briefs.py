@@ -63,7 +63,7 @@ async def test_brief_is_private_paginated_and_in_the_actors_colours(
     assert turned.response.type_name == "message_update"
     assert turned.response.embed["title"] == f"{flag} {name} · Positions on the agenda"
     assert {f["name"] for f in turned.response.embed["fields"]} >= {
-        "Yongbyon concessions for sanctions relief",
+        "Sanctions relief",
     } | {f["name"] for f in turned.response.embed["fields"] if "article is silent" in f["name"]}
 
     evidence = next(i for i, p in enumerate(pages) if p.section == "evidence")
@@ -102,10 +102,15 @@ async def test_a_student_cannot_open_another_delegations_brief(make_parley: Parl
 
 
 async def test_facilitators_open_any_brief_by_alias(parley: WireHarness) -> None:
-    result = await parley.slash(parley.world.facilitator, "brief", options={"actor": "tokyo"})
+    hanoi = {"scenario": "hanoi-2019"}
+    result = await parley.slash(
+        parley.world.facilitator, "brief", options={"actor": "tokyo", **hanoi}
+    )
     assert result.response.ephemeral
     assert result.response.embed["title"] == "🇯🇵 Japan · Overview"
-    ambiguous = await parley.slash(parley.world.facilitator, "brief", options={"actor": "korea"})
+    ambiguous = await parley.slash(
+        parley.world.facilitator, "brief", options={"actor": "korea", **hanoi}
+    )
     assert "could be North Korea 🇰🇵 or South Korea 🇰🇷" in ambiguous.response.content
 
 
@@ -116,12 +121,26 @@ async def test_brief_outside_a_session_says_how_to_get_one(parley: WireHarness) 
 
 
 async def test_background_is_for_everyone_and_pages(parley: WireHarness) -> None:
-    result = await parley.slash(parley.world.students[0], "background")
+    result = await parley.slash(
+        parley.world.students[0], "background", options={"scenario": "hanoi-2019"}
+    )
     assert result.response.ephemeral
     assert result.response.embed["title"] == "📰 Hanoi 2019"
     assert "At the table" in result.response.embed["description"]
     turned = await parley.click(parley.world.students[0], result, "parley:bg:hanoi-2019::0:next")
-    assert turned.response.embed["title"] == "📰 The agenda"
+    assert turned.response.embed["title"].startswith("📰 The agenda")
+
+
+async def test_background_without_a_scenario_asks_for_one_only_when_there_are_several(
+    parley: WireHarness, scenarios: Mapping[str, Scenario]
+) -> None:
+    result = await parley.slash(parley.world.students[0], "background")
+    assert result.response.ephemeral
+    if len(scenarios) > 1:
+        assert "Which scenario? Pick one in the `scenario` option." in final_text(result)
+    else:
+        only = next(iter(scenarios.values()))
+        assert result.response.embed["title"] == f"📰 {only.title}"
 
 
 # --- the hidden-information guarantee ---------------------------------------------------------

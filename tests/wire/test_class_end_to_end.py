@@ -3,11 +3,26 @@ time, and the debrief and gradebook see both — one class from Start to the gra
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import pytest
+
+from bot.content.loader import load_scenarios
+from bot.content.models import Scenario
+from tests.first_edition import with_first_edition_objectives
 from tests.parley_fixtures import ParleyFactory
 from tests.wire.negotiation_kit import ballots, cards, gradebook_rows
 from tests.wire.rounds_kit import class_in_session
 
 PROPOSAL = "Open a liaison office in Pyongyang within a year."
+
+
+@pytest.fixture(scope="session")
+def scenarios() -> Mapping[str, Scenario]:
+    """Hanoi as the first edition played it (text proposals adopted or not): this test drives
+    that path end to end; the game's own end-to-end tests use packs with schedules."""
+    shipped = load_scenarios()
+    return {**shipped, "hanoi-2019": with_first_edition_objectives(shipped["hanoi-2019"])}
 
 
 async def test_rounds_drive_the_vote_and_the_gradebook_shows_floor_time(

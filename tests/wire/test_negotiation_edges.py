@@ -4,13 +4,19 @@ class big enough to push every message to Discord's limits."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
 import discord
+import pytest
 
+from bot.content.loader import load_scenarios
+from bot.content.models import Scenario
+from tests.first_edition import with_first_edition_objectives
 from tests.harness import WireHarness, classroom
 from tests.parley_fixtures import ParleyFactory
+from tests.waiting import wait_until
 from tests.wire.negotiation_kit import (
     assert_embed_fits,
     assert_message_fits,
@@ -22,6 +28,7 @@ from tests.wire.negotiation_kit import (
     parley_of,
     seated_class,
 )
+from tests.wire.sessions_kit import settle_until_answered
 
 ACTORS = ["us", "dprk", "rok", "japan", "china", "russia"]
 
@@ -38,6 +45,14 @@ class FakeRounds:
 
     def floor_seconds(self, session_id: int) -> dict[int, float]:
         return dict(self.floor)
+
+
+@pytest.fixture(scope="session")
+def scenarios() -> Mapping[str, Scenario]:
+    """The shipped packs, Hanoi scored with the frozen first-edition objectives: these tests
+    count the debrief's scorecards by hand, so content edits must not move them."""
+    shipped = load_scenarios()
+    return {**shipped, "hanoi-2019": with_first_edition_objectives(shipped["hanoi-2019"])}
 
 
 def debrief_message(h: WireHarness) -> Any:
@@ -65,7 +80,7 @@ async def test_the_rounds_engine_decides_when_proposals_are_tabled_and_supplies_
     assert no_form.response.type == 4  # told at once, not after typing into a form
     assert "during caucus and plenary phases" in final_text(no_form)
     rounds.kind = "caucus"
-    form = await h.slash(dprk, "propose", options={"item": "yongbyon-sanctions"})
+    form = await h.slash(dprk, "propose", options={"item": "sanctions-relief"})
     assert form.response.type == 9
     tabled = await h.slash(us, "propose", options={"item": "remains", "text": "Return remains."})
     assert "Proposal **1** is tabled" in final_text(tabled)
@@ -124,7 +139,7 @@ async def test_buttons_forms_and_the_debrief_survive_a_restart(make_parley: Parl
     h4 = await make_parley(students=None, restart_of=h3)
     turned = await h4.click(w.facilitator, first, f"parley:debrief:{sid}:0:next")
     assert turned.response.type == 7
-    assert embeds_of(h4, first)[0]["title"] == "What happened in history"
+    assert embeds_of(h4, first)[0]["title"].startswith("What happened in history")
     state = await parley_of(h4).negotiation.state(sid)
     assert state.outcome is not None and state.outcome.adopted == (1,)
 
@@ -231,7 +246,7 @@ async def test_a_full_table_fits_discords_limits_everywhere(make_parley: ParleyF
     c = await seated_class(h)
     sid = c.sid
     parley = parley_of(h)
-    items = ["end-of-war", "liaison-office", "yongbyon-sanctions", "remains"]
+    items = ["end-of-war", "liaison-office", "sanctions-relief", "remains"]
     filler = "@everyone <@&123456789012345678> “Quoted” **bold** clause text " * 20
     number = 0
     for round_ in range(5):
@@ -242,12 +257,16 @@ async def test_a_full_table_fits_discords_limits_everywhere(make_parley: ParleyF
             member = c.members[actor][round_ % len(c.members[actor])]
             item = items[(a + round_) % 4]
             result = await h.slash(member, "propose", options={"item": item, "text": text})
+            await settle_until_answered(h, [result])  # a loaded machine may answer late
             assert "is tabled" in final_text(result), final_text(result)
             number += 1
     for i, student in enumerate(w.students):
         channel = c.threads[next(a for a in ACTORS if student in c.members[a])]
         await h.send_message(channel, student, f"{i} " + "a long argument about sanctions " * 60)
     parley.dispatch("parley_phase_started", sid, 5, "vote")
+    await h.settle()
+    # 25 ballots go out in the background: on a loaded machine, after the quiet period
+    await wait_until(lambda: len(ballots(h, w.plenary)) == 25, limit=60)
     await h.settle()
     ballot = ballots(h, w.plenary)
     assert len(ballot) == 25
@@ -308,7 +327,7 @@ async def test_ballots_that_could_not_be_posted_are_posted_once_on_the_next_try(
     h = await make_parley(students=6)
     w, parley = h.world, parley_of(h)
     c = await seated_class(h)
-    for actor, item in (("us", "remains"), ("dprk", "yongbyon-sanctions")):
+    for actor, item in (("us", "remains"), ("dprk", "sanctions-relief")):
         await h.slash(c.one(actor), "propose", options={"item": item, "text": f"{actor} text"})
     h.api.fail("POST", "/channels/*/messages", status=500, code=0, message="Server Error")
     parley.dispatch("parley_phase_started", c.sid, 5, "vote")

@@ -13,12 +13,14 @@ from bot.content.seed import normalise, quoted_fragments
 from bot.db.engine import Database
 from bot.db.models.quiz import QuizAttempt, QuizCard
 from bot.db.models.sessions import ClassSession, Participant
+from bot.domain.choice_order import shuffled_for
 from bot.domain.quiz import Question
 from tests.harness import InteractionResult, WireHarness
 from tests.parley_fixtures import ParleyFactory
 from tests.wire.quiz_helpers import (
     BY_ID,
     PARAGRAPHS,
+    QUESTIONS,
     answered,
     button,
     embed_of,
@@ -58,16 +60,19 @@ async def test_practice_a_paragraph_with_buttons_and_the_modal(
     h = await parley_on(make_parley, clock)
     student = h.world.students[0]
 
-    started = await h.slash(student, "quiz practice", options={"paragraph": 5, "count": 10})
+    started = await h.slash(
+        student, "quiz practice", options={"scenario": "hanoi-2019", "paragraph": 5, "count": 10}
+    )
     assert started.response.ephemeral
     assert started.response.allows_no_mentions
+    asked = min(10, len([q for q in QUESTIONS if q.paragraph == 5]))
     first = started.response.embed
-    assert first is not None and first["title"] == "Question 1 of 8"  # ¶5 has eight items
+    assert first is not None and first["title"] == f"Question 1 of {asked}"
     assert first["author"]["name"] == "Practice · Hanoi 2019 · ¶5"
 
     kinds_seen: set[str] = set()
     expected_right = 0
-    for index in range(8):
+    for index in range(asked):
         q = question_of(h.message(started))
         assert q.paragraph == 5
         kinds_seen.add(q.kind)
@@ -82,7 +87,8 @@ async def test_practice_a_paragraph_with_buttons_and_the_modal(
         title = embed_of(verdict)["title"]
         assert title.startswith("✅") if right else title.startswith("❌"), (q.item_id, value)
         shown = fields(verdict)
-        assert shown["Right answer"].startswith(q.right_answer)
+        # the letter is the one this student saw: choices are in the student's own order
+        assert shown["Right answer"].startswith(shuffled_for(q, student.id).right_answer)
         assert shown["Why"] == q.explanation
         quote = shown["¶5 of the article"]
         assert quote.startswith("> ")
@@ -97,7 +103,8 @@ async def test_practice_a_paragraph_with_buttons_and_the_modal(
     assert kinds_seen == {"multiple_choice", "true_false", "which_actor", "short_answer"}
     summary = embed_of(h.message(started))
     assert summary["title"] == "Quiz finished"
-    assert summary["description"] == "You got **4 of 8** right."
+    right_count = (asked + 1) // 2
+    assert summary["description"] == f"You got **{right_count} of {asked}** right."
     assert "To look at again" in fields(h.message(started))
     assert h.message(started)["components"] == []
     h.assert_no_pings()
@@ -105,9 +112,9 @@ async def test_practice_a_paragraph_with_buttons_and_the_modal(
     async with parley_database.transaction() as tx:
         attempts = (await tx.session.scalars(select(QuizAttempt))).all()
         cards = (await tx.session.scalars(select(QuizCard))).all()
-    assert len(attempts) == 8 and sum(a.correct for a in attempts) == 4
+    assert len(attempts) == asked and sum(a.correct for a in attempts) == right_count
     assert {a.user_id for a in attempts} == {student.id}
-    assert sorted(c.box for c in cards) == [1, 1, 1, 1, 2, 2, 2, 2]
+    assert sorted(c.box for c in cards) == [1] * (asked - right_count) + [2] * right_count
     assert {c.due_at for c in cards if c.box == 1} == {clock.now() + timedelta(hours=20)}
 
 
@@ -116,7 +123,9 @@ async def test_double_clicks_and_stale_buttons_count_once(
 ) -> None:
     h = await parley_on(make_parley, FakeClock())
     student = h.world.students[0]
-    started = await h.slash(student, "quiz practice", options={"paragraph": 2, "count": 2})
+    started = await h.slash(
+        student, "quiz practice", options={"scenario": "hanoi-2019", "paragraph": 2, "count": 2}
+    )
     q = question_of(h.message(started))
     right_id = button(h.message(started), f":ans:{right_value(q)}")
     wrong_id = button(h.message(started), f":ans:{wrong_value(q)}")
@@ -158,7 +167,9 @@ async def test_review_brings_missed_items_back_across_simulated_days(
     assert nothing.response.content.startswith("Nothing to review yet")
 
     # Day 0: ¶14's three items; only the short answer (q-75) is missed.
-    started = await h.slash(student, "quiz practice", options={"paragraph": 14})
+    started = await h.slash(
+        student, "quiz practice", options={"scenario": "hanoi-2019", "paragraph": 14}
+    )
     for _ in range(3):
         q = question_of(h.message(started))
         value = wrong_value(q) if q.item_id == "q-75" else right_value(q)
@@ -200,9 +211,9 @@ async def test_review_brings_missed_items_back_across_simulated_days(
         await next_question(h, student, review)
     assert sorted(seen) == ["q-74", "q-76"]
 
-    stats = await h.slash(student, "quiz stats")
+    stats = await h.slash(student, "quiz stats", options={"scenario": "hanoi-2019"})
     embed = stats.response.embed
-    assert embed["description"].startswith("**3 of 78** items seen · **2** learned")
+    assert embed["description"].startswith(f"**3 of {len(QUESTIONS)}** items seen · **2** learned")
     by_paragraph = next(f["value"] for f in embed["fields"] if f["name"] == "By paragraph")
     assert "¶14: 3/3 seen · 2 learned · 83% right" in by_paragraph
 
@@ -210,17 +221,20 @@ async def test_review_brings_missed_items_back_across_simulated_days(
 async def test_stats_by_actor_and_practice_by_actor(make_parley: ParleyFactory) -> None:
     h = await parley_on(make_parley, FakeClock())
     student = h.world.students[0]
-    started = await h.slash(student, "quiz practice", options={"actor": "japan", "count": 2})
+    started = await h.slash(
+        student, "quiz practice", options={"scenario": "hanoi-2019", "actor": "japan", "count": 2}
+    )
     assert started.response.embed["author"]["name"] == "Practice · Hanoi 2019 · 🇯🇵 Japan"
     for _ in range(2):
         q = question_of(h.message(started))
         assert "japan" in q.actors
         await answer(h, student, started, q, right_value(q))
         await next_question(h, student, started)
-    stats = await h.slash(student, "quiz stats")
+    stats = await h.slash(student, "quiz stats", options={"scenario": "hanoi-2019"})
     by_actor = next(f["value"] for f in stats.response.embed["fields"] if f["name"] == "By actor")
     japan = next(line for line in by_actor.splitlines() if "Japan" in line)
-    assert "🇯🇵 Japan: 2/5 seen · 0 learned · 100% right" in japan
+    total = len([q for q in QUESTIONS if "japan" in q.actors])
+    assert f"🇯🇵 Japan: 2/{total} seen · 0 learned · 100% right" in japan
 
 
 async def test_autocomplete_offers_scenarios_topics_and_actors(make_parley: ParleyFactory) -> None:
@@ -229,9 +243,21 @@ async def test_autocomplete_offers_scenarios_topics_and_actors(make_parley: Parl
     assert await h.choices(student, "quiz practice", focused="scenario", value="han") == [
         {"name": "Hanoi 2019", "value": "hanoi-2019"}
     ]
-    topics = await h.choices(student, "quiz practice", focused="topic", value="sanc")
+    topics = await h.choices(
+        student,
+        "quiz practice",
+        focused="topic",
+        value="sanc",
+        options={"scenario": "hanoi-2019"},
+    )
     assert topics == [{"name": "Sanctions and pressure", "value": "sanctions"}]
-    actors = await h.choices(student, "quiz practice", focused="actor", value="korea")
+    actors = await h.choices(
+        student,
+        "quiz practice",
+        focused="actor",
+        value="korea",
+        options={"scenario": "hanoi-2019"},
+    )
     assert [a["value"] for a in actors] == ["dprk", "rok"]
     assert actors[0]["name"] == "🇰🇵 North Korea"
 
@@ -239,12 +265,18 @@ async def test_autocomplete_offers_scenarios_topics_and_actors(make_parley: Parl
 async def test_unknown_filters_get_a_clear_reply(make_parley: ParleyFactory) -> None:
     h = await parley_on(make_parley, FakeClock())
     student = h.world.students[0]
-    topic = await h.slash(student, "quiz practice", options={"topic": "cooking"})
+    topic = await h.slash(
+        student, "quiz practice", options={"scenario": "hanoi-2019", "topic": "cooking"}
+    )
     assert topic.response.ephemeral
     assert topic.response.content.startswith("There is no topic “cooking”. Pick one of: How Hanoi")
-    paragraph = await h.slash(student, "quiz practice", options={"paragraph": 10})
+    paragraph = await h.slash(
+        student, "quiz practice", options={"scenario": "hanoi-2019", "paragraph": 10}
+    )
     assert paragraph.response.content.startswith("No quiz items are about ¶10 here. Items cover ¶1")
-    actor = await h.slash(student, "quiz practice", options={"actor": "France"})
+    actor = await h.slash(
+        student, "quiz practice", options={"scenario": "hanoi-2019", "actor": "France"}
+    )
     assert "There is no actor “France”" in actor.response.content
     bank = await h.slash(student, "quiz practice", options={"bank": "nope"})
     assert bank.response.content.startswith("There is no question bank called “nope”")
@@ -258,7 +290,13 @@ async def test_buttons_and_the_modal_work_after_a_restart(
     clock = FakeClock()
     h1 = await parley_on(make_parley, clock)
     student = h1.world.students[0]
-    started = await h1.slash(student, "quiz practice", options={"paragraph": 1, "count": 8})
+    on_one = len([q for q in QUESTIONS if q.paragraph == 1])
+    assert on_one <= 10  # all of ¶1 is asked, so its typed-answer items come up
+    started = await h1.slash(
+        student,
+        "quiz practice",
+        options={"scenario": "hanoi-2019", "paragraph": 1, "count": on_one},
+    )
     # Move to the first typed-answer question, answering the choice ones on the way.
     while question_of(h1.message(started)).kind != "short_answer":
         q = question_of(h1.message(started))
@@ -283,11 +321,15 @@ async def test_buttons_and_the_modal_work_after_a_restart(
     assert "/quiz practice" in stale.response.content
 
     # Starting another quiz closes this one; its buttons point to /quiz resume.
-    fresh = await h2.slash(student, "quiz practice", options={"paragraph": 2})
+    fresh = await h2.slash(
+        student, "quiz practice", options={"scenario": "hanoi-2019", "paragraph": 2}
+    )
     old = await h2.click(student, started, button(h2.message(started), ":stop"))
     assert old.response.content.startswith("You started another quiz")
     resumed = await h2.slash(student, "quiz resume")
-    assert resumed.response.embed["title"] == fresh.response.embed["title"] == "Question 1 of 5"
+    on_two = min(10, len([q for q in QUESTIONS if q.paragraph == 2]))
+    assert resumed.response.embed["title"] == fresh.response.embed["title"]
+    assert fresh.response.embed["title"] == f"Question 1 of {on_two}"
 
 
 async def test_readiness_quizzes_a_student_on_their_own_actor(
@@ -338,3 +380,33 @@ async def test_readiness_quizzes_a_student_on_their_own_actor(
         await answer(h, w.students[0], ready, q, right_value(q))
         await next_question(h, w.students[0], ready)
     assert embed_of(h.message(ready))["description"] == "You got **5 of 5** right."
+
+
+async def test_each_student_sees_choices_in_an_order_of_their_own_every_time(
+    make_parley: ParleyFactory,
+) -> None:
+    h = await parley_on(make_parley, FakeClock())
+    options = {"scenario": "hanoi-2019", "paragraph": 7, "count": 10}
+    seen: dict[int, list[str]] = {}
+    for student in h.world.students[:2]:
+        started = await h.slash(student, "quiz practice", options=options)
+        lines: list[str] = []
+        for _ in range(10):
+            message = h.message(started)
+            q = question_of(message)
+            if q.kind == "multiple_choice":
+                description = embed_of(message)["description"]
+                expected = shuffled_for(q, student.id)
+                shown = [c.label for c in expected.choices]
+                on_screen = [line.split("** ", 1)[1] for line in description.split("\n")[2:]]
+                assert on_screen == shown
+                lines.append(f"{q.item_id}:{'|'.join(shown)}")
+                if len(lines) == 1:  # reopening shows the same order
+                    again = await h.slash(student, "quiz resume")
+                    assert embed_of(h.message(again))["description"] == description
+                    started = again
+            await answer(h, student, started, q, right_value(q))
+            await next_question(h, student, started)
+        seen[student.id] = sorted(lines)
+    first, second = seen.values()
+    assert first and first != second  # two students, two orders

@@ -162,7 +162,7 @@ async def test_only_facilitators_start_or_end_a_race(make_parley: ParleyFactory)
     assert refused.response.content.startswith("Only facilitators can run a class quiz race")
 
     race_id, _ = await start_race(h, clock, count=3, seconds=20)
-    again = await h.slash(w.facilitator, "quiz class")
+    again = await h.slash(w.facilitator, "quiz class", options={"scenario": "hanoi-2019"})
     assert again.response.content.startswith("A quiz race is already running here")
 
     message, q = current_question(h, 1)

@@ -41,6 +41,8 @@ class ClassSession(TimestampMixin, Base):
     seed: Mapped[int | None] = mapped_column(Integer)
     space_kind: Mapped[str] = mapped_column(String(16), default="thread", server_default="thread")
     card_message_id: Mapped[int | None] = mapped_column(Snowflake)
+    record_cards: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    """False for an article-only class: public-record cards (and what rests on them) hidden."""
 
 
 class Participant(TimestampMixin, Base):
