@@ -43,7 +43,7 @@ from .store import (
     UserRef,
     ident,
 )
-from .tasks import TaskTracker
+from .tasks import DEFAULT_MAX_WAIT, TaskTracker
 from .webhook import RecordingWebhookAdapter, use_adapter
 
 
@@ -102,7 +102,7 @@ class WireHarness:
         bot_name: str = "Parley",
         echo: bool = True,
         validate: bool = True,
-        settle_timeout: float = 10.0,
+        settle_timeout: float = DEFAULT_MAX_WAIT,
         timer_horizon: float = 1.0,
         restart_of: WireHarness | None = None,
         store: FakeDiscord | None = None,
@@ -292,7 +292,10 @@ class WireHarness:
         use_adapter(self.adapter)
 
     async def settle(self, *, raise_errors: bool = True) -> None:
-        """Await every task the bot spawned until quiescent; raise recorded handler errors."""
+        """Await every task the bot spawned until quiescent; raise recorded handler errors.
+
+        Waits on the bot's work (its tasks, database threads, busy checks), not on the wall
+        clock: ``settle_timeout`` (120 s) only reports a genuine hang."""
         await self.tasks.settle(max_wait=self.settle_timeout, timer_horizon=self.timer_horizon)
         self._record_task_failures()
         if raise_errors:
@@ -882,14 +885,6 @@ class WireHarness:
             self.deliver("INTERACTION_CREATE", result.payload)
             if settle:
                 await self.settle()
-                # settle() allows out-of-loop I/O (a database thread) a short quiet period; on a
-                # busy machine a slow write outlasts it. While the bot has not answered and its
-                # tasks are still pending, keep settling (bounded by settle_timeout).
-                loop = asyncio.get_running_loop()
-                deadline = loop.time() + self.settle_timeout
-                while not result.responded and self.tasks.pending() and loop.time() < deadline:
-                    await asyncio.sleep(0.01)
-                    await self.settle()
         finally:
             result.errors = [
                 r for r in self.errors_collector.records if r.interaction_id == result.id
