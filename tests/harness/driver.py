@@ -28,7 +28,14 @@ from discord.webhook.async_ import async_context
 
 from . import payloads as p
 from .api import FakeAPI
-from .errors import ErrorCollector, ErrorRecord, ExpectedErrors, InstanceHooks, UnexpectedBotError
+from .errors import (
+    DiscordWouldNotSend,
+    ErrorCollector,
+    ErrorRecord,
+    ExpectedErrors,
+    InstanceHooks,
+    UnexpectedBotError,
+)
 from .http import RestRecorder
 from .payloads import JSON
 from .results import InteractionResult, MessageOut, RecordedRequest
@@ -45,11 +52,6 @@ from .store import (
 )
 from .tasks import DEFAULT_MAX_WAIT, TaskTracker
 from .webhook import RecordingWebhookAdapter, use_adapter
-
-
-class DiscordWouldNotSend(ValueError):
-    """The test asked for an interaction/event that a real Discord client could not produce."""
-
 
 # Application command option types (docs/interactions/application-commands.mdx).
 OPT_SUB_COMMAND = 1
