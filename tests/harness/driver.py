@@ -117,6 +117,8 @@ class WireHarness:
         self.timer_horizon = timer_horizon
         restart_of = restart_of or store_from
         state = bot._connection
+        self.store: FakeDiscord
+        self.errors_collector: ErrorCollector
         if restart_of is not None:
             store = restart_of.store
         if store is not None:
@@ -220,7 +222,7 @@ class WireHarness:
         if isinstance(state, AutoShardedConnectionState) and not state.shard_ids:
             # What AutoShardedClient.launch_shards() does before the shards connect: without
             # it the sharded state never dispatches READY and wait_until_ready() never returns.
-            self.bot.shard_count = state.shard_count = 1  # type: ignore[attr-defined]
+            self.bot.shard_count = state.shard_count = 1
             state.shard_ids = [0]
         saved_timeout = state.guild_ready_timeout
         state.guild_ready_timeout = 0.01
