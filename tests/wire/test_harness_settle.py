@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiosqlite
@@ -18,10 +19,16 @@ import discord
 import pytest
 from discord.ext import commands
 
+from bot.client import ParleyBot
+from bot.clock import FakeClock
+from cogs import EXTENSIONS
 from tests.harness import SettleTimeout, WireHarness
 from tests.harness.plugin import HarnessFactory
+from tests.parley_fixtures import ParleyFactory
+from tests.wire.timer_probe import KIND
 
 SLOW = 0.4  # seconds: eight quiet periods
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 def slow_one() -> int:
@@ -157,3 +164,20 @@ async def test_a_real_hang_is_reported_with_what_is_pending(
     assert "executor: Event.wait" in message
     h.settle_timeout = 120.0
     await h.settle()
+
+
+async def test_settle_waits_for_timers_due_on_the_fake_clock(make_parley: ParleyFactory) -> None:
+    """A timer that is due when scheduled is fired by the bot's background dispatcher (never
+    waited for while it sleeps): settle() waits for its database reload and for the handler
+    it spawns, with no clock.advance() and no polling in the test."""
+    clock = FakeClock(T0)
+    h = await make_parley(clock=clock, extensions=(*EXTENSIONS, "tests.wire.timer_probe"))
+    bot = h.bot
+    assert isinstance(bot, ParleyBot)
+    for n in range(3):
+        await bot.timers.schedule(
+            KIND, T0, {"channel_id": h.world.plenary.id, "what": f"item {n}"}, key=f"now:{n}"
+        )
+        await h.settle()
+        said = [m.content for m in h.sent_messages(h.world.plenary)]
+        assert said == [f"Time for item {i}." for i in range(n + 1)]
