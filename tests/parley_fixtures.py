@@ -69,7 +69,7 @@ def parley_settings(tmp_path: Path, **overrides: Any) -> Settings:
     """Settings that ignore the developer's .env and environment-specific values."""
     values: dict[str, Any] = {"data_dir": tmp_path, "discord_token": None, "dev_guild_id": None}
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @pytest_asyncio.fixture

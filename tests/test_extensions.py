@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
 import pytest
 from discord import app_commands
 
 from bot.client import ParleyBot
+from bot.content.models import Scenario
 from bot.db.engine import Database
 from cogs import EXTENSIONS
 from tests.parley_fixtures import parley_settings
@@ -23,17 +25,17 @@ def walk(command: app_commands.Command | app_commands.Group) -> list[str]:  # ty
 
 
 @pytest.fixture
-async def loaded_bot(tmp_path: Path, scenarios: object) -> ParleyBot:
+async def loaded_bot(tmp_path: Path, scenarios: Mapping[str, Scenario]) -> AsyncIterator[ParleyBot]:
     database = Database(f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}")
     bot = ParleyBot(
         parley_settings(tmp_path),
         database,
         scenarios=scenarios,
-        sync_on_start=False,  # type: ignore[arg-type]
+        sync_on_start=False,
     )
     await bot._async_setup_hook()
     await bot.setup_hook()
-    yield bot  # type: ignore[misc]
+    yield bot
     await bot.close()
     await database.dispose()
 

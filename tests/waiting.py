@@ -6,11 +6,11 @@ import asyncio
 from collections.abc import Callable
 
 
-async def wait_until(condition: Callable[[], bool], *, limit: float = 10.0) -> None:
+async def wait_until(condition: Callable[[], bool], *, limit: float = 120.0) -> None:
     """Let the event loop (and database threads) run until `condition()` holds.
 
     For work in background tasks the harness does not wait for; `limit` (seconds) only bounds
-    a failing test, it is never what a passing test waits for."""
+    a failing test (generous, so a busy machine cannot fail a passing one)."""
     try:
         async with asyncio.timeout(limit):
             while not condition():  # noqa: ASYNC110 (the work runs in DB threads too)

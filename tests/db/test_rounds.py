@@ -46,14 +46,15 @@ async def test_the_round_row_stores_the_plan_and_reads_back_whole(
         row = await tx.rounds.add(session_id, plan)
         assert row.status == "planning" and row.phase_index is None
     async with database.transaction() as tx:
-        row = await tx.rounds.get_for_update(session_id)
-        assert row is not None and row.plan == plan
+        locked = await tx.rounds.get_for_update(session_id)
+        assert locked is not None and locked.plan == plan
+        row = locked
         row.clock = {"deadline": "2026-01-05T09:06:00+00:00"}
         row.caucus_threads = [[1, 1_576_740_461_643_694_111]]  # snowflakes survive JSON
     async with database.transaction() as tx:
-        row = await tx.rounds.get(session_id)
-        assert row is not None and row.caucus_threads == [[1, 1_576_740_461_643_694_111]]
-        assert row.clock == {"deadline": "2026-01-05T09:06:00+00:00"}
+        stored = await tx.rounds.get(session_id)
+        assert stored is not None and stored.caucus_threads == [[1, 1_576_740_461_643_694_111]]
+        assert stored.clock == {"deadline": "2026-01-05T09:06:00+00:00"}
 
 
 async def test_floor_turns_are_recorded_once_and_summed_per_student(database: Database) -> None:
@@ -117,7 +118,10 @@ async def test_every_change_leaves_exactly_the_timers_its_state_needs(
     classroom: tuple[RoundService, TimerService, FakeClock, int],
 ) -> None:
     rounds, timers, clock, sid = classroom
-    at = lambda seconds: T0 + timedelta(seconds=seconds)  # noqa: E731
+
+    def at(seconds: float) -> datetime:
+        return T0 + timedelta(seconds=seconds)
+
     await rounds.start(sid)
     assert await pending(timers, sid) == [
         (f"round:{sid}:0:warning:60", at(300)),

@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -50,7 +51,9 @@ def uid(actor: str, seat: int = 0) -> int:
     return 1000 + 10 * ACTORS.index(actor) + seat
 
 
-def played(hanoi: Scenario, votes: dict[int, dict[str, str]], texts: dict[str, tuple[str, str]]):
+def played(
+    hanoi: Scenario, votes: dict[int, dict[str, str]], texts: dict[str, tuple[str, str]]
+) -> tuple[ProposalBook, Any, Any]:
     """Table proposals (sponsor -> (agenda, text)), vote, close: (book, round, outcome)."""
     book = ProposalBook(tuple(i.id for i in hanoi.agenda), ACTORS)
     for sponsor, (agenda, text) in texts.items():

@@ -29,6 +29,7 @@ from urllib.parse import unquote
 
 import discord
 
+from . import limits as discord_limits
 from . import payloads as p
 from .payloads import JSON
 from .results import (
@@ -151,6 +152,7 @@ class FakeAPI:
         self._routes: dict[tuple[str, str], Handler] = {}
         self._failures: list[_Failure] = []
         self.interactions: dict[str, InteractionState] = {}
+        self.limits = discord_limits.Limits()  # Discord's limits on what the bot sends
         self._register_defaults()
 
     # ------------------------------------------------------------------
@@ -234,6 +236,7 @@ class FakeAPI:
     def handle(self, request: RecordedRequest) -> Any:
         """Answer a recorded request; raises ``discord.HTTPException`` subclasses on errors."""
         try:
+            discord_limits.enforce(self, request)
             for failure in list(self._failures):
                 if request.matches(failure.method, failure.path):
                     if failure.times is not None:

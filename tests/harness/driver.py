@@ -28,7 +28,14 @@ from discord.webhook.async_ import async_context
 
 from . import payloads as p
 from .api import FakeAPI
-from .errors import ErrorCollector, ErrorRecord, ExpectedErrors, InstanceHooks, UnexpectedBotError
+from .errors import (
+    DiscordWouldNotSend,
+    ErrorCollector,
+    ErrorRecord,
+    ExpectedErrors,
+    InstanceHooks,
+    UnexpectedBotError,
+)
 from .http import RestRecorder
 from .payloads import JSON
 from .results import InteractionResult, MessageOut, RecordedRequest
@@ -43,13 +50,8 @@ from .store import (
     UserRef,
     ident,
 )
-from .tasks import TaskTracker
+from .tasks import DEFAULT_MAX_WAIT, TaskTracker
 from .webhook import RecordingWebhookAdapter, use_adapter
-
-
-class DiscordWouldNotSend(ValueError):
-    """The test asked for an interaction/event that a real Discord client could not produce."""
-
 
 # Application command option types (docs/interactions/application-commands.mdx).
 OPT_SUB_COMMAND = 1
@@ -102,7 +104,7 @@ class WireHarness:
         bot_name: str = "Parley",
         echo: bool = True,
         validate: bool = True,
-        settle_timeout: float = 10.0,
+        settle_timeout: float = DEFAULT_MAX_WAIT,
         timer_horizon: float = 1.0,
         restart_of: WireHarness | None = None,
         store: FakeDiscord | None = None,
@@ -115,6 +117,8 @@ class WireHarness:
         self.timer_horizon = timer_horizon
         restart_of = restart_of or store_from
         state = bot._connection
+        self.store: FakeDiscord
+        self.errors_collector: ErrorCollector
         if restart_of is not None:
             store = restart_of.store
         if store is not None:
@@ -218,7 +222,7 @@ class WireHarness:
         if isinstance(state, AutoShardedConnectionState) and not state.shard_ids:
             # What AutoShardedClient.launch_shards() does before the shards connect: without
             # it the sharded state never dispatches READY and wait_until_ready() never returns.
-            self.bot.shard_count = state.shard_count = 1  # type: ignore[attr-defined]
+            self.bot.shard_count = state.shard_count = 1
             state.shard_ids = [0]
         saved_timeout = state.guild_ready_timeout
         state.guild_ready_timeout = 0.01
@@ -292,7 +296,10 @@ class WireHarness:
         use_adapter(self.adapter)
 
     async def settle(self, *, raise_errors: bool = True) -> None:
-        """Await every task the bot spawned until quiescent; raise recorded handler errors."""
+        """Await every task the bot spawned until quiescent; raise recorded handler errors.
+
+        Waits on the bot's work (its tasks, database threads, busy checks), not on the wall
+        clock: ``settle_timeout`` (120 s) only reports a genuine hang."""
         await self.tasks.settle(max_wait=self.settle_timeout, timer_horizon=self.timer_horizon)
         self._record_task_failures()
         if raise_errors:
@@ -882,14 +889,6 @@ class WireHarness:
             self.deliver("INTERACTION_CREATE", result.payload)
             if settle:
                 await self.settle()
-                # settle() allows out-of-loop I/O (a database thread) a short quiet period; on a
-                # busy machine a slow write outlasts it. While the bot has not answered and its
-                # tasks are still pending, keep settling (bounded by settle_timeout).
-                loop = asyncio.get_running_loop()
-                deadline = loop.time() + self.settle_timeout
-                while not result.responded and self.tasks.pending() and loop.time() < deadline:
-                    await asyncio.sleep(0.01)
-                    await self.settle()
         finally:
             result.errors = [
                 r for r in self.errors_collector.records if r.interaction_id == result.id

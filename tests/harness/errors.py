@@ -58,6 +58,11 @@ class UnexpectedBotError(AssertionError):
     """A handler in the bot raised and the test did not expect it."""
 
 
+class DiscordWouldNotSend(ValueError):
+    """Discord would refuse this: an interaction or event a real client could not produce,
+    or a reply over one of Discord's limits (``tests/harness/limits.py``)."""
+
+
 @dataclass
 class ErrorRecord:
     #: app_command | autocomplete | view | modal | event | prefix_command | task | log |

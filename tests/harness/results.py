@@ -129,17 +129,19 @@ class MessageOut:
     is_reply: bool = False
 
     @property
-    def content(self) -> str | None:
-        return self.payload.get("content")
+    def content(self) -> str:
+        """The text ("" when the message has none)."""
+        return str(self.payload.get("content") or "")
 
     @property
     def embeds(self) -> list[JSON]:
         return list(self.payload.get("embeds") or [])
 
     @property
-    def embed(self) -> JSON | None:
+    def embed(self) -> JSON:
+        """The first embed; ``{}`` (falsy) when there is none."""
         embeds = self.embeds
-        return embeds[0] if embeds else None
+        return embeds[0] if embeds else {}
 
     @property
     def components(self) -> list[JSON]:
@@ -259,15 +261,17 @@ class InteractionResponse:
 
     # message-ish accessors (types 4, 5, 7)
     @property
-    def content(self) -> str | None:
-        return self.data.get("content")
+    def content(self) -> str:
+        """The text ("" when the response has none)."""
+        return str(self.data.get("content") or "")
 
     @property
     def embeds(self) -> list[JSON]:
         return self.as_message().embeds
 
     @property
-    def embed(self) -> JSON | None:
+    def embed(self) -> JSON:
+        """The first embed; ``{}`` (falsy) when there is none."""
         return self.as_message().embed
 
     @property

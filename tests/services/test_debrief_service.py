@@ -27,7 +27,9 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def services(database: Database, scenarios: Mapping[str, Scenario]):  # type: ignore[no-untyped-def]
+def services(
+    database: Database, scenarios: Mapping[str, Scenario]
+) -> tuple[SessionService, TranscriptService, NegotiationService, DebriefService]:
     sessions = SessionService(database, scenarios)
     transcripts = TranscriptService(database, scenarios=scenarios)
     negotiation = NegotiationService(database, scenarios)
@@ -58,8 +60,10 @@ def said(i: int, sid: int, author: int, text: str, actor: str | None = None) -> 
 
 
 async def test_students_participation_and_quiz_work(
-    services, database: Database, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    services: tuple[SessionService, TranscriptService, NegotiationService, DebriefService],
+    database: Database,
+    tmp_path: Path,
+) -> None:
     sessions, transcripts, negotiation, debrief = services
     info = await sessions.create(
         guild_id=GUILD, channel_id=PLENARY, scenario_id="hanoi-2019", created_by=TEACHER

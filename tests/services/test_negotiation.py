@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from bot.content.models import Scenario
 from bot.db.engine import Database
 from bot.db.models import BallotRow, DelegationVote, ProposalBacker, ProposalRow, VoteRoundRow
-from bot.domain.voting import VotingError
+from bot.domain.voting import Choice, VotingError
 from bot.errors import UserFacingError
 from bot.services.negotiation import NegotiationService
 from bot.services.sessions import SessionService
@@ -133,7 +133,7 @@ async def test_the_vote_locks_the_book_records_every_ballot_and_the_outcome(
     service: NegotiationService,
     sessions: SessionService,
     database: Database,
-    events: list,
+    events: list[tuple[str, int]],
     scenarios: Mapping[str, Scenario],
 ) -> None:
     sid = await class_of(sessions, per_actor=2)
@@ -232,7 +232,7 @@ async def test_two_members_of_one_delegation_voting_at_once_leave_one_counting_v
     await service.open_vote(sid, None)
 
     for attempt in range(5):
-        choices = ("yes", "no") if attempt % 2 == 0 else ("no", "abstain")
+        choices: tuple[Choice, Choice] = ("yes", "no") if attempt % 2 == 0 else ("no", "abstain")
         results = await asyncio.gather(
             service.cast(sid, student("japan", 0), 1, choices[0]),
             service.cast(sid, student("japan", 1), 1, choices[1]),

@@ -36,6 +36,7 @@ from tests.wire.negotiation_kit import (
 )
 
 ACTORS = ["us", "dprk", "rok", "japan", "china", "russia"]
+Script = list[tuple[int, int, str]]  # (author id, message id, text) of what the test posted
 
 
 @pytest.fixture(scope="session")
@@ -46,14 +47,16 @@ def scenarios() -> Mapping[str, Scenario]:
     return {**shipped, "hanoi-2019": with_first_edition_objectives(shipped["hanoi-2019"])}
 
 
-async def post(h: WireHarness, channel: Any, author: Any, text: str, script: list) -> Any:
+async def post(h: WireHarness, channel: Any, author: Any, text: str, script: Script) -> Any:
     """A student (or the teacher) says something; the script remembers it for the gradebook."""
     message = await h.send_message(channel, author, text)
     script.append((author.id, message.id, text))
     return message
 
 
-def expected_figures(script: list, deleted: set[int], edited: dict[int, str]) -> dict[int, tuple]:
+def expected_figures(
+    script: Script, deleted: set[int], edited: dict[int, str]
+) -> dict[int, tuple[int, int]]:
     """(messages, words) per author, counted by hand from what the test posted."""
     figures: dict[int, tuple[int, int]] = {}
     for author, message_id, text in script:
@@ -65,7 +68,9 @@ def expected_figures(script: list, deleted: set[int], edited: dict[int, str]) ->
     return figures
 
 
-async def walk_debrief(h: WireHarness, facilitator: Any, message: Any, sid: int) -> list[dict]:
+async def walk_debrief(
+    h: WireHarness, facilitator: Any, message: Any, sid: int
+) -> list[dict[str, Any]]:
     """The facilitator presses Next until the last page; returns every page's embed."""
     pages = [embeds_of(h, message)[0]]
     while True:
@@ -78,11 +83,11 @@ async def walk_debrief(h: WireHarness, facilitator: Any, message: Any, sid: int)
         pages.append(embeds_of(h, message)[0])
 
 
-def page(pages: list[dict], title: str) -> dict:
+def page(pages: list[dict[str, Any]], title: str) -> dict[str, Any]:
     return next(p for p in pages if p["title"].startswith(title))
 
 
-def scorecard_values(pages: list[dict]) -> dict[str, str]:
+def scorecard_values(pages: list[dict[str, Any]]) -> dict[str, str]:
     return {
         name.split(" — ")[0]: name.split(" — ")[1] for name in fields(page(pages, "Scorecards"))
     }
@@ -93,7 +98,7 @@ async def test_a_class_reaches_an_agreement(make_parley: ParleyFactory, tmp_path
     w, parley = h.world, parley_of(h)
     c: SeatedClass = await seated_class(h)
     sid = c.sid
-    script: list = []
+    script: Script = []
     us0, us1 = c.members["us"]
     dprk0, dprk1 = c.members["dprk"]
     rok0, rok1 = c.members["rok"]

@@ -71,7 +71,7 @@ async def test_the_rounds_engine_decides_when_proposals_are_tabled_and_supplies_
     c = await seated_class(h)
     us, dprk = c.one("us"), c.one("dprk")
     rounds = FakeRounds("preparation", {us.id: 61.5, dprk.id: 29.4})
-    parley.rounds = rounds  # type: ignore[attr-defined]
+    parley.rounds = rounds  # type: ignore[assignment]
 
     early = await h.slash(us, "propose", options={"item": "remains", "text": "Return remains."})
     assert "during caucus and plenary phases" in final_text(early)
@@ -200,6 +200,7 @@ async def test_students_cannot_run_the_vote_the_debrief_or_the_gradebook(
     h = await make_parley(students=6)
     c = await seated_class(h)
     student = c.one("japan")
+    options: dict[str, Any]
     for command, options in [
         ("vote open", {}),
         ("vote close", {}),

@@ -12,6 +12,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
+from bot import __version__
 from bot.client import ParleyBot
 from bot.errors import UserFacingError
 from tests.harness import WireHarness
@@ -26,7 +27,7 @@ async def test_about_shows_version_scenarios_backend_and_health(parley: WireHarn
     assert response.ephemeral
     assert response.allows_no_mentions
     fields = {f["name"]: f["value"] for f in response.embed["fields"]}
-    assert fields["Version"] == parley.bot.version
+    assert fields["Version"] == __version__
     assert "Hanoi 2019" in fields["Scenarios"]
     assert fields["Database"] == "sqlite"
     assert fields["Uptime"].endswith("s") or fields["Uptime"].endswith("m")
@@ -140,7 +141,7 @@ async def test_message_content_probe_counts_blank_guild_messages(
     make_parley: ParleyFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     h = await make_parley()
-    bot: ParleyBot = h.bot  # type: ignore[assignment]
+    bot: ParleyBot = h.bot
     bot.message_content_probe.threshold = 2
     with caplog.at_level(logging.WARNING, logger="bot.client"):
         await h.send_message(h.world.plenary, h.world.students[0], "")
@@ -150,7 +151,7 @@ async def test_message_content_probe_counts_blank_guild_messages(
 
     h2 = await make_parley(settings=parley_settings(tmp_path))
     await h2.send_message(h2.world.plenary, h2.world.students[0], "We propose a liaison office.")
-    assert h2.bot.message_content_probe.status == "arriving"  # type: ignore[attr-defined]
+    assert h2.bot.message_content_probe.status == "arriving"
 
 
 async def test_ordinary_messages_cost_no_task_but_listeners_and_mention_commands_still_run(
@@ -169,7 +170,7 @@ async def test_ordinary_messages_cost_no_task_but_listeners_and_mention_commands
 
     bot.add_listener(listener, "on_message")
     bot.add_command(ping)
-    created: list[asyncio.Task[Any]] = []
+    created: list[asyncio.Future[Any]] = []
     loop = asyncio.get_running_loop()
     harness_factory = loop.get_task_factory()
     assert harness_factory is not None
@@ -186,7 +187,7 @@ async def test_ordinary_messages_cost_no_task_but_listeners_and_mention_commands
     await h.settle()
     loop.set_task_factory(harness_factory)
 
-    names = [t.get_name() for t in created]
+    names = [t.get_name() for t in created if isinstance(t, asyncio.Task)]
     # One task per message for the listener added above (two students, Parley's "pong"), none
     # for Parley's own handling of them.
     assert names.count("discord.py: on_message") == 3

@@ -144,7 +144,7 @@ async def test_double_clicks_and_stale_buttons_count_once(
         assert embed["title"].startswith("✅" if stored else "❌")
         assert embed["footer"]["text"].endswith(f"{int(stored)} right so far")
     notes = [first.response.content, second.response.content]
-    assert sorted(notes, key=str)[0] is None or None in notes
+    assert "" in notes  # one of them carries no note
     assert any(n and "already answered" in n for n in notes)
 
     next_id = button(h.message(started), ":next")

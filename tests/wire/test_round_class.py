@@ -120,5 +120,5 @@ async def test_a_whole_class_plan_from_start_to_end(make_parley: ParleyFactory) 
     assert caucus_entry.channel_kind == "caucus"
 
     # The gradebook: every student spoke 60 s + 40 s.
-    seconds = await c.bot.rounds.floor_seconds(c.sid)
-    assert seconds == {user: 100.0 for user in actors.values()}
+    floor = await c.bot.rounds.floor_seconds(c.sid)
+    assert floor == {user: 100.0 for user in actors.values()}

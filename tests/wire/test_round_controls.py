@@ -171,7 +171,7 @@ async def test_the_plan_is_shown_and_edited_with_clear_errors(make_parley: Parle
     assert total == "50 min of your 50 min period"
 
     added = await c.slash(f, "round plan add", kind="caucus", duration="5m", position=4)
-    fields = {x["name"]: x["value"] for x in added.response.embed["fields"]}  # type: ignore[index]
+    fields = {x["name"]: x["value"] for x in added.response.embed["fields"]}
     assert fields["Total"] == "55 min: 5 min more than your 50 min period"
     assert "5 min more than your 50 min period" in fields["Worth knowing"]
     await c.slash(f, "round plan duration", position=4, duration="90s")
@@ -191,7 +191,7 @@ async def test_the_plan_is_shown_and_edited_with_clear_errors(make_parley: Parle
         ({"duration": "-5m"}, "A duration can't be negative"),
     ]:
         bad = await c.slash(f, "round plan duration", position=1, **options)
-        assert bad.response.ephemeral and error in bad.response.content  # type: ignore[operator]
+        assert bad.response.ephemeral and error in bad.response.content
     bad = await c.slash(f, "round plan remove", position=9)
     assert "There is no phase 9" in final_text(bad)
     bad = await c.slash(f, "round settings", warnings="soon")
@@ -220,7 +220,7 @@ async def test_students_are_denied_the_controls(make_parley: ParleyFactory) -> N
     ]:
         denied = await c.slash(student, command, **options)
         assert denied.response.ephemeral
-        assert "Only facilitators can" in denied.response.content  # type: ignore[operator]
+        assert "Only facilitators can" in denied.response.content
     assert (await c.bot.rounds.round(c.sid)).status == "planning"
     assert c.said() == [] or all("Phase" not in line for line in c.said())
     phase = await c.slash(student, "phase")

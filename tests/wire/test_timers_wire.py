@@ -24,7 +24,8 @@ def said(h: WireHarness) -> list[str]:
 
 
 async def schedule(h: WireHarness, what: str, due: datetime) -> None:
-    bot: ParleyBot = h.bot  # type: ignore[assignment]
+    bot = h.bot
+    assert isinstance(bot, ParleyBot)
     await bot.timers.schedule(
         KIND, due, {"channel_id": h.world.plenary.id, "what": what}, key=f"probe:{what}"
     )
@@ -53,7 +54,7 @@ async def test_a_restart_resumes_timers_and_announces_overdue_ones_as_late(
     await clock.advance(timedelta(milliseconds=1))
     await second.settle()
     assert said(second)[1:] == ["Time for the vote."]
-    bot: ParleyBot = second.bot  # type: ignore[assignment]
+    bot: ParleyBot = second.bot
     assert await bot.timers.pending() == []
     second.assert_no_pings()
 
@@ -63,7 +64,7 @@ async def test_an_earlier_timer_wakes_the_dispatcher_in_the_running_bot(
 ) -> None:
     clock = FakeClock(T0)
     h = await make_parley(clock=clock, extensions=WITH_PROBE)
-    bot: ParleyBot = h.bot  # type: ignore[assignment]
+    bot: ParleyBot = h.bot
     await schedule(h, "the debrief", T0 + minutes(45))
     await clock.advance(0)
     assert bot.timers.sleeping_until == T0 + minutes(45)
@@ -79,7 +80,7 @@ async def test_a_failing_handler_is_retried_and_only_then_marked_done(
 ) -> None:
     clock = FakeClock(T0)
     h = await make_parley(clock=clock, extensions=WITH_PROBE)
-    bot: ParleyBot = h.bot  # type: ignore[assignment]
+    bot: ParleyBot = h.bot
     await schedule(h, "caucuses", T0 + minutes(1))
     h.api.fail("POST", "/channels/{channel_id}/messages", status=503, code=0, times=1)
 
