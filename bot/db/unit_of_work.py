@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.repositories.gradebook import GradebookRepository
 from bot.db.repositories.guild_config import GuildConfigRepository
 from bot.db.repositories.negotiation import NegotiationRepository
+from bot.db.repositories.privacy import PrivacyRepository
 from bot.db.repositories.quiz import QuizRepository
 from bot.db.repositories.quiz_race import QuizRaceRepository
 from bot.db.repositories.rounds import RoundRepository
@@ -39,6 +40,10 @@ class Transaction:
     @cached_property
     def negotiation(self) -> NegotiationRepository:
         return NegotiationRepository(self.session)
+
+    @cached_property
+    def privacy(self) -> PrivacyRepository:
+        return PrivacyRepository(self.session)
 
     @cached_property
     def quiz(self) -> QuizRepository:
