@@ -33,7 +33,9 @@ __all__ = [
 
 ERASED_TEXT = "[erased at the participant's request]"
 ERASED_NAME = "Erased participant"
-ERASED_MENTION = "@Erased participant"
+# A mention of nobody: Discord shows "@unknown-user", and like the mention it replaces it counts
+# as no words in the debrief (`bot.domain.scorecard.count_words`).
+ERASED_MENTION = "<@0>"
 
 # JavaScript (and so most JSON readers) keeps integers exactly only up to 2**53.
 _JSON_SAFE_INT = 2**53
