@@ -19,6 +19,7 @@ from bot.db.repositories.privacy import PrivacyRepository
 from bot.db.repositories.quiz import QuizRepository
 from bot.db.repositories.quiz_race import QuizRaceRepository
 from bot.db.repositories.rounds import RoundRepository
+from bot.db.repositories.scope import ScopeRepository
 from bot.db.repositories.session_channels import SessionChannelsRepository
 from bot.db.repositories.sessions import SessionRepository
 from bot.db.repositories.timers import TimerRepository
@@ -56,6 +57,10 @@ class Transaction:
     @cached_property
     def rounds(self) -> RoundRepository:
         return RoundRepository(self.session)
+
+    @cached_property
+    def scope(self) -> ScopeRepository:
+        return ScopeRepository(self.session)
 
     @cached_property
     def sessions(self) -> SessionRepository:
