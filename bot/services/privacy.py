@@ -80,6 +80,14 @@ _COUNTED = frozenset(
 )
 
 
+class _DryRun(Exception):
+    """Raised inside a purge's transaction to roll it back after counting."""
+
+    def __init__(self, report: PurgeReport) -> None:
+        super().__init__("dry run")
+        self.report = report
+
+
 class PrivacyService:
     def __init__(self, database: Database, clock: Clock, *, flush: Flush | None = None) -> None:
         self._db = database
@@ -191,42 +199,75 @@ class PrivacyService:
 
     # --- purges ----------------------------------------------------------------------------------
 
-    async def purge_session(self, session_id: int, *, guild_id: int | None = None) -> PurgeReport:
+    async def purge_session(
+        self,
+        session_id: int,
+        *,
+        guild_id: int | None = None,
+        allow_live: bool = False,
+        dry_run: bool = False,
+    ) -> PurgeReport:
         """Delete one ended session and everything recorded in it. With `guild_id`, a session
-        of another server is treated as not found (a facilitator purges only their own)."""
+        of another server is treated as not found (a facilitator purges only their own); the
+        operator may purge a live one (`allow_live`). `dry_run` counts and deletes nothing."""
         await self._flushed()
+        try:
+            return await self._purge_session(session_id, guild_id, allow_live, dry_run)
+        except _DryRun as counted:
+            return counted.report
+
+    async def _purge_session(
+        self, session_id: int, guild_id: int | None, allow_live: bool, dry_run: bool
+    ) -> PurgeReport:
         async with self._db.transaction() as tx:
             found = await tx.privacy.session_guild(session_id)
             if found is None or (guild_id is not None and found[0] != guild_id):
                 raise UserFacingError(f"There is no session #{session_id} in this server.")
-            if found[1] != "ended":
+            if found[1] != "ended" and not allow_live:
                 raise UserFacingError(
                     f"Session #{session_id} is still live: end it with `/session end` first."
                 )
             report = await tx.privacy.purge_sessions([session_id])
+            if dry_run:
+                raise _DryRun(report)
         log.info("Purged session %s: %s", session_id, report.summary())
         return report
 
-    async def purge_guild(self, guild_id: int) -> PurgeReport:
+    async def purge_guild(self, guild_id: int, *, dry_run: bool = False) -> PurgeReport:
         """Delete everything Parley holds about one server (live sessions included)."""
         await self._flushed()
-        async with self._db.transaction() as tx:
-            report = await tx.privacy.purge_guild(guild_id)
+        try:
+            async with self._db.transaction() as tx:
+                report = await tx.privacy.purge_guild(guild_id)
+                if dry_run:
+                    raise _DryRun(report)
+        except _DryRun as counted:
+            return counted.report
         log.info("Purged guild %s: %s", guild_id, report.summary())
         return report
 
     async def purge_older_than(
-        self, age: timedelta, *, guild_id: int | None = None, now: datetime | None = None
+        self,
+        age: timedelta,
+        *,
+        guild_id: int | None = None,
+        now: datetime | None = None,
+        dry_run: bool = False,
     ) -> PurgeReport:
         """Delete sessions that ended more than `age` ago, and quiz history that old."""
         if age <= timedelta(0):
             raise UserFacingError("The age must be more than zero.")
         cutoff = (now or self.clock.now()) - age
         await self._flushed()
-        async with self._db.transaction() as tx:
-            ids = await tx.privacy.session_ids(guild_id=guild_id, ended_before=cutoff)
-            report = await tx.privacy.purge_sessions(ids)
-            report = report + await tx.privacy.purge_quiz_before(cutoff, guild_id)
+        try:
+            async with self._db.transaction() as tx:
+                ids = await tx.privacy.session_ids(guild_id=guild_id, ended_before=cutoff)
+                report = await tx.privacy.purge_sessions(ids)
+                report = report + await tx.privacy.purge_quiz_before(cutoff, guild_id)
+                if dry_run:
+                    raise _DryRun(report)
+        except _DryRun as counted:
+            return counted.report
         log.info("Purged records older than %s: %s", cutoff.isoformat(), report.summary())
         return report
 

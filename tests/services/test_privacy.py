@@ -389,8 +389,11 @@ async def test_purge_one_session_only_when_ended_and_only_in_its_server(
     await klass.sessions.end(first)
     with pytest.raises(UserFacingError, match="no session"):
         await klass.privacy.purge_session(first, guild_id=OTHER_GUILD)
+    counted = await klass.privacy.purge_session(first, guild_id=GUILD, dry_run=True)
+    assert (counted.sessions, counted.messages) == (1, 5)
+    assert await sessions_left(database) == [first, second]  # a dry run deletes nothing
     report = await klass.privacy.purge_session(first, guild_id=GUILD)
-    assert (report.sessions, report.messages) == (1, 5)
+    assert report == counted
     assert await sessions_left(database) == [second]
     assert await klass.transcripts.count(first) == 0
     assert await klass.transcripts.count(second) == 5
