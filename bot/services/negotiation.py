@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from bot.clock import Clock, SystemClock
 from bot.db.engine import Database
+from bot.domain.echo import echo
 from bot.domain.voting import (
     Ballot,
     Choice,
@@ -210,7 +211,7 @@ class NegotiationService:
         try:
             return self._scenarios[scenario_id]
         except KeyError:
-            raise UserFacingError(f"Parley has no scenario “{scenario_id}” loaded.") from None
+            raise UserFacingError(f"Parley has no scenario “{echo(scenario_id)}” loaded.") from None
 
     async def _session(self, tx: Transaction, session_id: int, *, live: bool) -> ClassSession:
         row = await tx.sessions.get(session_id)

@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING
 from bot.clock import Clock, SystemClock
 from bot.db.engine import Database
 from bot.db.repositories.transcripts import SessionSummary
+from bot.domain.echo import echo
 from bot.domain.transcript_formats import FORMATS, ExportMeta, formatter, redact
 from bot.domain.transcripts import (
     CHANNEL_KINDS,
@@ -313,7 +314,7 @@ class TranscriptService:
             if phase not in phases:
                 known = ", ".join(phases) if phases else "none yet"
                 raise UserFacingError(
-                    f"Session {session.id} has no messages in a phase called {phase!r}. "
+                    f"Session {session.id} has no messages in a phase called “{echo(phase)}”. "
                     f"Phases with messages: {known}."
                 )
         scope = "whole session" if phase is None else f"phase: {phase}"
