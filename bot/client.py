@@ -15,22 +15,17 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.clock import Clock, SystemClock
-from bot.db.base import utcnow
+from bot.composition import build_services
 from bot.db.engine import Database
-from bot.debrief_flow import DebriefFlow
 from bot.domain.message_content import MessageContentProbe
-from bot.negotiation_flow import NegotiationFlow
-from bot.round_flow import RoundFlow
-from bot.services.debrief import DebriefService
-from bot.services.guild_config import GuildConfigService
-from bot.services.negotiation import NegotiationService
-from bot.services.rounds import RoundService
-from bot.services.sessions import SessionService
-from bot.services.transcripts import TranscriptService
-from bot.session_flow import SessionFlow
 from bot.settings import Settings
-from bot.timers import TimerService
 from cogs import EXTENSIONS
+from cogs.debrief.flow import DebriefFlow
+from cogs.negotiation.flow import NegotiationFlow
+from cogs.quiz.race_views import DiscordRaceAnnouncer
+from cogs.rounds.flow import RoundFlow
+from cogs.sessions.flow import SessionFlow
+from cogs.sessions.panel import PanelControls
 
 if TYPE_CHECKING:
     from bot.content.models import Scenario
@@ -58,6 +53,19 @@ discord.VoiceClient.warn_dave = False
 
 
 class ParleyBot(commands.AutoShardedBot):
+    """Parley on Discord. Everything a feature needs is one attribute of the bot, built here:
+
+    - services (from `bot.composition.build_services`): `guild_config`, `sessions`, `timers`,
+      `transcripts`, `rounds`, `negotiation`, `debrief`, `quiz`; and `clock`, `settings`,
+      `scenarios`, `database`;
+    - each feature's Discord-side orchestration: `session_flow`, `round_flow`,
+      `negotiation_flow`, `debrief_flow`; the facilitator panel's `panel_controls`.
+
+    Cogs get the bot in their constructor; buttons and modals, which discord.py rebuilds from a
+    custom_id, reach the same attributes through `interaction.client`
+    (`cogs.common.interactions.bot_of`). Nothing is looked up through another cog.
+    """
+
     def __init__(
         self,
         settings: Settings,
@@ -85,55 +93,49 @@ class ParleyBot(commands.AutoShardedBot):
         self.extension_names = tuple(extensions)
         self.failed_extensions: dict[str, BaseException] = {}
         self.sync_on_start = sync_on_start
-        self.started_at: datetime = utcnow()
         self.message_content_probe = MessageContentProbe()
-        self.guild_config = GuildConfigService(database)
-        # Sessions: the service decides (and announces changes as `parley_*` events); the flow
-        # shows the result in Discord. Both are here so every cog can rely on them.
-        self.sessions = SessionService(database, self.scenarios, on_event=self._session_event)
-        self.session_flow = SessionFlow(self)
-        # Class time: tests and benchmarks pass a FakeClock.
+        # Class time: tests and benchmarks pass a FakeClock; every service reads this one.
         self.clock: Clock = clock or SystemClock()
-        # One dispatcher for every timer; it fires nothing before the bot is ready.
-        self.timers = TimerService(database, self.clock, ready=self.wait_until_ready)
-        self.transcripts = TranscriptService(database, clock=self.clock, scenarios=self.scenarios)
-        # Rounds: the service decides and stores (timers in the same transaction); the flow
-        # shows each change in Discord. Every stored message carries the current phase.
-        self.rounds = RoundService(
-            database, self.scenarios, clock=self.clock, timers=self.timers, on_event=self._emit
-        )
-        self.round_flow = RoundFlow(self)
-        self.transcripts.phase_provider = self.rounds.phase_label
-        self.transcripts.phase_at_provider = self.rounds.phase_label_at
-        # Proposals, the vote and the debrief: services decide, flows show it in Discord.
-        self.negotiation = NegotiationService(
-            database, self.scenarios, clock=self.clock, on_event=self._session_event
-        )
-        self.negotiation_flow = NegotiationFlow(self)
-        self.debrief = DebriefService(
+        self.started_at: datetime = self.clock.now()
+        # The one composition root (bot/composition.py): every service, built once, exposed here
+        # as one attribute each. Buttons reach them through `interaction.client`.
+        services = build_services(
             database,
             self.scenarios,
-            transcripts=self.transcripts,
-            negotiation=self.negotiation,
+            clock=self.clock,
+            emit=self._emit,
+            ready=self.wait_until_ready,
+            race_announcer=DiscordRaceAnnouncer(self),
             floor_seconds=self._floor_seconds,
         )
+        self.guild_config = services.guild_config
+        self.sessions = services.sessions
+        self.timers = services.timers
+        self.transcripts = services.transcripts
+        self.rounds = services.rounds
+        self.negotiation = services.negotiation
+        self.debrief = services.debrief
+        self.quiz = services.quiz
+        # The Discord side of each feature: services decide, these show it in Discord. Built
+        # here so one feature's orchestration can be handed to another's (the debrief posts
+        # through the negotiation's), never looked up through a cog.
+        self.panel_controls = PanelControls()
+        self.session_flow = SessionFlow(self)
+        self.round_flow = RoundFlow(self)
+        self.negotiation_flow = NegotiationFlow(self)
         self.debrief_flow = DebriefFlow(self)
         # Called synchronously with every message as it is parsed: for hot paths (the
         # transcript's capture) that should not cost a listener task per message.
         self.message_observers: list[Callable[[discord.Message], None]] = []
         self._command_tasks: set[asyncio.Task[None]] = set()
 
-    def _session_event(self, event: str, session_id: int) -> None:
-        # Looked up at call time, so whatever wraps `dispatch` later sees these events too.
-        self.dispatch(event, session_id)
-
     def _emit(self, event: str, *args: object) -> None:
+        # Looked up at call time, so whatever wraps `dispatch` later sees these events too.
         self.dispatch(event, *args)
 
     def _floor_seconds(self, session_id: int) -> Any:
-        """Seconds of floor per student, from the rounds engine when one is loaded."""
-        rounds = getattr(self, "rounds", None)
-        return None if rounds is None else rounds.floor_seconds(session_id)
+        """Seconds of floor per student, from the rounds engine the bot holds when asked."""
+        return self.rounds.floor_seconds(session_id)
 
     @property
     def version(self) -> str:

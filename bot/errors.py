@@ -10,10 +10,3 @@ from __future__ import annotations
 
 class UserFacingError(Exception):
     """Bad input or a forbidden action; `str(error)` is shown to the user as is."""
-
-
-class NotFacilitatorError(UserFacingError):
-    """A student tried a facilitator command."""
-
-    def __init__(self, action: str = "do that") -> None:
-        super().__init__(f"Only facilitators can {action}. Ask your teacher if you need it done.")

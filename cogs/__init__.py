@@ -1,19 +1,16 @@
-"""discord.py extensions: thin adapters from Discord to Parley's services.
+"""The Discord side of Parley: one package per feature (`cogs/<feature>/`) with its
+commands, its views and the orchestration that posts and threads, each loaded as one discord.py
+extension (`cogs.<feature>.extension`); `cogs/common/` holds the helpers they share.
 
 `EXTENSIONS` is the explicit list the bot loads at start-up, in this order.
 """
 
 EXTENSIONS: tuple[str, ...] = (
-    "cogs.error_handler",
-    "cogs.meta",
-    "cogs.sessions",
-    "cogs.briefs",
-    "cogs.quiz",
-    "cogs.transcripts",
-    "cogs.rounds",
-    "cogs.floor",
-    "cogs.caucus",
-    "cogs.proposals",
-    "cogs.votes",
-    "cogs.debrief",
+    "cogs.meta.extension",
+    "cogs.sessions.extension",
+    "cogs.quiz.extension",
+    "cogs.transcripts.extension",
+    "cogs.rounds.extension",
+    "cogs.negotiation.extension",
+    "cogs.debrief.extension",
 )

@@ -44,7 +44,7 @@ from bot.bench.gateway import (
     connect_offline,
     user,
 )
-from bot.cli import freeze_startup_heap
+from bot.cli.parley import freeze_startup_heap
 from bot.db import bench_storage
 from bot.db.engine import Database
 from bot.domain.transcripts import ChannelInfo, IncomingMessage, TranscriptOp
@@ -209,7 +209,7 @@ async def parley_bot(world: World, database: Database) -> Any:
         settings,
         database,
         scenarios={},
-        extensions=("cogs.transcripts",),
+        extensions=("cogs.transcripts.extension",),
         sync_on_start=False,
     )
     await bot._async_setup_hook()

@@ -22,10 +22,10 @@ from contextvars import Context
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.cli import freeze_startup_heap
+from bot.cli.parley import freeze_startup_heap
 from bot.clock import SystemClock
 from bot.db import bench_storage
-from bot.timers import DueTimer, TimerService, TimerSpec
+from bot.services.timers import DueTimer, TimerService, TimerSpec
 
 TARGET_P99_MS = 20.0
 KIND = "bench"

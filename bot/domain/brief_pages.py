@@ -1,6 +1,6 @@
 """Briefs cut into pages that fit a phone screen and Discord's embed limits.
 
-A page is plain data (title, description, fields); `bot.views.briefs` turns it into an embed. The
+A page is plain data (title, description, fields); `cogs.common.pages` turns it into an embed. The
 layout is a teaching decision, so it lives here and is tested for every actor of every scenario:
 each page stays under `PHONE_PAGE_CHARS` (one screen on a phone, roughly) and inside Discord's
 hard limits, and every claim shows the paragraphs (¶) it rests on.

@@ -1,6 +1,6 @@
 """What a transcript is made of: the records the listener produces, and the rows exports read.
 
-Pure: no Discord, no database. The Discord adapter (`bot/transcript_capture.py`) turns messages
+Pure: no Discord, no database. The Discord adapter (`cogs/transcripts/capture.py`) turns messages
 into these records; the writer stores them; the exporters (`bot/domain/transcript_formats.py`)
 turn stored entries back into documents.
 """

@@ -95,7 +95,7 @@ class AnswerReceipt:
 
 
 class RaceAnnouncer(Protocol):
-    """What a race shows in its channel (implemented with discord.py in bot/views)."""
+    """What a race shows in its channel (implemented with discord.py in cogs/quiz/race_views.py)."""
 
     async def wait_until_ready(self) -> None: ...
 

@@ -43,7 +43,7 @@ def _sweep_key(due_at: datetime) -> str:
 
 
 class Timers(Protocol):
-    """The part of the timer service retention uses (`bot.timers.TimerService`)."""
+    """The part of the timer service retention uses (`bot.services.timers.TimerService`)."""
 
     def register(
         self, kind: str, handler: Callable[[DueTimer], Awaitable[None]], *, max_attempts: int = ...

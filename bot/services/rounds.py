@@ -3,7 +3,7 @@
 Each change is one unit of work: read the round row (locked), let `bot.domain.round_state.Round`
 compute the next state, store it with the floor turns that finished, and make the session's
 pending round timers match what the new state wants — all in one transaction, so a restart at
-any moment finds the state and its timers consistent. Then the caller (`bot.round_flow`) shows
+any moment finds the state and its timers consistent. Then the caller (`cogs/rounds/flow.py`) shows
 the returned notices in Discord and calls `emit` for the events below. Changes to one session
 are serialised by an asyncio lock (one Parley process) and the row lock (PostgreSQL).
 
@@ -63,7 +63,7 @@ from bot.domain.round_state import (
 )
 from bot.domain.speaking import Floor, SpeakingError
 from bot.errors import UserFacingError
-from bot.timers import TimerService
+from bot.services.timers import TimerService
 
 if TYPE_CHECKING:
     from bot.content.models import Scenario
@@ -87,7 +87,7 @@ TIMER_KINDS: Mapping[str, str] = {
     "warning": "round_warning",
     "turn_end": "round_turn_end",
 }
-"""Timer kind per purpose; their handlers live in `bot.round_flow`."""
+"""Timer kind per purpose; their handlers live in `cogs/rounds/timer_handlers.py`."""
 _ROUND_KINDS = tuple(TIMER_KINDS.values())
 EventSink = Callable[..., None]
 SESSION_ENDED = "That session has ended. Ask your facilitator for the new one."

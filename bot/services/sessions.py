@@ -2,7 +2,7 @@
 
 `SessionService` (``bot.sessions``) is the one place that changes a session. Every method is one
 unit of work (or a short retry loop of them) and knows nothing of Discord; the Discord side
-(`bot.session_flow`) turns its results into threads, roles, card edits and replies.
+(`cogs/sessions/flow.py`) turns its results into threads, roles, card edits and replies.
 
 Public API for rounds, transcripts, proposals and the debrief
 --------------------------------------------------------------
@@ -30,7 +30,7 @@ Reading (all return frozen dataclasses, never ORM rows):
   work after a restart.
 
 A session's ``stage`` is "joining", "self_pick" or "assigned"; ``status`` is "open" or "ended".
-Briefs stay hidden from other delegations while a session is live (`bot.views.briefs` checks
+Briefs stay hidden from other delegations while a session is live (`cogs/common/pages.py` checks
 ``may_read_brief`` on every page turn); once a session has been debriefed (`/debrief`), every
 member of it may read every brief of its scenario in that server.
 

@@ -23,7 +23,9 @@ from typing import IO, TYPE_CHECKING
 
 from bot.clock import Clock, SystemClock
 from bot.db.engine import Database
-from bot.db.repositories.transcripts import SessionSummary
+from bot.db.repositories.transcripts import (
+    SessionSummary as SessionSummary,  # part of this service's API: features never import bot.db
+)
 from bot.domain.echo import echo
 from bot.domain.transcript_formats import FORMATS, ExportMeta, formatter, redact
 from bot.domain.transcripts import (

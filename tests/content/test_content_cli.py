@@ -20,7 +20,7 @@ from .conftest import MINI_SEEDS, PackBuilder
 
 
 def run(argv: list[str]) -> int:
-    """Parse through ``register`` on a parser of our own, as bot/cli.py will."""
+    """Parse through ``register`` on a parser of our own, as bot/cli/parley.py does."""
     parser = argparse.ArgumentParser(prog="parley")
     cli.register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)

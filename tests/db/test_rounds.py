@@ -17,7 +17,7 @@ from bot.domain.round_state import FinishedTurn
 from bot.domain.speaking import SpokenTurn
 from bot.services.rounds import RoundService
 from bot.services.sessions import SessionService
-from bot.timers import TimerService
+from bot.services.timers import TimerService
 from tests.session_rows import end_session, make_session
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot.bench_grader import DEFAULT_DATA, evaluate
+from bot.bench.grader import DEFAULT_DATA, evaluate
 from bot.domain.grading import (
     MAX_ALTERNATIVES,
     MAX_ANSWER_LENGTH,
@@ -430,7 +430,7 @@ def test_data_set_is_well_formed() -> None:
 
 
 def test_precision_and_recall_gate() -> None:
-    """The gate the README quotes. Main set: 704 cases; see bot/bench_grader.py."""
+    """The gate the README quotes. Main set: 704 cases; see bot/bench/grader.py."""
     result = evaluate(DEFAULT_DATA)
     grader, baseline = result["grader"], result["baseline"]
     assert grader["precision"] >= 0.98, grader["misclassified"]

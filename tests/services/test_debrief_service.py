@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.gradebook import write_gradebook
 from bot.content.models import Scenario
 from bot.db.engine import Database
 from bot.db.models.quiz import QuizAttempt, QuizRace, QuizRaceAnswer
 from bot.domain.transcripts import IncomingMessage
 from bot.errors import UserFacingError
-from bot.gradebook_cli import write_gradebook
 from bot.services.debrief import DebriefService
 from bot.services.negotiation import NegotiationService
 from bot.services.sessions import SessionService

@@ -11,7 +11,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.db.engine import Database
-from bot.timers import DueTimer, TimerService, TimerSpec
+from bot.services.timers import DueTimer, TimerService, TimerSpec
 from tests.session_rows import make_session
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -151,7 +151,7 @@ async def test_a_failing_handler_is_retried_and_not_marked_done_until_it_succeed
     timers.register("announce", handler)
     await timers.schedule("announce", T0 + minutes(1), key="a")
 
-    with caplog.at_level(logging.WARNING, logger="bot.timers"):
+    with caplog.at_level(logging.WARNING, logger="bot.services.timers"):
         await clock.advance(minutes(1))
     assert handler.calls == 1 and handler.fired == []
     stored = await timers.get("a")
@@ -177,7 +177,7 @@ async def test_a_handler_that_keeps_failing_is_marked_failed_and_logged(
     handler = Recorder(clock, failures=99)
     timers.register("announce", handler, max_attempts=3)
     await timers.schedule("announce", T0 + minutes(1), key="doomed")
-    with caplog.at_level(logging.WARNING, logger="bot.timers"):
+    with caplog.at_level(logging.WARNING, logger="bot.services.timers"):
         await clock.advance(minutes(2))
     assert handler.calls == 3
     stored = await timers.get("doomed")

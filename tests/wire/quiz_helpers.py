@@ -83,7 +83,7 @@ def wrong_value(q: Question) -> str:
 
 
 def services(h: WireHarness) -> QuizServices:
-    found = h.bot.get_cog("Quiz").services  # type: ignore[attr-defined]
+    found = h.bot.quiz  # type: ignore[attr-defined]
     assert isinstance(found, QuizServices)
     return found
 

@@ -113,7 +113,7 @@ async def test_a_bug_gets_a_short_private_reply_and_a_logged_traceback(
 ) -> None:
     await _with_exploding_cog(parley)
     with (
-        caplog.at_level(logging.ERROR, logger="bot.interaction_errors"),
+        caplog.at_level(logging.ERROR, logger="cogs.common.errors"),
         parley.expect_errors(RuntimeError),
     ):
         result = await parley.slash(parley.world.students[0], "explode")

@@ -232,7 +232,7 @@ async def test_listeners_hear_of_a_phase_after_the_class_has_read_its_announceme
 ) -> None:
     # Without the vote's own cogs, which also answer the vote phase in the plenary.
     rounds_only = [
-        e for e in EXTENSIONS if e not in ("cogs.proposals", "cogs.votes", "cogs.debrief")
+        e for e in EXTENSIONS if e not in ("cogs.negotiation.extension", "cogs.debrief.extension")
     ]
     c = await class_in_session(
         make_parley, students=3, extensions=(*rounds_only, "tests.wire.phase_probe")

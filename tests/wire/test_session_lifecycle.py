@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.session_flow import CARD_EDIT_DELAY
+from cogs.sessions.flow import CARD_EDIT_DELAY
 from tests.harness import WireHarness
 from tests.parley_fixtures import ParleyFactory
 from tests.wire.sessions_kit import (

@@ -9,14 +9,8 @@ import discord
 import pytest
 
 from bot.services.sessions import SessionInfo
-from bot.views.common import reply
-from bot.views.panel import (
-    PANEL_CONTROLS,
-    ROUND_ROW,
-    PanelControl,
-    register_panel_control,
-    unregister_panel_control,
-)
+from cogs.common.interactions import reply
+from cogs.sessions.panel import ROUND_ROW, PanelControl, PanelControls
 from tests.harness import WireHarness
 from tests.wire.sessions_kit import control_id, final_text, start_session
 
@@ -29,14 +23,20 @@ async def start_round(interaction: discord.Interaction[Any], session: SessionInf
 
 
 @pytest.fixture
-def round_control() -> Iterator[PanelControl]:
+def round_control(parley: WireHarness) -> Iterator[PanelControl]:
     control = PanelControl(
         key="round-start", label="Start", emoji="▶️", row=ROUND_ROW, handler=start_round
     )
-    register_panel_control(control)
+    controls = panel_controls(parley)
+    controls.add(control)
     pressed.clear()
     yield control
-    unregister_panel_control("round-start")
+    controls.remove("round-start")
+
+
+def panel_controls(h: WireHarness) -> PanelControls:
+    controls: PanelControls = h.bot.panel_controls  # type: ignore[attr-defined]
+    return controls
 
 
 async def test_a_registered_control_appears_on_its_row_and_routes_clicks(
@@ -65,7 +65,7 @@ async def test_a_control_whose_feature_is_gone_says_so(
     w = parley.world
     started = await start_session(parley)
     panel = await parley.slash(w.facilitator, "session panel")
-    unregister_panel_control("round-start")
+    panel_controls(parley).remove("round-start")
     clicked = await parley.click(
         w.facilitator, panel, control_id(started.session_id, "round-start")
     )
@@ -74,6 +74,7 @@ async def test_a_control_whose_feature_is_gone_says_so(
 
 
 def test_control_keys_must_fit_a_custom_id() -> None:
+    controls = PanelControls()
     with pytest.raises(ValueError):
-        register_panel_control(PanelControl(key="Start Round!", label="x", handler=start_round))
-    assert "Start Round!" not in PANEL_CONTROLS
+        controls.add(PanelControl(key="Start Round!", label="x", handler=start_round))
+    assert controls.get("Start Round!") is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import discord
 
 from bot.client import ParleyBot
-from bot.timers import DueTimer
+from bot.services.timers import DueTimer
 
 KIND = "probe_announce"
 

@@ -1,0 +1,196 @@
+"""Measure the quiz grader on the labelled answer set, next to a naive baseline.
+
+The data set (tests/domain/data/grader_cases.jsonl) holds real-looking student answers to
+questions on the Hanoi article, each labelled correct or not by a person before the
+grader was tuned. Labelling policy: an answer is correct when it unambiguously names the
+accepted thing despite typos, romanisation, case, accents, punctuation, spacing, word
+order or harmless extra words; it is wrong when it names a different entity, person,
+year or number (however close), is incomplete where the missing part carries the
+meaning, hedges between candidates, uses an abbreviation the quiz author did not list,
+or deviates at all from an accepted answer of four characters or fewer.
+
+"Positive" means "graded correct": precision is the share of answers the grader accepted
+that deserved it (a wrong answer marked right misteaches), recall the share of deserving
+answers it accepted (a right answer marked wrong frustrates).
+
+Run: ``python -m bot.bench.grader [--data FILE] [--json]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from bot.domain.grading import grade
+from bot.paths import PROJECT_ROOT
+
+DEFAULT_DATA = PROJECT_ROOT / "tests/domain/data/grader_cases.jsonl"
+BASELINE_THRESHOLD = 80.0
+
+Case = dict[str, Any]
+Verdict = Callable[[str, Sequence[str], Sequence[str]], bool]
+
+
+def load_cases(path: str | Path) -> list[Case]:
+    """Read the JSON Lines data set; blank lines are skipped."""
+    cases: list[Case] = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            case = json.loads(line)
+            case["line"] = lineno
+            cases.append(case)
+    return cases
+
+
+def grader_verdict(answer: str, accept: Sequence[str], reject: Sequence[str]) -> bool:
+    """The production grader."""
+    return grade(answer, accept, reject).correct
+
+
+def baseline_verdict(answer: str, accept: Sequence[str], reject: Sequence[str]) -> bool:
+    """What a first attempt would do: lower-case fuzz.ratio >= 80 against any accept."""
+    del reject  # the naive baseline ignores known-wrong answers
+    low = answer.lower()
+    return any(fuzz.ratio(low, alt.lower()) >= BASELINE_THRESHOLD for alt in accept)
+
+
+def _ratio(num: int, den: int) -> float:
+    return round(num / den, 4) if den else 0.0
+
+
+def score_verdicts(cases: list[Case], verdict: Verdict) -> dict[str, Any]:
+    """Confusion counts, precision/recall/accuracy, per-kind accuracy, misclassified cases."""
+    tp = fp = tn = fn = 0
+    by_kind: dict[str, dict[str, int]] = {}
+    wrong: list[dict[str, Any]] = []
+    for case in cases:
+        got = verdict(case["answer"], case["accept"], case.get("reject", []))
+        expected = bool(case["expected"])
+        kind = by_kind.setdefault(case.get("kind", "other"), {"total": 0, "right": 0})
+        kind["total"] += 1
+        if got == expected:
+            kind["right"] += 1
+        if got and expected:
+            tp += 1
+        elif got and not expected:
+            fp += 1
+        elif not got and expected:
+            fn += 1
+        else:
+            tn += 1
+        if got != expected:
+            answer = case["answer"]
+            wrong.append(
+                {
+                    "line": case.get("line"),
+                    "answer": answer if len(answer) <= 80 else answer[:77] + "...",
+                    "accept": case["accept"],
+                    "expected": expected,
+                    "got": got,
+                    "kind": case.get("kind", "other"),
+                }
+            )
+    total = tp + fp + tn + fn
+    return {
+        "tp": tp,
+        "fp": fp,
+        "tn": tn,
+        "fn": fn,
+        "precision": _ratio(tp, tp + fp),
+        "recall": _ratio(tp, tp + fn),
+        "accuracy": _ratio(tp + tn, total),
+        "by_kind": {
+            k: {**v, "accuracy": _ratio(v["right"], v["total"])} for k, v in sorted(by_kind.items())
+        },
+        "misclassified": wrong,
+    }
+
+
+def evaluate(path: str | Path = DEFAULT_DATA) -> dict[str, Any]:
+    """Grade every case with the grader and the baseline; return both scorecards."""
+    cases = load_cases(path)
+    return {
+        "data": str(path),
+        "cases": len(cases),
+        "positives": sum(1 for c in cases if c["expected"]),
+        "negatives": sum(1 for c in cases if not c["expected"]),
+        "grader": score_verdicts(cases, grader_verdict),
+        "baseline": {
+            "description": f"fuzz.ratio(lowercase) >= {BASELINE_THRESHOLD:g} vs any accept",
+            **score_verdicts(cases, baseline_verdict),
+        },
+    }
+
+
+def format_report(result: dict[str, Any]) -> str:
+    """Human-readable table: headline metrics, per-kind accuracy, the grader's misses."""
+    g, b = result["grader"], result["baseline"]
+    lines = [
+        f"data: {result['data']}",
+        f"cases: {result['cases']} ({result['positives']} correct, "
+        f"{result['negatives']} wrong answers)",
+        "",
+        f"{'':<10}{'precision':>10}{'recall':>10}{'accuracy':>10}{'FP':>6}{'FN':>6}",
+    ]
+    for name, m in (("grader", g), ("baseline", b)):
+        lines.append(
+            f"{name:<10}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['accuracy']:>10.3f}"
+            f"{m['fp']:>6}{m['fn']:>6}"
+        )
+    lines += ["", f"{'kind':<12}{'n':>5}{'grader':>9}{'baseline':>10}"]
+    for kind, v in g["by_kind"].items():
+        base = b["by_kind"].get(kind, {}).get("accuracy", 0.0)
+        lines.append(f"{kind:<12}{v['total']:>5}{v['accuracy']:>9.3f}{base:>10.3f}")
+    lines += ["", f"grader misclassified ({len(g['misclassified'])}):"]
+    for w in g["misclassified"]:
+        verdict = "accepted wrong answer" if w["got"] else "rejected right answer"
+        lines.append(
+            f"  line {w['line']:>4} {w['kind']:<11} {verdict}: "
+            f"{w['answer']!r} (accept {w['accept'][0]!r})"
+        )
+    return "\n".join(lines)
+
+
+def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
+    """Add the bench options to `parser` (or a new one)."""
+    parser = parser or argparse.ArgumentParser(
+        prog="parley bench grader", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--data",
+        default=str(DEFAULT_DATA),
+        help="labelled JSON Lines file (default: the bundled data set)",
+    )
+    parser.add_argument("--json", action="store_true", help="print only the JSON result")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the report (unless --json) and then the JSON result as the last line."""
+    try:
+        result = evaluate(args.data)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"error: cannot evaluate {args.data}: {exc}", file=sys.stderr)
+        return 1
+    if not args.json:
+        print(format_report(result))
+        print()
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for ``python -m bot.bench.grader``."""
+    return run(build_parser().parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

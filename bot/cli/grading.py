@@ -1,0 +1,182 @@
+"""Command-line access to the answer grader: ``parley quiz grade`` and ``parley bench grader``.
+
+``quiz grade`` has two forms:
+
+* one-shot: ``parley quiz grade --accept A [--accept B ...] [--reject C ...] ANSWER``
+  prints one JSON line ``{"correct": bool, "score": number, "reason": str}``;
+* batch: with no ANSWER it reads JSON Lines on stdin, each
+  ``{"answer": str, "accept": [str, ...], "reject": [str, ...]}`` (``reject`` optional),
+  and writes one JSON line per input line, in order. A malformed line yields
+  ``{"error": "line N: ..."}`` and the rest are still graded. Blank lines are skipped.
+
+The exit status reports errors, never verdicts: 0 when every input was graded (right or
+wrong), 1 when some batch line was malformed, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from bot.bench import grader as bench_grader
+from bot.domain.grading import grade
+
+__all__ = ["add_quiz_subcommands", "grade_line", "register", "register_bench"]
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``quiz`` command (with its own subcommands) to a top-level CLI."""
+    quiz = subparsers.add_parser("quiz", help="quiz tools", description="Quiz tools.")
+    quiz_subparsers = quiz.add_subparsers(dest="quiz_command", metavar="COMMAND", required=True)
+    add_quiz_subcommands(quiz_subparsers)
+
+
+def add_quiz_subcommands(
+    quiz_subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    """Add the grader's subcommands under an existing ``quiz`` parser."""
+    p = quiz_subparsers.add_parser(
+        "grade",
+        help="grade free-text answers (one-shot, or JSON Lines on stdin)",
+        description=__doc__.split("\n\n", 1)[1].split("\n\nThe exit", 1)[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="an accepted answer (repeat for alternatives)",
+    )
+    p.add_argument(
+        "--reject",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="a known wrong answer that must never be accepted (repeatable)",
+    )
+    p.add_argument("answer", nargs="?", metavar="ANSWER", help="grade this answer and exit")
+    p.set_defaults(func=run_grade)
+
+
+def register_bench(bench_subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``grader`` under an existing ``bench`` parser."""
+    p = bench_subparsers.add_parser(
+        "grader",
+        help="precision/recall of the answer grader on the labelled data set",
+        description="Evaluate the answer grader and a naive baseline on labelled answers; "
+        "prints a table, then the JSON result as the last line.",
+    )
+    bench_grader.build_parser(p)
+    p.set_defaults(func=bench_grader.run)
+
+
+def _verdict(answer: str, accept: list[str], reject: list[str]) -> dict[str, Any]:
+    g = grade(answer, accept, reject)
+    return {"correct": g.correct, "score": g.score, "reason": g.reason}
+
+
+def _string_list(value: Any, field: str, *, required: bool) -> list[str]:
+    if value is None and not required:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f'"{field}" must be a list of strings')
+    if required and not value:
+        raise ValueError(f'"{field}" must not be empty')
+    return value
+
+
+def grade_line(text: str, lineno: int) -> dict[str, Any]:
+    """Grade one JSON Lines record; a malformed record becomes ``{"error": ...}``."""
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return {"error": f"line {lineno}: invalid JSON: {exc.msg} (column {exc.colno})"}
+    except RecursionError:
+        return {"error": f"line {lineno}: invalid JSON: nested too deeply"}
+    if not isinstance(record, dict):
+        return {"error": f"line {lineno}: expected a JSON object"}
+    answer = record.get("answer")
+    if not isinstance(answer, str):
+        return {"error": f'line {lineno}: "answer" must be a string'}
+    try:
+        accept = _string_list(record.get("accept"), "accept", required=True)
+        reject = _string_list(record.get("reject"), "reject", required=False)
+    except ValueError as exc:
+        return {"error": f"line {lineno}: {exc}"}
+    return _verdict(answer, accept, reject)
+
+
+def _input_lines(stdin: TextIO) -> Iterator[str | UnicodeDecodeError]:
+    """Yield stdin lines; undecodable ones come through as the error (not raised)."""
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is None:  # already text (tests, io.StringIO)
+        yield from stdin
+        return
+    for raw in buffer:
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield exc
+
+
+def _emit(out: TextIO, payload: dict[str, Any]) -> None:
+    out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    out.flush()  # one result per input, promptly, for callers that pipe line by line
+
+
+def run_grade(args: argparse.Namespace) -> int:
+    """``quiz grade``: one-shot with ANSWER, otherwise JSON Lines from stdin."""
+    out = sys.stdout
+    if args.answer is not None:
+        if not args.accept:
+            print("error: quiz grade ANSWER needs at least one --accept", file=sys.stderr)
+            return EXIT_USAGE
+        _emit(out, _verdict(args.answer, args.accept, args.reject))
+        return EXIT_OK
+    if args.accept or args.reject:
+        print(
+            "error: --accept/--reject need ANSWER; on stdin put them in each JSON line",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    status = EXIT_OK
+    for lineno, line in enumerate(_input_lines(sys.stdin), start=1):
+        if isinstance(line, UnicodeDecodeError):
+            _emit(out, {"error": f"line {lineno}: not valid UTF-8"})
+            status = EXIT_BAD_INPUT
+            continue
+        if not line.strip():
+            continue
+        result = grade_line(line, lineno)
+        if "error" in result:
+            status = EXIT_BAD_INPUT
+        _emit(out, result)
+    return status
+
+
+def _standalone_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parley")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    register(sub)
+    bench = sub.add_parser("bench", help="benchmarks")
+    register_bench(bench.add_subparsers(dest="bench_command", metavar="BENCH", required=True))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run without the top-level CLI: ``python -m bot.cli.grading quiz grade ...``."""
+    args = _standalone_parser().parse_args(argv)
+    status: int = args.func(args)
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

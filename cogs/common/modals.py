@@ -1,0 +1,27 @@
+"""Base classes for Parley's views and modals: errors go through the central handler."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from cogs.common.errors import handle_interaction_error
+
+
+class ParleyView(discord.ui.View):
+    async def on_error(
+        self,
+        interaction: discord.Interaction[Any],
+        error: Exception,
+        item: discord.ui.Item[Any],
+        /,
+    ) -> None:
+        await handle_interaction_error(interaction, error)
+
+
+class ParleyModal(discord.ui.Modal):
+    async def on_error(  # type: ignore[override]  # discord.py's Modal narrows BaseView's
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        await handle_interaction_error(interaction, error)

@@ -1,0 +1,4 @@
+"""The Discord side of debrief: `/debrief`, the gradebook and the archive.
+
+discord.py loads `cogs.debrief.extension` (see `cogs.EXTENSIONS`).
+"""

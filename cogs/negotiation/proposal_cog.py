@@ -1,0 +1,100 @@
+"""`/propose` and `/proposals`: tabling clauses for the vote. Thin: the negotiation flow works.
+
+`/propose item:` opens a form (a multi-line box, friendlier on a phone); `/propose item: text:`
+tables at once. Either way the proposal gets the next number and a card in the plenary with
+Co-sponsor / Support / Take back buttons, and Replace / Withdraw for its sponsor. The cards'
+buttons are dynamic items registered here; the forms are routed by custom_id from
+``on_interaction``, so forms opened before a restart still land.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import ParleyBot
+from bot.domain.voting import MAX_PROPOSAL_CHARS
+from cogs.common.checks import guild_only
+from cogs.common.errors import handle_interaction_error, user_message
+from cogs.negotiation import proposal_views as proposal_views
+from cogs.negotiation.proposal_views import PROPOSE_FORM, REPLACE_FORM, form_text
+
+
+class Proposals(commands.Cog):
+    def __init__(self, bot: ParleyBot) -> None:
+        self.bot = bot
+        self.flow = bot.negotiation_flow
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*proposal_views.DYNAMIC_ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*proposal_views.DYNAMIC_ITEMS)
+
+    @app_commands.command(name="propose", description="Table a proposal for your delegation")
+    @app_commands.describe(
+        item="The agenda item (deliverable) it is about",
+        text=f"The clause, up to {MAX_PROPOSAL_CHARS} characters (leave empty for a form)",
+    )
+    @app_commands.guild_only()
+    @guild_only()
+    async def propose(
+        self,
+        interaction: discord.Interaction[ParleyBot],
+        item: app_commands.Range[str, 1, 100],
+        text: app_commands.Range[str, 1, MAX_PROPOSAL_CHARS] | None = None,
+    ) -> None:
+        await self.flow.propose(interaction, item, text)
+
+    @propose.autocomplete("item")
+    async def item_choices(
+        self, interaction: discord.Interaction[ParleyBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.channel_id is None:
+            return []
+        session = await self.bot.sessions.live_session_for_channel(interaction.channel_id)
+        if session is None:
+            return []
+        scenario = self.bot.sessions.scenario(session.scenario_id)
+        typed = current.casefold().strip()
+        return [
+            app_commands.Choice(name=item.title[:100], value=item.id)
+            for item in scenario.agenda
+            if typed in item.title.casefold() or typed in item.id
+        ][:25]
+
+    @app_commands.command(name="proposals", description="What is on the table now")
+    @app_commands.guild_only()
+    @guild_only()
+    async def proposals(self, interaction: discord.Interaction[ParleyBot]) -> None:
+        await self.flow.list_proposals(interaction)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Proposal forms, before or after a restart (see cogs/negotiation/proposal_views.py)."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        custom_id = str(dict(interaction.data or {}).get("custom_id", ""))
+        if match := PROPOSE_FORM.fullmatch(custom_id):
+            action = self.flow.table(
+                interaction, int(match["sid"]), match["agenda"], form_text(interaction)
+            )
+        elif match := REPLACE_FORM.fullmatch(custom_id):
+            action = self.flow.replace(
+                interaction, int(match["sid"]), int(match["number"]), form_text(interaction)
+            )
+        else:
+            return
+        try:
+            await action
+        except Exception as error:
+            await handle_interaction_error(interaction, error)
+            if user_message(error)[1]:
+                raise
+
+
+async def setup(bot: ParleyBot) -> None:
+    await bot.add_cog(Proposals(bot))

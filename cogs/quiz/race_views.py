@@ -1,0 +1,272 @@
+"""Class races in Discord: the question in the channel with a live countdown, answer buttons
+(a modal for typed answers), results after each question, the final standings, and the
+all-time leaderboard."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.domain.quiz import Question, Standing, trim
+from bot.errors import UserFacingError
+from bot.services.quiz_race import QuestionResult, RaceInfo
+from cogs.common.checks import require_facilitator
+from cogs.quiz.question_views import (
+    NO_MENTIONS,
+    QuestionButton,
+    answer_buttons,
+    answer_modal,
+    guarded,
+    modal_answer,
+    paragraph_quote,
+    question_text,
+    services_of,
+)
+
+__all__ = [
+    "RACE_MODAL",
+    "DiscordRaceAnnouncer",
+    "RaceButton",
+    "leaderboard_embed",
+    "race_started_text",
+    "submit_race_answer",
+]
+
+RACE_ID = re.compile(
+    r"quiz:race:(?P<id>[0-9]+):(?P<pos>[0-9]+):(?P<action>ans|open|stop)"
+    r"(?::(?P<value>[a-z0-9-]+))?"
+)
+RACE_MODAL = re.compile(r"quiz:race:(?P<race>[0-9]+):(?P<pos>[0-9]+):modal")
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+MODE_TEXT = {
+    "first": "The first correct answer scores",
+    "all": "Every correct answer in time scores",
+}
+
+
+def race_id(race: int, position: int, action: str, value: str | None = None) -> str:
+    return f"quiz:race:{race}:{position}:{action}" + (f":{value}" if value else "")
+
+
+class RaceButton(QuestionButton, template=RACE_ID):
+    """A button on a race question (`quiz_id` is the race): an answer, "Answer" (opens the
+    form) or "End race"."""
+
+    async def _handle(self, interaction: discord.Interaction[Any]) -> None:
+        races = services_of(interaction).races
+        if self.action == "stop":
+            await require_facilitator(interaction, "end the race")
+            stopped = await races.stop(self.quiz_id)
+            await interaction.response.send_message(
+                "Ending the race: this question's results, then the final standings."
+                if stopped
+                else "This race has already ended.",
+                ephemeral=True,
+            )
+            return
+        if self.action == "open":
+            race = await races.race(self.quiz_id)
+            if race is None or race.position != self.position:
+                raise UserFacingError("Too late: that question has closed.")
+            title = f"Race question {self.position + 1} of {race.total}"
+            await interaction.response.send_modal(
+                answer_modal(f"quiz:race:{self.quiz_id}:{self.position}:modal", title, title)
+            )
+            return
+        receipt = await races.answer(self.quiz_id, self.position, interaction.user.id, self.value)
+        await interaction.response.send_message(
+            _locked_in(receipt.race, receipt.given), ephemeral=True
+        )
+
+
+async def submit_race_answer(interaction: discord.Interaction[Any], match: re.Match[str]) -> None:
+    async def handle(interaction: discord.Interaction[Any]) -> None:
+        races = services_of(interaction).races
+        receipt = await races.answer(
+            int(match["race"]), int(match["pos"]), interaction.user.id, modal_answer(interaction)
+        )
+        await interaction.response.send_message(
+            _locked_in(receipt.race, discord.utils.escape_markdown(receipt.given)),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    await guarded(interaction, handle(interaction))
+
+
+def _locked_in(race: RaceInfo, given: str) -> str:
+    when = f" {discord.utils.format_dt(race.deadline, 'R')}" if race.deadline else ""
+    return f"Answer locked in: **{trim(given, 200)}**. Results when the question closes{when}."
+
+
+def race_started_text(race: RaceInfo, starter: discord.abc.User) -> str:
+    mode = MODE_TEXT[race.mode].lower()
+    return (
+        f"🏁 **Quiz race!** {race.total} question(s), {race.seconds} s each; {mode}. "
+        f"One answer per question, so think before you press. Started by {starter.mention}."
+    )
+
+
+# --- what the race posts ------------------------------------------------------------------------
+
+
+def question_embed(race: RaceInfo, question: Question, *, closed: bool = False) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"Race question {race.position + 1} of {race.total}",
+        description=question_text(question),
+        colour=discord.Colour.dark_grey() if closed else discord.Colour.gold(),
+    )
+    if closed:
+        embed.add_field(name="Time", value="Closed.")
+    elif race.deadline is not None:
+        ends = discord.utils.format_dt(race.deadline, "R")
+        embed.add_field(name="Time", value=f"Ends {ends}")
+    embed.set_footer(text=f"{MODE_TEXT[race.mode]} · one answer each · {race.label}")
+    return embed
+
+
+def question_view(race: RaceInfo, question: Question) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for button in answer_buttons(
+        question, lambda action, value: race_id(race.race_id, race.position, action, value)
+    ):
+        view.add_item(RaceButton(button))
+    view.add_item(
+        RaceButton(
+            discord.ui.Button(
+                label="End race",
+                style=discord.ButtonStyle.danger,
+                custom_id=race_id(race.race_id, race.position, "stop"),
+                row=4,
+            )
+        )
+    )
+    return view
+
+
+def _mentions(user_ids: tuple[int, ...], limit: int = 20) -> str:
+    shown = " ".join(f"<@{u}>" for u in user_ids[:limit])
+    return shown + (f" and {len(user_ids) - limit} more" if len(user_ids) > limit else "")
+
+
+def results_embed(race: RaceInfo, question: Question, result: QuestionResult) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"Question {race.position + 1}: the answer is {trim(question.right_answer, 200)}",
+        colour=discord.Colour.green(),
+    )
+    if not result.answered:
+        scores = "No one answered."
+    elif race.mode == "first":
+        scores = (
+            f"🏅 <@{result.scorers[0]}> was first with the right answer (+1)."
+            if result.scorers
+            else f"No one got it ({result.answered} answered)."
+        )
+    else:
+        right = len(result.correct_users)
+        scores = f"**{right} of {result.answered}** right (+1 each)"
+        scores += f": {_mentions(result.correct_users)}" if right else "."
+    if result.late:
+        scores += "\n(Parley was offline when time ran out; only answers given in time count.)"
+    embed.description = scores
+    if question.explanation:
+        embed.add_field(name="Why", value=trim(question.explanation, 1000), inline=False)
+    quote = paragraph_quote(question, 800)
+    if quote is not None:
+        embed.add_field(name=quote[0], value=quote[1], inline=False)
+    if race.position + 1 < race.total:
+        embed.set_footer(text="Next question in a few seconds…")
+    return embed
+
+
+def standings_lines(standings: list[Standing], limit: int = 10) -> list[str]:
+    lines = []
+    for s in standings[:limit]:
+        badge = MEDALS.get(s.rank, f"{s.rank}.")
+        lines.append(f"{badge} <@{s.user_id}> — **{s.points}** pt(s) · {s.correct} right")
+    return lines
+
+
+def final_embed(race: RaceInfo, standings: list[Standing], stopped: bool) -> discord.Embed:
+    title = "🏁 Race ended by the facilitator" if stopped else "🏁 Race over"
+    lines = standings_lines(standings)
+    embed = discord.Embed(
+        title=title,
+        description="\n".join(lines) if lines else "No one answered, so no points this time.",
+        colour=discord.Colour.gold(),
+    )
+    embed.set_footer(text="All-time points on this server: /quiz leaderboard")
+    return embed
+
+
+def leaderboard_embed(
+    standings: list[Standing], user_id: int, guild_name: str | None
+) -> discord.Embed:
+    lines = [
+        line + f" · {s.races} race(s)"
+        for line, s in zip(standings_lines(standings), standings, strict=False)
+    ]
+    embed = discord.Embed(
+        title=f"🏆 Quiz leaderboard · {guild_name or 'this server'}",
+        description="\n".join(lines) if lines else "No race has been run here yet.",
+        colour=discord.Colour.gold(),
+    )
+    mine = next((s for s in standings if s.user_id == user_id), None)
+    if mine is not None and mine.rank > 10:
+        embed.add_field(name="You", value=f"#{mine.rank} — {mine.points} pt(s)", inline=False)
+    embed.set_footer(text="Points from class races (/quiz class), all time")
+    return embed
+
+
+class DiscordRaceAnnouncer:
+    """Posts a race's messages to its channel; works from ids alone, so it needs no cache."""
+
+    def __init__(self, bot: commands.AutoShardedBot) -> None:
+        self.bot = bot
+
+    async def wait_until_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    def serves(self, guild_id: int) -> bool:
+        return self.bot.get_guild(guild_id) is not None
+
+    def _channel(self, race: RaceInfo) -> discord.PartialMessageable:
+        return self.bot.get_partial_messageable(race.channel_id, guild_id=race.guild_id)
+
+    async def post_question(self, race: RaceInfo, question: Question) -> int | None:
+        message = await self._channel(race).send(
+            embed=question_embed(race, question),
+            view=question_view(race, question),
+            allowed_mentions=NO_MENTIONS,
+        )
+        return message.id
+
+    async def post_results(
+        self, race: RaceInfo, question: Question, result: QuestionResult
+    ) -> None:
+        channel = self._channel(race)
+        if race.question_message_id:
+            # if someone deleted the question, the results still follow
+            with contextlib.suppress(discord.NotFound):
+                await channel.get_partial_message(race.question_message_id).edit(
+                    embed=question_embed(race, question, closed=True), view=None
+                )
+        await channel.send(
+            embed=results_embed(race, question, result), allowed_mentions=NO_MENTIONS
+        )
+
+    async def post_final(self, race: RaceInfo, standings: list[Standing], stopped: bool) -> None:
+        await self._channel(race).send(
+            embed=final_embed(race, standings, stopped), allowed_mentions=NO_MENTIONS
+        )
+
+    async def post_failure(self, race: RaceInfo) -> None:
+        await self._channel(race).send(
+            "The quiz race stopped because of a problem on Parley's side (see the log). "
+            "Points scored so far are kept; start a new race with /quiz class.",
+            allowed_mentions=NO_MENTIONS,
+        )

@@ -1,0 +1,124 @@
+"""`parley console` end to end: a scripted student in a subprocess, and a full quiz on injected
+streams whose answers are worked out from the same content."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.cli.console import Console
+from bot.content.loader import load_scenarios
+from bot.content.questions import scenario_questions
+from bot.content.seed import load_paragraphs
+from bot.domain.quiz import Question, letter
+from bot.paths import PROJECT_ROOT, SEEDS_DIR
+
+SCENARIOS = load_scenarios()
+HANOI = SCENARIOS["hanoi-2019"]
+QUESTIONS = scenario_questions(HANOI, load_paragraphs(SEEDS_DIR / HANOI.source.seed))
+
+
+def run_console(*args: str, cwd: Path, stdin: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_"))}
+    env["PYTHONPATH"] = str(PROJECT_ROOT)
+    env["PYTHONIOENCODING"] = "utf-8"
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console", *args],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def test_a_student_reads_and_takes_a_quiz_in_a_terminal(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "2",  # read the background
+            "1",  # read the brief
+            "3",  # take a practice quiz
+            "y",  # only items about North Korea (with --paragraph 3: just q-77)
+            "",  # how many: the default
+            "",  # an empty answer
+            "🙂",  # emoji only
+            "x" * 10_000,  # far too long
+            "Democratic Peoples Republic of Korea",  # right, apostrophe forgotten
+            "9",  # not a menu choice
+            "q",
+        ]
+    )
+    result = run_console("--actor", "dprk", "--paragraph", "3", cwd=tmp_path, stdin=script + "\n")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in out + result.stderr
+    assert "You are North Korea." in out
+    assert "WHAT HAPPENED IN HANOI" in out  # the background
+    assert "CONFIDENTIAL BRIEF: NORTH KOREA" in out
+    assert "RED LINES" in out and "[¶" in out  # claims cite their paragraphs
+    assert "Question 1 of 1 (¶3)" in out
+    assert "What does DPRK stand for?" in out
+    assert "Your answer is empty." in out
+    assert "I couldn't find any letters or digits in your answer" in out
+    assert "Your answer is 10,000 characters long" in out
+    assert "✔ Right." in out
+    assert "Right answer: Democratic People's Republic of Korea" in out
+    assert "¶3: “" in out  # the article's own paragraph
+    assert "You got 1 of 1 right." in out
+    assert "Type a number from 1 to 4" in out
+    assert out.rstrip().endswith("Goodbye. Type `parley console` to come back.")
+
+
+def console_answer(q: Question) -> str:
+    """What a student who knows the answer types at the console."""
+    if q.kind == "multiple_choice":
+        return letter(int(q.answer)).lower()
+    if q.kind == "true_false":
+        return "t" if q.answer == "true" else "f"
+    if q.kind == "which_actor":
+        return HANOI.actor(q.answer).name
+    return q.accept[0].lower()
+
+
+def test_a_whole_quiz_on_injected_streams_uses_the_same_items_and_grader() -> None:
+    questions = [q for q in QUESTIONS if q.paragraph == 5]
+    asked = random.Random(7).sample(questions, len(questions))  # what the console will draw
+    lines = ["7", "3", str(len(asked))]  # no actor; quiz; all eight
+    lines += [console_answer(q) for q in asked]
+    lines += ["q"]
+    out = io.StringIO()
+    console = Console(
+        SCENARIOS, stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out, rng=random.Random(7)
+    )
+
+    assert console.run(paragraph=5) == 0
+
+    text = out.getvalue()
+    assert {q.kind for q in asked} == {
+        "multiple_choice",
+        "true_false",
+        "which_actor",
+        "short_answer",
+    }
+    assert text.count("✔ Right.") == 8 and "✘" not in text
+    assert "You got 8 of 8 right." in text
+    for q in asked:
+        assert f"Right answer: {q.right_answer}" in text
+
+
+def test_input_ending_mid_quiz_still_gives_a_summary() -> None:
+    asked = random.Random(1).sample([q for q in QUESTIONS if q.paragraph == 14], 2)
+    out = io.StringIO()
+    script = f"7\n3\n2\n{console_answer(asked[0])}\n"  # then the input ends
+    console = Console(SCENARIOS, stdin=io.StringIO(script), stdout=out, rng=random.Random(1))
+    assert console.run(paragraph=14) == 0
+    text = out.getvalue()
+    assert "Question 2 of 2" in text
+    assert "You got 1 of 1 right." in text
+    assert text.rstrip().endswith("Goodbye. Type `parley console` to come back.")
