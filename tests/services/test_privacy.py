@@ -42,8 +42,8 @@ from bot.services.negotiation import NegotiationService
 from bot.services.privacy import PrivacyService
 from bot.services.retention import GUILD_PURGE_KIND, RetentionService, guild_purge_key
 from bot.services.sessions import SessionService
-from bot.services.transcripts import TranscriptService
 from bot.services.timers import TimerService
+from bot.services.transcripts import TranscriptService
 
 GUILD, OTHER_GUILD, PLENARY = 811111111111111111, 822222222222222222, 833333333333333333
 ANA, BEN, CY = 412345678901234567, 512345678901234568, 612345678901234569
