@@ -33,12 +33,18 @@ class Scope:
 
     ``guild_id``: its server (None: only in direct messages). ``channel_ids``: the channels and
     threads it lives in (empty: any channel of that server); a thread counts by its parent too.
-    ``user_id``: only this person may act on it (a student's own quiz run).
+    ``user_id``: only this person may act on it (a student's own quiz run). ``public``: not
+    tied to any class (the public background): admitted everywhere.
     """
 
     guild_id: int | None
     channel_ids: frozenset[int] = field(default_factory=frozenset)
     user_id: int | None = None
+    public: bool = False  # public teaching material (the background): usable anywhere
+
+    @classmethod
+    def anywhere(cls) -> Scope:
+        return cls(None, public=True)
 
     @classmethod
     def of(
@@ -47,6 +53,8 @@ class Scope:
         return cls(guild_id, frozenset(int(c) for c in channels), user_id)
 
     def admits(self, where: Where) -> bool:
+        if self.public:
+            return True
         if where.guild_id != self.guild_id:
             return False
         if self.user_id is not None and where.user_id != self.user_id:

@@ -22,6 +22,7 @@ from bot.services.quiz_practice import (
 )
 from bot.services.quiz_race import MAX_RACE_COUNT, MAX_RACE_SECONDS, MIN_RACE_SECONDS
 from cogs.common.checks import facilitator_only, guild_only
+from cogs.common.scope import ModalRoute, race_scope, route_modal, run_scope
 from cogs.quiz.choices import (
     Choices,
     actor_choices,
@@ -49,6 +50,12 @@ from cogs.quiz.race_views import (
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[ParleyBot]
 Count = app_commands.Range[int, 1, MAX_COUNT]
+
+
+MODAL_ROUTES = (
+    ModalRoute(PRACTICE_MODAL, lambda i, m: run_scope(i, int(m["run"])), submit_practice_answer),
+    ModalRoute(RACE_MODAL, lambda i, m: race_scope(i, int(m["race"])), submit_race_answer),
+)
 
 
 class Quiz(
@@ -85,14 +92,7 @@ class Quiz(
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Typed answers: every quiz modal submission lands here (see question_views.py)."""
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        data: dict[str, Any] = dict(interaction.data or {})
-        custom_id = str(data.get("custom_id", ""))
-        if match := PRACTICE_MODAL.fullmatch(custom_id):
-            await submit_practice_answer(interaction, match)
-        elif match := RACE_MODAL.fullmatch(custom_id):
-            await submit_race_answer(interaction, match)
+        await route_modal(interaction, MODAL_ROUTES)
 
     # --- solo -----------------------------------------------------------------------------
 

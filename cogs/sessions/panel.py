@@ -33,10 +33,12 @@ from typing import Any
 import discord
 
 from bot.content.models import Scenario
+from bot.domain.scope import Scope
 from bot.errors import UserFacingError
 from bot.services.sessions import Roster, SessionInfo
 from cogs.common.checks import require_facilitator
 from cogs.common.interactions import bot_of, guarded
+from cogs.common.scope import Scoped, session_scope
 
 ASSIGNMENT_ROW = 0
 ROUND_ROW = 1
@@ -115,6 +117,7 @@ def panel_view(session: SessionInfo, controls: PanelControls) -> discord.ui.View
 
 
 class PanelButton(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"parley:session:(?P<id>[0-9]+):panel:(?P<key>[a-z0-9-]+)",
 ):
@@ -141,6 +144,9 @@ class PanelButton(
     ) -> PanelButton:
         return cls(int(match["id"]), None, match["key"])
 
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await guarded(interaction, self._run(interaction))
 
@@ -154,6 +160,7 @@ class PanelButton(
 
 
 class AssignChoiceButton(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"parley:session:(?P<id>[0-9]+):assign:(?P<user>[0-9]+):(?P<actor>[a-z0-9-]+)",
 ):
@@ -178,6 +185,9 @@ class AssignChoiceButton(
         /,
     ) -> AssignChoiceButton:
         return cls(int(match["id"]), int(match["user"]), match["actor"])
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await guarded(interaction, self._run(interaction))
