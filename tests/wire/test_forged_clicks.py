@@ -224,5 +224,5 @@ class Unscoped(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"test:u
 
 
 async def test_a_button_without_the_scope_guard_cannot_be_registered(parley: WireHarness) -> None:
-    with pytest.raises(TypeError, match="must subclass cogs.common.scope.Scoped"):
+    with pytest.raises(TypeError, match=r"must subclass cogs\.common\.scope\.Scoped"):
         parley.bot.add_dynamic_items(Unscoped)  # type: ignore[attr-defined]
