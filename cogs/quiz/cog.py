@@ -22,6 +22,7 @@ from bot.services.quiz_practice import (
 )
 from bot.services.quiz_race import MAX_RACE_COUNT, MAX_RACE_SECONDS, MIN_RACE_SECONDS
 from cogs.common.checks import facilitator_only, guild_only
+from cogs.common.options import BankName, Name
 from cogs.common.scope import ModalRoute, race_scope, route_modal, run_scope
 from cogs.quiz.choices import (
     Choices,
@@ -108,12 +109,12 @@ class Quiz(
     async def practice(
         self,
         interaction: Interaction,
-        scenario: str | None = None,
-        topic: str | None = None,
+        scenario: Name | None = None,
+        topic: Name | None = None,
         paragraph: app_commands.Range[int, 1, 999] | None = None,
-        actor: str | None = None,
+        actor: Name | None = None,
         count: Count = DEFAULT_COUNT,
-        bank: str | None = None,
+        bank: BankName | None = None,
     ) -> None:
         wanted = PracticeFilter(scenario, topic, paragraph, actor, bank, count)
         screen = await self.services.practice.start_practice(
@@ -148,7 +149,7 @@ class Quiz(
 
     @app_commands.command(name="stats", description="Your progress by paragraph and by actor")
     @app_commands.describe(scenario="Which scenario (default: the first)")
-    async def stats(self, interaction: Interaction, scenario: str | None = None) -> None:
+    async def stats(self, interaction: Interaction, scenario: Name | None = None) -> None:
         report = await self.services.practice.stats(interaction.user.id, scenario)
         await interaction.response.send_message(embed=stats_embed(report), ephemeral=True)
 
@@ -179,8 +180,8 @@ class Quiz(
         count: app_commands.Range[int, 1, MAX_RACE_COUNT] = 5,
         seconds: app_commands.Range[int, MIN_RACE_SECONDS, MAX_RACE_SECONDS] = 30,
         mode: Literal["first", "all"] = "all",
-        topic: str | None = None,
-        scenario: str | None = None,
+        topic: Name | None = None,
+        scenario: Name | None = None,
     ) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
         race = await self.services.races.start(

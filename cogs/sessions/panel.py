@@ -199,4 +199,63 @@ class AssignChoiceButton(
         await bot.session_flow.assign_exact(interaction, session, self.user_id, self.actor_id)
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (PanelButton, AssignChoiceButton)
+class ReshuffleButton(
+    Scoped,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"parley:session:(?P<id>[0-9]+):reshuffle(?::(?P<seed>[0-9]+))?",
+):
+    """The confirmation of a random deal once delegations are set and briefs are out."""
+
+    def __init__(self, session_id: int, seed: int | None = None) -> None:
+        self.session_id, self.seed = session_id, seed
+        suffix = "" if seed is None else f":{seed}"
+        super().__init__(
+            discord.ui.Button(
+                label="Yes, reshuffle every delegation",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"parley:session:{session_id}:reshuffle{suffix}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ReshuffleButton:
+        return cls(int(match["id"]), int(match["seed"]) if match["seed"] else None)
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._run(interaction))
+
+    async def _run(self, interaction: discord.Interaction[Any]) -> None:
+        await require_facilitator(interaction, "hand out delegations")
+        bot = bot_of(interaction)
+        session = await bot.sessions.require_live(self.session_id)
+        flow = bot.session_flow
+        await flow.from_panel(interaction, session, lambda i, s: flow.deal_random(i, s, self.seed))
+
+
+RESHUFFLE_WARNING = (
+    "Reshuffle every delegation of session #{sid}? Delegations are set and their briefs are "
+    "out: every student may change delegation after reading one confidential brief, and the "
+    "threads and roles follow the new deal. The round is not restarted."
+)
+
+
+def reshuffle_confirmation(session_id: int, seed: int | None) -> tuple[str, discord.ui.View]:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ReshuffleButton(session_id, seed))
+    return RESHUFFLE_WARNING.format(sid=session_id), view
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    PanelButton,
+    AssignChoiceButton,
+    ReshuffleButton,
+)

@@ -62,6 +62,10 @@ def forged_components(
         "PickSelect": [(f"parley:session:{sid}:pick", select_, ["us"])],
         "PanelButton": [(f"parley:session:{sid}:panel:{k}", button, None) for k in panel_keys],
         "AssignChoiceButton": [(f"parley:session:{sid}:assign:{attacker}:us", button, None)],
+        "ReshuffleButton": [
+            (f"parley:session:{sid}:reshuffle", button, None),
+            (f"parley:session:{sid}:reshuffle:7", button, None),
+        ],
         "ProposalButton": [
             (f"parley:proposal:{sid}:1:{a}", button, None)
             for a in ("cosponsor", "support", "drop", "replace", "withdraw", "withdraw-yes")
