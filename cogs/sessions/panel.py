@@ -37,7 +37,7 @@ from bot.domain.scope import Scope
 from bot.errors import UserFacingError
 from bot.services.sessions import Roster, SessionInfo
 from cogs.common.checks import require_facilitator
-from cogs.common.interactions import bot_of, guarded
+from cogs.common.interactions import bot_of, guarded, reply
 from cogs.common.scope import Scoped, session_scope
 
 ASSIGNMENT_ROW = 0
@@ -254,8 +254,62 @@ def reshuffle_confirmation(session_id: int, seed: int | None) -> tuple[str, disc
     return RESHUFFLE_WARNING.format(sid=session_id), view
 
 
+class PurgeButton(
+    Scoped,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"parley:session:(?P<id>[0-9]+):purge",
+):
+    """The confirmation of `/session purge`: delete an ended session's whole record."""
+
+    def __init__(self, session_id: int) -> None:
+        self.session_id = session_id
+        super().__init__(
+            discord.ui.Button(
+                label="Yes, delete it for good",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"parley:session:{session_id}:purge",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> PurgeButton:
+        return cls(int(match["id"]))
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        """An ended session may be purged from any channel of its server (its own may be gone)."""
+        return await session_scope(interaction, self.session_id, any_channel=True)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._run(interaction))
+
+    async def _run(self, interaction: discord.Interaction[Any]) -> None:
+        await require_facilitator(interaction, "delete a session's record")
+        report = await bot_of(interaction).privacy.purge_session(
+            self.session_id, guild_id=interaction.guild_id
+        )
+        await reply(interaction, f"Session #{self.session_id} deleted: {report.summary()}.")
+
+
+def purge_confirmation(session_id: int, counted: str) -> tuple[str, discord.ui.View]:
+    view = discord.ui.View(timeout=None)
+    view.add_item(PurgeButton(session_id))
+    return (
+        f"Delete session #{session_id} for good? That is {counted}: its transcript, roster, "
+        "proposals, votes and floor turns, and so its debrief and gradebook. This cannot be "
+        "undone (download the transcript or gradebook first if you need them).",
+        view,
+    )
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     PanelButton,
     AssignChoiceButton,
     ReshuffleButton,
+    PurgeButton,
 )

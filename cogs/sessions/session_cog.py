@@ -18,7 +18,7 @@ from bot.client import ParleyBot
 from bot.services.sessions import actor_label
 from cogs.common.checks import facilitator_only, guild_only
 from cogs.common.interactions import reply
-from cogs.common.options import Name
+from cogs.common.options import Name, SessionNumber
 from cogs.sessions import card_views as session_card
 from cogs.sessions import panel as panel_views
 
@@ -140,6 +140,22 @@ class Sessions(
         await self.flow.send_outcome(
             interaction, await self.flow.swap(interaction, session, first, second)
         )
+
+    @app_commands.command(
+        name="purge", description="Delete an ended session's whole record for good"
+    )
+    @app_commands.describe(session="The session number (as in /session status or /debrief)")
+    @guild_only()
+    @facilitator_only("delete a session's record")
+    async def purge(
+        self, interaction: discord.Interaction[ParleyBot], session: SessionNumber
+    ) -> None:
+        assert interaction.guild_id is not None
+        counted = await self.bot.privacy.purge_session(
+            session, guild_id=interaction.guild_id, dry_run=True
+        )
+        text, view = panel_views.purge_confirmation(session, counted.summary())
+        await reply(interaction, text, view=view)
 
     @app_commands.command(name="end", description="End the session in this channel")
     @guild_only()

@@ -51,7 +51,13 @@ def registered_items(h: WireHarness) -> dict[str, type[Any]]:
 
 
 def forged_components(
-    sid: int, run: int, race: int, attacker: int, panel_keys: list[str]
+    sid: int,
+    run: int,
+    race: int,
+    attacker: int,
+    panel_keys: list[str],
+    guild: int,
+    student: int,
 ) -> dict[str, list[tuple[str, int, list[str] | None]]]:
     """Item class -> (custom_id, component type, select values) naming server A's objects."""
     button, select_ = 2, 3
@@ -78,6 +84,11 @@ def forged_components(
         "ArchiveButton": [(f"parley:debrief:{sid}:archive", button, None)],
         "PageButton": [("parley:brief:hanoi-2019:us:0:next", button, None)],
         "JumpSelect": [("parley:brief:hanoi-2019:us:jump", select_, ["1"])],
+        "PurgeButton": [(f"parley:session:{sid}:purge", button, None)],
+        "PrivacyButton": [
+            (f"parley:privacy:{guild}:{student}:{a}", button, None)
+            for a in ("download", "erase", "erase-yes")
+        ],
         "PracticeButton": [
             (f"quiz:run:{run}:0:stop", button, None),
             (f"quiz:run:{run}:0:ans:a", button, None),
@@ -170,7 +181,8 @@ async def test_every_forged_click_and_form_from_another_server_or_a_dm_is_refuse
     h, sid, run, race, attacker, lounge, mallory = two_servers
     dm = h.dm_channel(attacker)
     keys = sorted(h.bot.panel_controls._controls)  # type: ignore[attr-defined]
-    cases = forged_components(sid, run, race, attacker.id, keys)
+    w = h.world
+    cases = forged_components(sid, run, race, attacker.id, keys, w.guild.id, w.students[0].id)
     items = registered_items(h)
     assert set(items) == set(cases), "a registered button has no forged case here"
     assert all(issubclass(cls, Scoped) for cls in items.values())
