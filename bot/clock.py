@@ -23,6 +23,9 @@ from typing import Protocol
 __all__ = ["Clock", "ClockHandle", "FakeClock", "SystemClock"]
 
 
+Settler = Callable[[], Awaitable[None]]
+
+
 class ClockHandle(Protocol):
     def cancel(self) -> None: ...
 
@@ -48,6 +51,13 @@ class Clock(Protocol):
     async def sleep(self, seconds: float) -> None:
         """Wait `seconds` of class time (returns at once for zero or less)."""
         ...
+
+    def add_settler(self, settler: Settler) -> None:
+        """`settler()` is awaited after each step of a clock that moves in steps (the timer
+        service registers "until I am idle"); a clock that runs on its own ignores it."""
+        ...
+
+    def remove_settler(self, settler: Settler) -> None: ...
 
 
 def _aware(when: datetime) -> datetime:
@@ -78,6 +88,12 @@ class SystemClock:
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds))
 
+    def add_settler(self, settler: Settler) -> None:
+        """Nothing to do: wall-clock time does not move in steps that wait for anyone."""
+
+    def remove_settler(self, settler: Settler) -> None:
+        """Nothing to do (see `add_settler`)."""
+
 
 @dataclass(order=True)
 class _Scheduled:
@@ -89,8 +105,6 @@ class _Scheduled:
     def cancel(self) -> None:
         self.cancelled = True
 
-
-Settler = Callable[[], Awaitable[None]]
 
 DEFAULT_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday, 9 a.m.: class time
 

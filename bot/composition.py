@@ -73,7 +73,7 @@ def build_services(
     engine it holds when asked)."""
     guild_config = GuildConfigService(database)
     # Sessions decide, and announce changes as `parley_*` events.
-    sessions = SessionService(database, scenarios, on_event=emit)
+    sessions = SessionService(database, scenarios, on_event=emit, clock=clock)
     # One dispatcher for every timer.
     timers = TimerService(database, clock, ready=ready)
     transcripts = TranscriptService(database, clock=clock, scenarios=scenarios)

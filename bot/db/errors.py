@@ -28,10 +28,6 @@ class LiveSessionExists(Conflict):
     """The channel already has a live session."""
 
 
-class SpaceTaken(Conflict):
-    """The delegation's private space was registered by someone else first."""
-
-
 def is_permanent(error: BaseException) -> bool:
     """True when retrying the same write cannot succeed (a constraint or a bad value), as
     opposed to a locked database or a dropped connection."""

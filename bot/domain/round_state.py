@@ -794,11 +794,6 @@ class Round:
                     f"phase {current} can change (use `/round extend` for more time now)."
                 )
 
-    def with_plan(self, plan: RoundPlan, *positions: int) -> Round:
-        """The round with an edited plan; ``positions`` (1-based) are the ones the edit touches."""
-        self._editable(*positions)
-        return replace(self, plan=plan)
-
     def add_phase(self, kind: str, duration: int, position: int | None = None) -> Round:
         at = len(self.plan) + 1 if position is None else position
         self._editable(at)

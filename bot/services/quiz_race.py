@@ -5,6 +5,21 @@ walks it through asking → closed (points awarded) → shown (results posted) �
 … → finished. Each step is a compare-and-set, so a restarted bot picks a race up where it was
 (an overdue question closes at once, its late answers excluded) and nothing is awarded twice.
 Time comes from an injectable clock, so tests move it instead of sleeping.
+
+Why races do not run on the timer service (`bot.services.timers`), which every other deadline
+uses — they could, but not without changing three things this loop relies on:
+- Failure policy. A timer handler that raises is retried (1 s, 2 s, 4 s …, five attempts) and
+  its timer fires at least once more after a restart. A race step posts to Discord *before* its
+  compare-and-set records it (the question message, then its id), so a retried step can post a
+  question twice; here a failed step ends the race once, with a notice (`_fail`), instead.
+- Early wake-ups. "First correct" closes a question on the answer that wins it, and "End race"
+  stops it at once: this task waits on the clock *or* an in-memory event. On the timer service
+  each of those would be a `reschedule(key, now)` (a database write and a dispatcher wake-up)
+  from the path that records the answer.
+- Tests. The race wire tests step the race by its task (`running_task`); moving it means
+  rewriting them, which issue 11 (a move with behaviour unchanged) does not allow.
+So a race keeps one task of its own, on the same injected clock; `resume_all` plays the role the
+timer service's restart handling plays for rounds.
 """
 
 from __future__ import annotations

@@ -135,6 +135,9 @@ class RoundUpdate:
     at: datetime
     plenary_locked: bool = False
     """Whether Parley has the plenary locked now (its saved overwrites are stored)."""
+    actor: str | None = None
+    """For a student's action (`hand`, `yield_floor`, `request_caucus`): the delegation they
+    speak for, resolved in the same transaction, so the caller need not read it again."""
 
     def events(self) -> list[tuple[str, int, int, str]]:
         found: list[tuple[str, int, int, str]] = []
@@ -245,6 +248,8 @@ def phase_info(state: Round, now: datetime) -> PhaseInfo | None:
 
 
 Operation = Callable[[Round, datetime, tuple[str, ...]], Step]
+SpeakerOperation = Callable[[str], Operation]
+"""A student's action, built once their delegation (actor id) is known."""
 
 
 class RoundService:
@@ -392,11 +397,25 @@ class RoundService:
         return written, earliest
 
     async def _change(
-        self, session_id: int, operation: Operation, *, ended_ok: bool = False
+        self,
+        session_id: int,
+        operation: Operation | None,
+        *,
+        ended_ok: bool = False,
+        speaker: tuple[int, SpeakerOperation] | None = None,
     ) -> RoundUpdate:
+        """One unit of work: read, decide, store the round and its timers, in one transaction.
+        `speaker=(user_id, build)` is a student's action: who they speak for is read in that same
+        transaction and handed to `build`."""
         async with self._locks[session_id]:
             now = self.clock.now()
             async with self._db.transaction() as tx:
+                actor = None
+                if speaker is not None:
+                    user_id, build = speaker
+                    actor = await self._actor_of(tx, session_id, user_id)
+                    operation = build(actor)
+                assert operation is not None
                 session = await tx.sessions.get(session_id)
                 if session is None or (session.status != "open" and not ended_ok):
                     raise UserFacingError(SESSION_ENDED)
@@ -415,7 +434,7 @@ class RoundService:
                 self._timers.changed(earliest)
             self._remember(context, step.round, live=session.status == "open")
             locked = row.plenary_lock is not None
-            return RoundUpdate(context, step.round, step.notices, now, locked)
+            return RoundUpdate(context, step.round, step.notices, now, locked, actor)
 
     async def _read(self, session_id: int) -> tuple[RoundContext, Round, tuple[str, ...]]:
         async with self._db.transaction() as tx:
@@ -430,9 +449,8 @@ class RoundService:
             )
             return _context(session), state, await self._actors(tx, session)
 
-    async def _actor_of(self, session_id: int, user_id: int) -> str:
-        async with self._db.transaction() as tx:
-            participant = await tx.sessions.participant(session_id, user_id)
+    async def _actor_of(self, tx: Transaction, session_id: int, user_id: int) -> str:
+        participant = await tx.sessions.participant(session_id, user_id)
         if participant is None or participant.left_at is not None or participant.actor_id is None:
             raise SpeakingError(
                 "You don't have a delegation in this session, so you can't take the floor."
@@ -540,28 +558,34 @@ class RoundService:
     # --- the floor ---------------------------------------------------------------------------
 
     async def hand(self, session_id: int, user_id: int, action: str | None) -> RoundUpdate:
-        """``action`` "raise", "lower", or None: raise unless the delegation is already queued."""
-        actor = await self._actor_of(session_id, user_id)
+        """``action`` "raise", "lower", or None: raise unless the delegation is already queued.
+        One transaction: who the student plays is read with the round it changes."""
 
-        def op(state: Round, now: datetime, _: tuple[str, ...]) -> Step:
-            wanted = action
-            if wanted is None:
-                floor = state.floor
-                queued = (
-                    floor is not None
-                    and floor.mode == "queue"
-                    and floor.position(actor, user_id) is not None
-                )
-                wanted = "lower" if queued else "raise"
-            if wanted == "lower":
-                return state.lower_hand(actor, user_id, now)
-            return state.raise_hand(actor, user_id, now)
+        def build(actor: str) -> Operation:
+            def op(state: Round, now: datetime, _: tuple[str, ...]) -> Step:
+                wanted = action
+                if wanted is None:
+                    floor = state.floor
+                    queued = (
+                        floor is not None
+                        and floor.mode == "queue"
+                        and floor.position(actor, user_id) is not None
+                    )
+                    wanted = "lower" if queued else "raise"
+                if wanted == "lower":
+                    return state.lower_hand(actor, user_id, now)
+                return state.raise_hand(actor, user_id, now)
 
-        return await self._change(session_id, op)
+            return op
+
+        return await self._change(session_id, None, speaker=(user_id, build))
 
     async def yield_floor(self, session_id: int, user_id: int) -> RoundUpdate:
-        actor = await self._actor_of(session_id, user_id)
-        return await self._change(session_id, lambda r, now, _: r.yield_floor(actor, user_id, now))
+        return await self._change(
+            session_id,
+            None,
+            speaker=(user_id, lambda actor: lambda r, now, _: r.yield_floor(actor, user_id, now)),
+        )
 
     async def give_floor(
         self, session_id: int, actor: str | None, *, seconds: int | None = None
@@ -597,10 +621,15 @@ class RoundService:
     async def request_caucus(
         self, session_id: int, user_id: int, partners: Sequence[str]
     ) -> RoundUpdate:
-        actor = await self._actor_of(session_id, user_id)
         return await self._change(
             session_id,
-            lambda r, now, actors: r.request_caucus(actor, partners, user_id, now, actors),
+            None,
+            speaker=(
+                user_id,
+                lambda actor: (
+                    lambda r, now, actors: r.request_caucus(actor, partners, user_id, now, actors)
+                ),
+            ),
         )
 
     async def approve_caucus(self, session_id: int, number: int, by: int) -> RoundUpdate:

@@ -56,7 +56,7 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
-from bot.db.base import utcnow
+from bot.clock import Clock, SystemClock
 from bot.db.engine import Database
 from bot.db.errors import AlreadyJoined, LiveSessionExists, SeatTaken
 from bot.domain.actor_names import ActorName, ActorResolver, Resolution
@@ -230,10 +230,12 @@ class SessionService:
         scenarios: Mapping[str, Scenario],
         *,
         on_event: EventSink | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._db = database
         self._scenarios = scenarios
         self._on_event = on_event
+        self.clock: Clock = clock or SystemClock()
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -492,7 +494,7 @@ class SessionService:
     async def end(self, session_id: int) -> SessionInfo:
         async with self._db.transaction() as tx:
             row = await self._live(tx, session_id, lock=True)
-            await tx.sessions.end(row, utcnow())
+            await tx.sessions.end(row, self.clock.now())
             info = _session_info(row)
         self._emit("parley_session_ended", session_id)
         return info

@@ -3,8 +3,9 @@
 Every timer is a row in `timers` (kind, due time, JSON payload, optional session, a unique
 idempotency key). One dispatcher task (`parley-bg:timers`) sleeps until the earliest pending timer
 is due and is woken early whenever a timer is added, moved or cancelled. Features register one
-handler per kind (`register("phase_end", handler)`) — phase ends, warnings, speaking turns, quiz
-races — and schedule with `schedule(kind, due_at, payload, key=...)`.
+handler per kind (`register("phase_end", handler)`) — phase ends, warnings, speaking turns —
+and schedule with `schedule(kind, due_at, payload, key=...)`. (Quiz races keep a task of their
+own; `bot/services/quiz_race.py` says why.)
 
 Delivery is **at least once**: a timer is marked done only after its handler returned. If the
 handler raises, it is retried with exponential backoff (1 s, 2 s, 4 s …) and after
@@ -41,7 +42,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.clock import Clock, ClockHandle, FakeClock
+from bot.clock import Clock, ClockHandle
 from bot.db.engine import Database
 from bot.db.repositories.timers import NewTimer, Outcome
 from bot.domain.timers import (
@@ -287,13 +288,12 @@ class TimerService:
         if self.running:
             return
         self._task = asyncio.create_task(self._run(), name=DISPATCHER_TASK_NAME)
-        if isinstance(self.clock, FakeClock):
-            self.clock.add_settler(self.wait_idle)
+        # A clock that moves in steps (tests' FakeClock) waits for the dispatcher after each.
+        self.clock.add_settler(self.wait_idle)
 
     async def stop(self) -> None:
         """Stop dispatching. Handlers still running are cancelled; their timers stay pending."""
-        if isinstance(self.clock, FakeClock):
-            self.clock.remove_settler(self.wait_idle)
+        self.clock.remove_settler(self.wait_idle)
         task, self._task = self._task, None
         if task is not None:
             task.cancel()

@@ -109,9 +109,6 @@ class TranscriptService:
         """Every channel recorded now."""
         return list(self._channels.values())
 
-    def channels_of(self, session_id: int) -> list[ChannelInfo]:
-        return [c for c in self._channels.values() if c.session_id == session_id]
-
     async def load_channels(self) -> int:
         """(Re)load the map from the database: every channel of every session not ended."""
         async with self._db.transaction() as tx:

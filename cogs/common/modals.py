@@ -1,4 +1,4 @@
-"""Base classes for Parley's views and modals: errors go through the central handler."""
+"""The base class for Parley's modals: errors go through the central handler."""
 
 from __future__ import annotations
 
@@ -7,17 +7,6 @@ from typing import Any
 import discord
 
 from cogs.common.errors import handle_interaction_error
-
-
-class ParleyView(discord.ui.View):
-    async def on_error(
-        self,
-        interaction: discord.Interaction[Any],
-        error: Exception,
-        item: discord.ui.Item[Any],
-        /,
-    ) -> None:
-        await handle_interaction_error(interaction, error)
 
 
 class ParleyModal(discord.ui.Modal):

@@ -54,7 +54,7 @@ class Caucuses(
         typed = [first, second] + ([third] if third else [])
         members = [self.flow.resolve(session, t) for t in typed]
         await self.flow.open_caucuses(
-            interaction, lambda sid: self.service.open_caucus(sid, members)
+            interaction, lambda sid: self.service.open_caucus(sid, members), session
         )
 
     @app_commands.command(name="suggested", description="Open the plan's suggested caucuses")

@@ -69,7 +69,9 @@ class FloorControl(commands.GroupCog, group_name="floor", group_description="Who
         actor = None if delegation is None else self.flow.resolve(session, delegation)
         seconds = None if time is None else parse_duration(time, bare_number="seconds")
         await self.flow.command(
-            interaction, lambda sid: self.service.give_floor(sid, actor, seconds=seconds)
+            interaction,
+            lambda sid: self.service.give_floor(sid, actor, seconds=seconds),
+            session=session,
         )
 
     @give.autocomplete("delegation")

@@ -94,9 +94,11 @@ class RoundFlow:
         operation: Operation,
         *,
         confirm: Callable[[RoundUpdate], str] | None = None,
+        session: SessionInfo | None = None,
     ) -> None:
-        """A facilitator's command: act, show the class, tell the facilitator privately."""
-        session = await self.session_here(interaction)
+        """A facilitator's command: act, show the class, tell the facilitator privately.
+        `session`: when the caller has already found it (not read twice)."""
+        session = session or await self.session_here(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         update = await operation(session.id)
         notices = Notices()
@@ -195,9 +197,12 @@ class RoundFlow:
         return [(actor_label(scenario, a), a) for a in ranked]
 
     async def _student(
-        self, interaction: discord.Interaction[Any], operation: Operation
+        self,
+        interaction: discord.Interaction[Any],
+        operation: Operation,
+        session: SessionInfo | None = None,
     ) -> RoundUpdate:
-        session = await self.session_here(interaction)
+        session = session or await self.session_here(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         update = await operation(session.id)
         await self.show(update, Notices())
@@ -206,8 +211,7 @@ class RoundFlow:
     async def hand(self, interaction: discord.Interaction[Any], action: str | None) -> None:
         user = interaction.user.id
         update = await self._student(interaction, lambda sid: self.service.hand(sid, user, action))
-        floor = update.round.floor
-        actor = await self.bot.sessions.actor_of(update.context.session_id, user)
+        floor, actor = update.round.floor, update.actor
         if floor is None or actor is None:
             return await reply(interaction, "Done.")
         if floor.holds_floor(actor, user):
@@ -233,7 +237,7 @@ class RoundFlow:
         wanted = [self.resolve(session, p) for p in partners]
         user = interaction.user.id
         update = await self._student(
-            interaction, lambda sid: self.service.request_caucus(sid, user, wanted)
+            interaction, lambda sid: self.service.request_caucus(sid, user, wanted), session
         )
         numbers = [n.request.number for n in update.notices if isinstance(n, CaucusRequested)]
         await reply(
@@ -243,10 +247,13 @@ class RoundFlow:
         )
 
     async def open_caucuses(
-        self, interaction: discord.Interaction[Any], operation: Operation
+        self,
+        interaction: discord.Interaction[Any],
+        operation: Operation,
+        session: SessionInfo | None = None,
     ) -> None:
         """The facilitator opens caucuses (named, or the suggested ones)."""
-        session = await self.session_here(interaction)
+        session = session or await self.session_here(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         update = await operation(session.id)
         notices = Notices()

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import pytest
 
+from bot.clock import FakeClock
 from bot.content.models import Scenario
 from bot.db.engine import Database
 from bot.domain.assignment import is_balanced
@@ -320,3 +321,14 @@ async def test_thirty_concurrent_joins_and_late_placements_stay_exact(
     counts = Counter(p.actor_id for p in people)
     assert set(counts.values()) == {6}, counts  # caps keep late joiners balanced too
     assert sum(1 for r in results if r.already_joined) >= 5
+
+
+async def test_a_session_ends_at_the_time_of_the_clock_it_was_given(
+    database: Database, scenarios: Mapping[str, Scenario]
+) -> None:
+    clock = FakeClock()
+    service = SessionService(database, scenarios, clock=clock)
+    sid = await new_session(service)
+    await clock.advance(50 * 60)
+    ended = await service.end(sid)
+    assert ended.ended_at == clock.now()  # class time, not the wall clock

@@ -3,7 +3,11 @@ the floor time each student is credited with."""
 
 from __future__ import annotations
 
+import traceback
 from datetime import timedelta
+from typing import Any
+
+import pytest
 
 from tests.parley_fixtures import ParleyFactory
 from tests.wire.rounds_kit import Class, class_in_session, countdown
@@ -142,3 +146,25 @@ async def test_without_auto_next_the_facilitator_calls_each_hand(
     )
     nobody = await c.slash(f, "floor give")
     assert final_text(nobody) == "Nobody has the floor or is waiting for it."
+
+
+async def test_a_hand_is_one_lookup_and_one_unit_of_work(
+    make_parley: ParleyFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = await plenary(make_parley)
+    japan, china = [await c.member_of(a) for a in ("japan", "china")]
+    await c.slash(japan, "hand")
+    opened: list[str] = []
+    database = c.bot.database
+    real = database.transaction
+
+    def counting() -> Any:
+        opened.append("".join(traceback.format_stack(limit=4)[:-1]))
+        return real()
+
+    monkeypatch.setattr(database, "transaction", counting)
+    queued = await c.slash(china, "hand")
+    assert "number 1 in the queue" in final_text(queued)
+    # Which session is live in this channel; then the change itself, which reads who China's
+    # student plays in the same transaction (before: four transactions over two services).
+    assert len(opened) == 2, "\n---\n".join(opened)

@@ -125,15 +125,6 @@ class NegotiationRepository:
         query = select(BallotRow).where(BallotRow.round_id == round_id).order_by(BallotRow.id)
         return list((await self._session.scalars(query)).all())
 
-    async def counting_votes(self, round_id: int) -> list[DelegationVote]:
-        query = (
-            select(DelegationVote)
-            .where(DelegationVote.round_id == round_id)
-            .order_by(DelegationVote.proposal_number, DelegationVote.actor_id)
-            .execution_options(populate_existing=True)
-        )
-        return list((await self._session.scalars(query)).all())
-
     async def add_ballot(
         self,
         round_id: int,

@@ -34,11 +34,6 @@ class SessionSeat:
     actor_id: str | None
 
 
-def split_key(key: str) -> tuple[str, str]:
-    bank, _, item_id = key.rpartition("/")
-    return bank, item_id
-
-
 class QuizRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

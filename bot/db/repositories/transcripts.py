@@ -84,27 +84,6 @@ _INSERT_COLUMNS = (
 )
 
 
-def message_row(record: IncomingMessage) -> dict[str, Any]:
-    """The parameters of one insert (`p_<column>`, plus `p_channel_actor` for the actor)."""
-    return {
-        "p_message_id": record.message_id,
-        "p_session_id": record.session_id,
-        "p_phase": record.phase,
-        "p_channel_id": record.channel_id,
-        "p_channel_kind": record.channel_kind,
-        "p_author_id": record.author_id,
-        "p_author_name": record.author_name[:100],
-        "p_channel_actor": record.channel_actor_id,
-        "p_created_at": record.created_at,
-        "p_content": record.content,
-        "p_attachments": _attachments_json(record.attachments),
-        "p_reply_to_id": record.reply_to_id,
-        "p_is_facilitator": record.is_facilitator,
-        "p_is_bot": record.is_bot,
-        "p_edited_at": record.edited_at,
-    }
-
-
 _EMPTY_JSON_LIST = "[]"
 
 
