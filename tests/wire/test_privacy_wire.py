@@ -4,12 +4,14 @@ Parley, through the wire harness."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from bot.domain.privacy import ERASED_NAME, ERASED_TEXT
 from bot.domain.scope import REFUSAL
-from bot.services.retention import GUILD_PURGE_KIND, guild_purge_key
+from bot.services.retention import GUILD_PURGE_KIND, SWEEP_KIND, guild_purge_key
 from tests.harness import WireHarness
+from tests.parley_fixtures import ParleyFactory, parley_settings
 from tests.wire.negotiation_kit import seated_class
 from tests.wire.sessions_kit import bot, final_text
 
@@ -112,3 +114,12 @@ async def test_removing_parley_schedules_a_purge_and_re_adding_cancels_it(
     await h.dispatch("GUILD_CREATE", joined)
     cancelled = await timers.get(guild_purge_key(guild.id))
     assert cancelled is not None and cancelled.status == "cancelled"
+
+
+async def test_the_daily_retention_sweep_is_scheduled_when_parley_connects(
+    make_parley: ParleyFactory, tmp_path: Path
+) -> None:
+    h = await make_parley(settings=parley_settings(tmp_path, retention_days=365))
+    pending = await bot(h).timers.pending()
+    assert [t.kind for t in pending] == [SWEEP_KIND]
+    assert pending[0].key.startswith("privacy:retention-sweep:")

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 from bot.client import ParleyBot
 from bot.clock import FakeClock
-from bot.services.retention import SWEEP_KIND
 from cogs import EXTENSIONS
 from tests.harness import WireHarness
 from tests.parley_fixtures import ParleyFactory
@@ -55,8 +54,7 @@ async def test_a_restart_resumes_timers_and_announces_overdue_ones_as_late(
     await second.settle()
     assert said(second)[1:] == ["Time for the vote."]
     bot: ParleyBot = second.bot  # type: ignore[assignment]
-    # only the daily retention sweep (cogs/privacy) is left
-    assert [t.kind for t in await bot.timers.pending()] == [SWEEP_KIND]
+    assert await bot.timers.pending() == []
     second.assert_no_pings()
 
 
