@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ParleyBot
+from bot.services.sessions import actor_label
 from cogs.common.checks import guild_only
 from cogs.privacy import views as privacy_views
 
@@ -35,13 +36,21 @@ class Privacy(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         overview = await self.bot.privacy.overview(interaction.guild_id, interaction.user.id)
         await interaction.followup.send(
-            embed=privacy_views.overview_embed(overview, self.bot.settings.retention_days),
+            embed=privacy_views.overview_embed(
+                overview, self.bot.settings.retention_days, self._delegation
+            ),
             view=privacy_views.overview_view(
                 interaction.guild_id, interaction.user.id, empty=overview.empty
             ),
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )
+
+    def _delegation(self, scenario_id: str, actor_id: str | None) -> str:
+        scenario = self.bot.scenarios.get(scenario_id)
+        if scenario is None or actor_id is None:
+            return actor_id or "no delegation"
+        return actor_label(scenario, actor_id)
 
     # --- servers -------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import discord
@@ -34,7 +35,12 @@ def _n(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def overview_embed(overview: PrivacyOverview, retention_days: int) -> discord.Embed:
+def overview_embed(
+    overview: PrivacyOverview,
+    retention_days: int,
+    label: Callable[[str, str | None], str] = lambda scenario, actor: actor or "no delegation",
+) -> discord.Embed:
+    """`label(scenario_id, actor_id)` names a delegation as the class knows it."""
     embed = discord.Embed(
         title="What Parley stores about you in this server",
         colour=discord.Colour.dark_teal(),
@@ -48,7 +54,7 @@ def overview_embed(overview: PrivacyOverview, retention_days: int) -> discord.Em
     if overview.sessions:
         lines = [
             f"#{s.session_id} · {s.scenario_id} · "
-            f"{s.actor_id or 'no delegation'} · {_n(s.messages, 'message')} · "
+            f"{label(s.scenario_id, s.actor_id)} · {_n(s.messages, 'message')} · "
             f"{s.created_at:%Y-%m-%d}{'' if s.status == 'ended' else ' (live)'}"
             for s in overview.sessions[:MAX_LISTED_SESSIONS]
         ]

@@ -10,12 +10,20 @@ from typing import Any
 from bot.domain.privacy import ERASED_NAME, ERASED_TEXT
 from bot.domain.scope import REFUSAL
 from bot.services.retention import GUILD_PURGE_KIND, SWEEP_KIND, guild_purge_key
-from tests.harness import WireHarness
+from tests.harness import InteractionResult, WireHarness
 from tests.parley_fixtures import ParleyFactory, parley_settings
+from tests.waiting import wait_until
 from tests.wire.negotiation_kit import seated_class
 from tests.wire.sessions_kit import bot, final_text
 
 SECRET = "marmalade-compass-12"
+
+
+async def followed_up(result: InteractionResult) -> InteractionResult:
+    """A deferred reply's follow-up can land after the harness saw the deferral."""
+    if result.response.deferred:
+        await wait_until(lambda: bool(result.followups))
+    return result
 
 
 def privacy_id(h: WireHarness, user: Any, action: str) -> str:
@@ -36,15 +44,15 @@ async def test_a_student_sees_downloads_and_erases_what_parley_holds(parley: Wir
     w = h.world
     sid, ana = await class_with_words(h)
 
-    shown = await h.slash(ana, "privacy")
+    shown = await followed_up(await h.slash(ana, "privacy"))
     message = shown.messages[-1]
     assert message.ephemeral
     fields = {f["name"]: f["value"] for f in message.embeds[0]["fields"]}
-    assert fields["Sessions (1)"].startswith(f"#{sid} · hanoi-2019 · us · 1 message")
+    assert fields["Sessions (1)"].startswith(f"#{sid} · hanoi-2019 · United States 🇺🇸 · 1 message")
     assert fields["Messages"].startswith("1 message")
     assert message.custom_ids == [privacy_id(h, ana, "download"), privacy_id(h, ana, "erase")]
 
-    download = await h.click(ana, shown, privacy_id(h, ana, "download"))
+    download = await followed_up(await h.click(ana, shown, privacy_id(h, ana, "download")))
     (attachment,) = download.messages[-1].files
     data = json.loads(attachment.data)
     assert data["user_id"] == str(ana.id) and SECRET in json.dumps(data)
@@ -53,7 +61,7 @@ async def test_a_student_sees_downloads_and_erases_what_parley_holds(parley: Wir
     asked = await h.click(ana, shown, privacy_id(h, ana, "erase"))
     confirm = privacy_id(h, ana, "erase-yes")
     assert asked.messages[-1].custom_ids == [confirm]
-    early = await h.click(ana, asked, confirm)
+    early = await followed_up(await h.click(ana, asked, confirm))
     assert "live session" in final_text(early)
     h.validate = False
     try:
@@ -63,13 +71,26 @@ async def test_a_student_sees_downloads_and_erases_what_parley_holds(parley: Wir
     assert forged.response.text() == REFUSAL
 
     await h.slash(w.facilitator, "session end")
-    done = await h.click(ana, asked, confirm)
+    done = await followed_up(await h.click(ana, asked, confirm))
     text = final_text(done)
     assert text.startswith("Done.") and f"#{sid}" in text
+
+    def told() -> list[Any]:
+        dm = h.dm_channel(w.facilitator)
+        return [
+            m
+            for m in h.sent_messages(dm, include_interactions=False)
+            if "asked Parley to erase" in m.content
+        ]
+
+    await wait_until(lambda: bool(told()))  # sent after the student's reply
+    await h.settle()
+    (note,) = told()
+    assert f"session #{sid}" in note.content and ana.name not in note.content
     entries = [e async for e in bot(h).transcripts.entries(sid) if not e.is_bot]
     assert [e.content for e in entries] == [ERASED_TEXT, "We stay."]
     assert entries[0].author_name == ERASED_NAME and entries[0].author_id != ana.id
-    again = await h.slash(ana, "privacy")
+    again = await followed_up(await h.slash(ana, "privacy"))
     assert "Nothing" in again.messages[-1].embeds[0]["description"]
 
 
@@ -89,7 +110,7 @@ async def test_a_facilitator_purges_an_ended_session_after_confirming(parley: Wi
     assert asked.response.custom_ids == [f"parley:session:{sid}:purge"]
     assert await bot(h).sessions.get(sid) is not None  # nothing deleted before confirming
 
-    done = await h.click(w.facilitator, asked, f"parley:session:{sid}:purge")
+    done = await followed_up(await h.click(w.facilitator, asked, f"parley:session:{sid}:purge"))
     assert f"Session #{sid} deleted" in final_text(done)
     assert await bot(h).sessions.get(sid) is None
     assert await bot(h).transcripts.count(sid) == 0
