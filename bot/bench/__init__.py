@@ -1,4 +1,5 @@
-"""Benchmarks of the transcript pipeline and the timer service (`parley bench ingest|timers`).
+"""Benchmarks of the transcript pipeline, the timer service and data rights
+(`parley bench ingest|timers|privacy`).
 
 Each prints a short report, then its JSON result as the last line on stdout, with the baselines
 measured in the same run (machines here are shared and noisy: compare within one run).
@@ -12,8 +13,8 @@ __all__ = ["register"]
 
 
 def register(bench_subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``ingest`` and ``timers`` under an existing ``bench`` parser."""
-    from bot.bench import ingest, timers
+    """Add ``ingest``, ``timers`` and ``privacy`` under an existing ``bench`` parser."""
+    from bot.bench import ingest, privacy, timers
 
     p = bench_subparsers.add_parser(
         "ingest",
@@ -32,3 +33,12 @@ def register(bench_subparsers: argparse._SubParsersAction[argparse.ArgumentParse
     )
     timers.build_parser(p)
     p.set_defaults(func=timers.run)
+
+    p = bench_subparsers.add_parser(
+        "privacy",
+        help="a student's export and erasure in a server with 100,000 messages, with a baseline",
+        description=privacy.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    privacy.build_parser(p)
+    p.set_defaults(func=privacy.run)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -75,3 +76,14 @@ def test_purge_counts_asks_and_deletes(tmp_path: Path) -> None:
     assert missing.returncode == 1 and "no session #42" in missing.stderr
     bad = run_parley("purge", "--older-than", "soon", cwd=tmp_path, env=env)
     assert bad.returncode == 2 and "not an age" in bad.stderr
+
+
+def test_bench_privacy_prints_its_figures_with_a_baseline(tmp_path: Path) -> None:
+    result = run_parley(
+        "bench", "privacy", "--sessions", "2", "--messages", "60", cwd=tmp_path, env={}
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["messages"] == 120
+    assert figures["erased_messages"] > 0 and figures["rewritten_rows"] > 0
+    assert {"overview_ms", "export_ms", "erase_ms"} <= set(figures)

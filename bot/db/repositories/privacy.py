@@ -30,6 +30,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     delete,
     false,
     func,
@@ -422,6 +423,8 @@ class PrivacyRepository:
             stmt = select(*pk, *texts).where(
                 scope, or_(*(sql_cast(c, Text).contains(needle) for c in texts))
             )
+            # Rows that change the same columns are rewritten in one executemany.
+            batches: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             for row in (await self._session.execute(stmt)).mappings().all():
                 values: dict[str, Any] = {}
                 for column in texts:
@@ -435,13 +438,19 @@ class PrivacyRepository:
                     if new != old:
                         values[column.name] = new
                 if values:
-                    await self._session.execute(
-                        update(table)
-                        .where(*(c == row[c.name] for c in pk))
-                        .values(values)
-                        .execution_options(synchronize_session=False)
-                    )
-                    changed += 1
+                    params = {f"k_{c.name}": row[c.name] for c in pk}
+                    params.update({f"v_{name}": value for name, value in values.items()})
+                    batches.setdefault(tuple(sorted(values)), []).append(params)
+            conn = await self._session.connection()
+            for names, batch in batches.items():
+                new_values = {n: bindparam(f"v_{n}", type_=table.c[n].type) for n in names}
+                await conn.execute(
+                    update(table)
+                    .where(*(c == bindparam(f"k_{c.name}") for c in pk))
+                    .values(new_values),
+                    batch,
+                )
+                changed += len(batch)
         return changed
 
     # --- purging -------------------------------------------------------------------------------
