@@ -125,6 +125,7 @@ class PurgeReport:
     messages: int = 0
     quiz_answers: int = 0
     quiz_runs: int = 0
+    quiz_cards: int = 0
     races: int = 0
     race_answers: int = 0
     leaderboard_rows: int = 0
@@ -150,6 +151,7 @@ class PurgeReport:
             (self.sessions, "session", "sessions"),
             (self.messages, "transcript message", "transcript messages"),
             (self.quiz_answers, "quiz answer", "quiz answers"),
+            (self.quiz_cards, "practice card", "practice cards"),
             (self.races, "quiz race", "quiz races"),
             (self.race_answers, "race answer", "race answers"),
             (self.leaderboard_rows, "leaderboard entry", "leaderboard entries"),

@@ -437,6 +437,7 @@ async def test_retention_sweep_purges_what_ended_a_school_year_ago(
         assert retention.last_sweep.session_ids == (old,)
         assert retention.last_sweep.quiz_answers == 3  # answered at T0, over a year ago
         assert retention.last_sweep.quiz_runs == 1  # the finished one; an active run stays
+        assert retention.last_sweep.quiz_cards == 1  # last reviewed at T0
         assert await sessions_left(database) == [recent, live]
 
         await clock.advance(timedelta(days=200))  # past a year after `recent` ended

@@ -524,7 +524,8 @@ class PrivacyRepository:
 
     async def purge_quiz_before(self, cutoff: datetime, guild_id: int | None = None) -> PurgeReport:
         """Quiz history older than a cutoff: answers given before it, runs idle since before it
-        (not active ones), and races finished before it with their answers."""
+        (not active ones), races finished before it with their answers, and (everywhere, not
+        for one server) practice cards not reviewed since."""
         attempts: ColumnElement[bool] = QuizAttempt.answered_at < cutoff
         runs: ColumnElement[bool] = and_(
             QuizRun.status != "active", QuizRun.last_activity_at < cutoff
@@ -540,9 +541,17 @@ class PrivacyRepository:
         race_answers = await self._count(
             QuizRaceAnswer, QuizRaceAnswer.race_id.in_(select(QuizRace.id).where(races))
         )
+        # Leitner cards belong to no server: only the server-wide sweep drops those not
+        # reviewed since the cutoff.
+        cards = (
+            await self._delete(QuizCard, QuizCard.last_reviewed_at < cutoff)
+            if guild_id is None
+            else 0
+        )
         return PurgeReport(
             quiz_answers=await self._delete(QuizAttempt, attempts),
             quiz_runs=await self._delete(QuizRun, runs),
+            quiz_cards=cards,
             races=await self._delete(QuizRace, races),
             race_answers=race_answers,
         )
