@@ -20,6 +20,7 @@ from bot.db.engine import Database
 from bot.domain.message_content import MessageContentProbe
 from bot.settings import Settings
 from cogs import EXTENSIONS
+from cogs.common.retry import DEFAULT_POLICY, RetryPolicy
 from cogs.common.scope import Scoped
 from cogs.debrief.flow import DebriefFlow
 from cogs.negotiation.flow import NegotiationFlow
@@ -99,15 +100,20 @@ class ParleyBot(commands.AutoShardedBot):
         # Class time: tests and benchmarks pass a FakeClock; every service reads this one.
         self.clock: Clock = clock or SystemClock()
         self.started_at: datetime = self.clock.now()
+        # How hard every post the class depends on is retried (cogs/common/retry.py); tests
+        # shorten the waits.
+        self.retry_policy: RetryPolicy = DEFAULT_POLICY
         # The one composition root (bot/composition.py): every service, built once, exposed here
         # as one attribute each. Buttons reach them through `interaction.client`.
+        race_announcer = DiscordRaceAnnouncer(self)
         services = build_services(
             database,
             self.scenarios,
             clock=self.clock,
             emit=self._emit,
             ready=self.wait_until_ready,
-            race_announcer=DiscordRaceAnnouncer(self),
+            race_announcer=race_announcer,
+            race_notifier=race_announcer,
             floor_seconds=self._floor_seconds,
             retention_days=settings.retention_days,
             grace_days=settings.removed_guild_grace_days,

@@ -24,7 +24,7 @@ from bot.services.guild_config import GuildConfigService
 from bot.services.negotiation import NegotiationService
 from bot.services.privacy import PrivacyService
 from bot.services.quiz import QuizServices, build_quiz_services
-from bot.services.quiz_race import RaceAnnouncer
+from bot.services.quiz_race import RaceAnnouncer, RaceNotifier
 from bot.services.retention import RetentionService
 from bot.services.rounds import RoundService
 from bot.services.scope import ScopeService
@@ -64,6 +64,7 @@ def build_services(
     ready: Callable[[], Awaitable[Any]],
     race_announcer: RaceAnnouncer,
     floor_seconds: FloorSource | None = None,
+    race_notifier: RaceNotifier | None = None,
     retention_days: int = 365,
     grace_days: int = 30,
 ) -> Services:
@@ -90,7 +91,7 @@ def build_services(
         negotiation=negotiation,
         floor_seconds=floor_seconds or rounds.floor_seconds,
     )
-    quiz = build_quiz_services(database, scenarios, race_announcer, clock)
+    quiz = build_quiz_services(database, scenarios, race_announcer, clock, race_notifier)
     # Data rights and retention: buffered transcript messages are flushed before any erasure.
     privacy = PrivacyService(database, clock, flush=transcripts.flush)
     retention = RetentionService(

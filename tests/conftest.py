@@ -10,7 +10,7 @@ import pytest
 from bot.db.engine import Database
 from tests.db_backends import backend_params, migrated_database
 
-pytest_plugins = ["tests.harness.plugin", "tests.parley_fixtures"]
+pytest_plugins = ["tests.harness.plugin", "tests.harness.faults", "tests.parley_fixtures"]
 
 
 @pytest.fixture(params=backend_params())

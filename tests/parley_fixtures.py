@@ -26,6 +26,7 @@ from bot.db.migrate import upgrade
 from bot.errors import UserFacingError
 from bot.settings import Settings
 from cogs import EXTENSIONS
+from cogs.common.retry import RetryPolicy
 from tests.harness import WireHarness
 from tests.harness import errors as harness_errors
 from tests.harness.plugin import HarnessFactory
@@ -33,6 +34,12 @@ from tests.harness.plugin import HarnessFactory
 # Parley answers bad input by raising UserFacingError; the central handler turns it into a reply.
 harness_errors.USER_ERROR_TYPES = (UserFacingError,)
 
+
+TEST_RETRY_POLICY = RetryPolicy(
+    attempts=4, initial=0.01, maximum=0.05, jitter=0.01, attempt_timeout=10.0, per_second=0
+)
+"""Retries of failed posts wait milliseconds in tests, and per-student steps are not paced (the
+pacing has tests of its own: tests/cogs/test_retry.py, tests/wire/test_class_rest_calls.py)."""
 
 TEST_CARD_EDIT_DELAY = 0.05
 """Session cards wait this long for more changes before an edit in tests (production: 0.75 s),
@@ -114,6 +121,7 @@ async def make_parley(
             sync_on_start=False,
             clock=clock,
         )
+        bot.retry_policy = TEST_RETRY_POLICY
         if card_edit_delay is not None:
             bot.session_flow.cards.delay = card_edit_delay
         start = options.pop("start", True)  # start=False: the test adjusts the bot, then starts

@@ -1,5 +1,5 @@
-"""Benchmarks of the transcript pipeline, the timer service and data rights
-(`parley bench ingest|timers|privacy`).
+"""Benchmarks of the transcript pipeline, the timer service, the deal space, a class's
+busiest seconds and data rights (`parley bench ingest|timers|deal|class|privacy`).
 
 Each prints a short report, then its JSON result as the last line on stdout, with the baselines
 measured in the same run (machines here are shared and noisy: compare within one run).
@@ -13,8 +13,8 @@ __all__ = ["register"]
 
 
 def register(bench_subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``ingest``, ``timers`` and ``privacy`` under an existing ``bench`` parser."""
-    from bot.bench import ingest, privacy, timers
+    """Add ``ingest``, ``timers``, ``deal``, ``class`` and ``privacy`` under a ``bench`` parser."""
+    from bot.bench import classroom, deal, ingest, privacy, timers
 
     p = bench_subparsers.add_parser(
         "ingest",
@@ -33,6 +33,25 @@ def register(bench_subparsers: argparse._SubParsersAction[argparse.ArgumentParse
     )
     timers.build_parser(p)
     p.set_defaults(func=timers.run)
+
+    p = bench_subparsers.add_parser(
+        "deal",
+        help="the debrief's deal space (zone, frontier) and chart, with a baseline",
+        description=deal.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    deal.build_parser(p)
+    p.set_defaults(func=deal.run)
+
+    p = bench_subparsers.add_parser(
+        "class",
+        help="a class of 60 in its busiest seconds: interaction response times vs the floor; "
+        "memory and start-up with 1,000 live sessions",
+        description=classroom.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    classroom.build_parser(p)
+    p.set_defaults(func=classroom.run)
 
     p = bench_subparsers.add_parser(
         "privacy",

@@ -309,6 +309,9 @@ class Console:
         self.say("✔ Right." if verdict.correct else "✘ Not quite.")
         if not verdict.correct:
             self.say(f"You said: {verdict.given}")
+            close = verdict.teaching(reveal=True)  # the answer is shown next anyway
+            if close:
+                self.say(close)
         self.say(f"Right answer: {q.right_answer}")
         if q.explanation:
             self.say(f"Why: {q.explanation}")

@@ -3,7 +3,10 @@
 ``quiz grade`` has two forms:
 
 * one-shot: ``parley quiz grade --accept A [--accept B ...] [--reject C ...] ANSWER``
-  prints one JSON line ``{"correct": bool, "score": number, "reason": str}``;
+  prints one JSON line ``{"correct": bool, "score": number, "reason": str, "rule": str|null,
+  "miss": str|null, "why": str|null}``: ``rule`` names the grader rule(s) that accepted
+  the answer (or ``listed_wrong``), ``miss`` what kind of near miss a wrong answer was, and
+  ``why`` the sentence a student would be shown after the question (it names the answer);
 * batch: with no ANSWER it reads JSON Lines on stdin, each
   ``{"answer": str, "accept": [str, ...], "reject": [str, ...]}`` (``reject`` optional),
   and writes one JSON line per input line, in order. A malformed line yields
@@ -19,12 +22,13 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot.bench import grader as bench_grader
-from bot.domain.grading import grade
+from bot.domain.grading import explain, grade
 
-__all__ = ["add_quiz_subcommands", "grade_line", "register", "register_bench"]
+__all__ = ["add_quiz_subcommands", "grade_line", "register", "register_bench", "run_lint"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -65,6 +69,23 @@ def add_quiz_subcommands(
     p.add_argument("answer", nargs="?", metavar="ANSWER", help="grade this answer and exit")
     p.set_defaults(func=run_grade)
 
+    lint = quiz_subparsers.add_parser(
+        "lint",
+        help="advice on a scenario's typed-answer items: rejects to add, forms not reached",
+        description=(
+            "For every short-answer item of SCENARIO, list the likely confusions to add to "
+            "reject (answers to other items that come close or are accepted, real words one "
+            "letter away from an answer word, from the bank and its article) and likely right "
+            "forms the grader does not reach by itself (to add to accept if right). Advice "
+            "only: the exit status is 0 unless the scenario cannot be loaded."
+        ),
+    )
+    lint.add_argument("scenario", metavar="SCENARIO", help="scenario id, e.g. hanoi-2019")
+    lint.add_argument("--json", action="store_true", help="one JSON line per finding")
+    lint.add_argument("--content", type=Path, default=None, metavar="DIR")
+    lint.add_argument("--seeds", type=Path, default=None, metavar="DIR")
+    lint.set_defaults(func=run_lint)
+
 
 def register_bench(bench_subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``grader`` under an existing ``bench`` parser."""
@@ -80,7 +101,14 @@ def register_bench(bench_subparsers: argparse._SubParsersAction[argparse.Argumen
 
 def _verdict(answer: str, accept: list[str], reject: list[str]) -> dict[str, Any]:
     g = grade(answer, accept, reject)
-    return {"correct": g.correct, "score": g.score, "reason": g.reason}
+    return {
+        "correct": g.correct,
+        "score": g.score,
+        "reason": g.reason,
+        "rule": g.rule,
+        "miss": g.miss.kind if g.miss else None,
+        "why": explain(g, reveal=True),
+    }
 
 
 def _string_list(value: Any, field: str, *, required: bool) -> list[str]:
@@ -160,6 +188,48 @@ def run_grade(args: argparse.Namespace) -> int:
             status = EXIT_BAD_INPUT
         _emit(out, result)
     return status
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """``quiz lint SCENARIO``: print the advice, item by item (or JSON Lines)."""
+    from bot.content.loader import DEFAULT_CONTENT_DIR, DEFAULT_SEEDS_DIR, load_scenarios
+    from bot.content.problems import ContentError
+    from bot.domain.quiz_lint import LintItem, lint_items, vocabulary_of
+
+    try:
+        scenarios = load_scenarios(args.content or DEFAULT_CONTENT_DIR)
+    except ContentError as exc:
+        print(f"error: the content does not load: {exc}", file=sys.stderr)
+        return 1
+    scenario = scenarios.get(args.scenario)
+    if scenario is None:
+        known = ", ".join(sorted(scenarios)) or "none"
+        print(f"error: no scenario {args.scenario!r} (known: {known})", file=sys.stderr)
+        return 1
+    items = [
+        LintItem(q.id, q.prompt, tuple(q.accept), tuple(q.reject))
+        for q in scenario.quiz
+        if q.type == "short_answer"
+    ]
+    texts = [q.prompt for q in scenario.quiz]
+    texts += [a for item in items for a in (*item.accept, *item.reject)]
+    seed = Path(args.seeds or DEFAULT_SEEDS_DIR) / scenario.source.seed
+    if seed.is_file():
+        texts.append(seed.read_text(encoding="utf-8"))
+    findings = lint_items(items, vocabulary_of(texts))
+    if args.json:
+        for f in findings:
+            _emit(sys.stdout, {"item": f.item_id, "kind": f.kind, "text": f.text, "note": f.note})
+        return EXIT_OK
+    by_item: dict[str, list[str]] = {}
+    for f in findings:
+        by_item.setdefault(f.item_id, []).append(f"  {f.kind}: {f.text!r}: {f.note}")
+    for item in items:
+        if item.item_id in by_item:
+            print(f"{item.item_id}: {item.prompt}")
+            print("\n".join(by_item[item.item_id]))
+    print(f"{len(items)} short-answer item(s), {len(findings)} finding(s)")
+    return EXIT_OK
 
 
 def _standalone_parser() -> argparse.ArgumentParser:

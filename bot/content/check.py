@@ -98,8 +98,24 @@ class _Context:
 
 def _cited(s: Scenario) -> Iterator[_Cited]:
     """Every text in the pack that cites cards."""
+    loc: Loc
     for i, item in enumerate(s.agenda):
         yield _Cited(("agenda", i), "description", item.description, item.cards, None)
+        for k, option in enumerate(item.options):
+            loc = ("agenda", i, "options", k)
+            yield _Cited(loc, "description", option.description, option.cards, None)
+    for actor_id, schedule in s.schedules.items():
+        yield _Cited(
+            ("schedules", actor_id, "no_deal"),
+            "reason",
+            schedule.no_deal.reason,
+            schedule.no_deal.cards,
+            None,
+        )
+        for agenda_id, entries in schedule.items.items():
+            for option_id, entry in entries.items():
+                loc = ("schedules", actor_id, "items", agenda_id, option_id)
+                yield _Cited(loc, "reason", entry.reason, entry.cards, None)
     for i, section in enumerate(s.background):
         for j, point in enumerate(section.points):
             yield _Cited(("background", i, "points", j), "text", point.text, point.cards, None)
@@ -107,7 +123,7 @@ def _cited(s: Scenario) -> Iterator[_Cited]:
         for name in BRIEF_CLAIM_SECTIONS:
             claims: list[Claim] = getattr(brief, name)
             for j, claim in enumerate(claims):
-                loc: Loc = ("briefs", actor_id, name, j)
+                loc = ("briefs", actor_id, name, j)
                 yield _Cited(loc, "text", claim.text, claim.cards, actor_id)
     for i, objective in enumerate(s.objectives):
         yield _Cited(("objectives", i), "rationale", objective.rationale, objective.cards, None)
@@ -125,6 +141,12 @@ def _prose(s: Scenario) -> Iterator[_Prose]:
     yield _Prose(("decision_rule", "explanation"), s.decision_rule.explanation)
     for i, phase in enumerate(s.round_plan):
         yield _Prose(("round_plan", i, "goal"), phase.goal)
+    for i, agenda_item in enumerate(s.agenda):
+        for k, option in enumerate(agenda_item.options):
+            yield _Prose(("agenda", i, "options", k, "label"), option.label)
+            if option.rule is not None:
+                loc = ("agenda", i, "options", k, "rule", "explanation")
+                yield _Prose(loc, option.rule.explanation)
     for actor_id, brief in s.briefs.items():
         for name in ("article_gaps", "discussion_prompts"):
             for j, text in enumerate(getattr(brief, name)):
@@ -402,6 +424,8 @@ def _rule_quiz(ctx: _Context) -> None:
 
 def _rule_objectives(ctx: _Context) -> None:
     s = ctx.scenario
+    if s.schedules and not s.objectives:
+        return  # points schedules score the game; the adopt / not adopt scorecard is optional
     seen: set[tuple[str, str]] = set()
     for i, objective in enumerate(s.objectives):
         pair = (objective.actor, objective.agenda)
@@ -488,6 +512,123 @@ def _rule_pages(ctx: _Context) -> None:
             )
 
 
+SILENT_SHARE = 4
+"""On an item the brief says the article is silent on, points above 1/SILENT_SHARE of the
+actor's largest value (in absolute terms) need an inferred, cited reason."""
+_SILENT_WORDS = ("article is silent", "article gives no", "article does not say", "no view")
+
+
+def _rule_options(ctx: _Context) -> None:
+    s = ctx.scenario
+    actors = set(s.play_order)
+    for i, item in enumerate(s.agenda):
+        for k, option in enumerate(item.options):
+            if option.rule is None:
+                continue
+            for name in ("must_agree", "no_veto_from"):
+                names: list[str] = getattr(option.rule, name)
+                for m, actor_id in enumerate(names):
+                    _actor_ref(ctx, ("agenda", i, "options", k, "rule", name, m), actor_id, actors)
+    for agenda_id, option_id in s.history.options.items():
+        loc: Loc = ("history", "options", agenda_id)
+        try:
+            item = s.agenda_item(agenda_id)
+        except KeyError:
+            ctx.add(loc, f"unknown agenda item {agenda_id!r}")
+            continue
+        if option_id not in {o.id for o in item.choices()}:
+            ctx.add(loc, f"{agenda_id!r} has no option {option_id!r}")
+        if s.history.outcome.get(agenda_id) != "adopted":
+            ctx.add(loc, f"history.outcome does not say {agenda_id!r} was adopted")
+
+
+def _silent(position_text: str, flagged: bool) -> bool:
+    folded = position_text.casefold()
+    return flagged or any(words in folded for words in _SILENT_WORDS)
+
+
+def _rule_schedules(ctx: _Context) -> None:
+    s = ctx.scenario
+    if not s.schedules:
+        if any(item.options for item in s.agenda):
+            ctx.add(("schedules",), "agenda items have options: give every actor a schedule")
+        return
+    for actor_id in s.play_order:
+        if actor_id not in s.schedules:
+            ctx.add(("schedules",), f"no schedule for actor {actor_id!r}")
+    for actor_id, schedule in s.schedules.items():
+        if actor_id not in s.play_order:
+            ctx.add(("schedules", actor_id), f"no actor {actor_id!r} to give this schedule to")
+            continue
+        for agenda_id in schedule.items:
+            try:
+                s.agenda_item(agenda_id)
+            except KeyError:
+                ctx.add(
+                    ("schedules", actor_id, "items", agenda_id),
+                    f"unknown agenda item {agenda_id!r}",
+                )
+        values = [schedule.no_deal.points] + [
+            entry.points for entries in schedule.items.values() for entry in entries.values()
+        ]
+        largest = max((abs(v) for v in values), default=0)
+        at_stake = False
+        for item in s.agenda:
+            entries = schedule.items.get(item.id)
+            loc: Loc = ("schedules", actor_id, "items")
+            if entries is None:
+                ctx.add(loc, f"no points for {item.id!r}")
+                continue
+            known = {option.id: option for option in item.choices()}
+            for option_id in entries:
+                if option_id not in known:
+                    hint = (
+                        " (an item without options is scored under 'adopt')" if item.binary else ""
+                    )
+                    ctx.add(
+                        (*loc, item.id, option_id), f"{item.id!r} has no option {option_id!r}{hint}"
+                    )
+            for option_id in known:
+                if option_id not in entries:
+                    ctx.add((*loc, item.id), f"no points for option {option_id!r}")
+            if any(entry.points != 0 for entry in entries.values()):
+                at_stake = True
+            try:
+                position = s.brief_for(actor_id).position(item.id)
+            except KeyError:
+                continue
+            if not _silent(position.text, position.article_silent):
+                continue
+            for option_id, entry in entries.items():
+                if SILENT_SHARE * abs(entry.points) <= largest:
+                    continue
+                option = known.get(option_id)
+                own = set(item.cards) | set(option.cards if option else [])
+                if "inferred" not in entry.reason.casefold() or not set(entry.cards) - own:
+                    ctx.add(
+                        (*loc, item.id, option_id),
+                        f"{entry.points} points, but the brief says the article is silent on "
+                        f"{item.id!r}: keep it within ±{largest // SILENT_SHARE}, or say "
+                        "'Inferred' in the reason and cite a card beyond the item's own",
+                    )
+        if not at_stake:
+            ctx.add(
+                ("schedules", actor_id),
+                "nothing at stake: give at least one option of one item non-zero points",
+            )
+
+
+def _rule_deal_space(ctx: _Context) -> None:
+    from bot.domain.deal_space import MAX_PACKAGES, count_packages
+
+    total = count_packages(ctx.scenario)
+    if total > MAX_PACKAGES:
+        ctx.add(
+            ("agenda",),
+            f"{total} possible packages: at most {MAX_PACKAGES} (fewer options or items)",
+        )
+
+
 RULES: tuple[Callable[[_Context], None], ...] = (
     _rule_identity,
     _rule_source,
@@ -502,6 +643,9 @@ RULES: tuple[Callable[[_Context], None], ...] = (
     _rule_unused_cards,
     _rule_quiz,
     _rule_objectives,
+    _rule_options,
+    _rule_schedules,
+    _rule_deal_space,
     _rule_history,
     _rule_reflection_prompts,
     _rule_round_plan,

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.content.check import check_all
+from bot.content.explain import explain
 from bot.content.export import scenario_to_json, schema_text
 from bot.content.loader import DEFAULT_CONTENT_DIR, DEFAULT_SEEDS_DIR, load_scenarios
 from bot.content.models import Scenario
@@ -31,6 +32,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check = commands.add_parser("check", help="check every scenario pack against its seed")
     check.add_argument("--content", type=Path, default=DEFAULT_CONTENT_DIR, metavar="DIR")
     check.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS_DIR, metavar="DIR")
+    check.add_argument(
+        "--explain",
+        metavar="SCENARIO",
+        help="then print the scenario's deal space: zone of agreement, best joint packages",
+    )
     check.set_defaults(func=run_check)
 
     show = commands.add_parser("show", help="print a scenario (summary, or --json)")
@@ -59,6 +65,13 @@ def run_check(args: argparse.Namespace) -> int:
         f"OK: {len(scenarios)} scenario(s) in {display_path(args.content)}: "
         f"{', '.join(scenarios)}; {cards} cards, {quiz} quiz items"
     )
+    if getattr(args, "explain", None):
+        scenario = scenarios.get(args.explain)
+        if scenario is None:
+            print(f"no scenario {args.explain!r} (known: {', '.join(scenarios)})", file=sys.stderr)
+            return 1
+        print()
+        print(explain(scenario))
     return 0
 
 

@@ -96,6 +96,7 @@ _SINGULAR = {
     "interests": "interest",
     "objectives": "objective",
     "opponents": "opponent",
+    "options": "option",
     "points": "point",
     "positions": "position",
     "questions": "question",
@@ -103,12 +104,13 @@ _SINGULAR = {
     "red_lines": "red line",
     "reflection_prompts": "prompt",
     "round_plan": "phase",
+    "schedules": "schedule",
     "situation": "situation",
     "talking_points": "talking point",
     "topics": "topic",
     "what_happened": "what happened",
 }
-_KEYED_COLLECTIONS = {"briefs"}
+_KEYED_COLLECTIONS = {"briefs", "schedules"}
 _MISSING = object()
 
 
@@ -116,7 +118,7 @@ def _label(collection: str, element: dict[str, Any], index: int) -> tuple[str, b
     """Name a list element for a message; the flag says whether the name is unique pack-wide."""
     noun = _SINGULAR.get(collection, collection.replace("_", " "))
     if isinstance(element.get("id"), str):
-        return f"{noun} {element['id']}", True
+        return f"{noun} {element['id']}", collection != "options"  # option ids are per item
     if collection == "objectives":
         return f"{noun} {element.get('actor')}/{element.get('agenda')}", True
     if collection == "positions" and isinstance(element.get("agenda"), str):

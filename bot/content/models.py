@@ -22,15 +22,19 @@ from pydantic import (
     ValidationInfo,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 
 from bot.content.seed import normalise
 
 __all__ = [
+    "ADOPT",
     "BRIEF_CLAIM_SECTIONS",
     "FLOOR_PASSING_PHASES",
     "MAX_CHOICE_CHARS",
     "MAX_FIELD_CHARS",
+    "MAX_OPTIONS",
+    "MAX_POINTS",
     "Actor",
     "AgendaItem",
     "Attribution",
@@ -42,9 +46,12 @@ __all__ = [
     "History",
     "MultipleChoice",
     "Objective",
+    "Option",
+    "OptionRule",
     "Outcome",
     "Phase",
     "PhaseKind",
+    "Points",
     "Position",
     "Question",
     "QuizItem",
@@ -52,6 +59,7 @@ __all__ = [
     "Relation",
     "Role",
     "Scenario",
+    "Schedule",
     "Section",
     "SeedMeta",
     "ShortAnswer",
@@ -254,13 +262,86 @@ class Claim(Model):
     cards: CardIds
 
 
+class OptionRule(Model):
+    """An option's own extra decision rule, on top of the scenario's ``decision_rule``.
+
+    ``must_agree``: more actors who must vote yes when a package holds this option;
+    ``no_veto_from``: actors who must not vote no (an abstention or no ballot is fine). An actor
+    not played in a class cannot block, as with the scenario's rule.
+    """
+
+    must_agree: list[Slug] = []
+    no_veto_from: list[Slug] = []
+    explanation: Text = Field(description="shown on the proposal card")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> OptionRule:
+        if not self.must_agree and not self.no_veto_from:
+            raise ValueError("an option rule needs must_agree or no_veto_from (or both)")
+        return self
+
+
+class Option(Model):
+    """One way an agenda item can be agreed (a package picks at most one per item)."""
+
+    id: Slug
+    label: ChoiceText = Field(description="one line; a select-menu label (at most 100)")
+    description: Text
+    cards: CardIds
+    rule: OptionRule | None = Field(
+        default=None, description="an extra decision rule when a package holds this option"
+    )
+
+
+MAX_OPTIONS = 6
+ADOPT = "adopt"
+"""The one implicit option of an agenda item without ``options`` (adopt / not adopt)."""
+
+
 class AgendaItem(Model):
-    """A deliverable that proposals and votes are about."""
+    """A deliverable that proposals and votes are about.
+
+    With ``options`` (2–6), a package picks one of them or leaves the item out. Without, the
+    item is adopted or not: it behaves as one implicit option ``adopt``.
+    """
 
     id: Slug
     title: Line
     description: Text
     cards: CardIds
+    options: list[Option] = Field(
+        default=[],
+        max_length=MAX_OPTIONS,
+        description="2-6 ways to agree this item; none: adopt / not adopt",
+    )
+
+    @field_validator("options")
+    @classmethod
+    def _two_or_none(cls, value: list[Option]) -> list[Option]:
+        if len(value) == 1:
+            raise ValueError("give 2-6 options, or none for adopt / not adopt")
+        ids = [option.id for option in value]
+        if len(set(ids)) != len(ids):
+            raise ValueError("option ids must differ from each other")
+        return value
+
+    @property
+    def binary(self) -> bool:
+        """True for an adopt / not adopt item (no options listed)."""
+        return not self.options
+
+    def choices(self) -> list[Option]:
+        """The options a package may pick; an implicit ``adopt`` for a binary item."""
+        if self.options:
+            return list(self.options)
+        return [Option(id=ADOPT, label="Adopt", description=self.description, cards=self.cards)]
+
+    def option(self, option_id: str) -> Option:
+        """The option with this id (``KeyError`` if none)."""
+        for option in self.choices():
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
 
 
 class Section(Model):
@@ -348,6 +429,37 @@ class Objective(Model):
         return None if self.wants == "indifferent" else outcome == self.wants
 
 
+MAX_POINTS = 100
+
+
+class Points(Model):
+    """A value in a points schedule, with why and the evidence it rests on."""
+
+    points: int = Field(ge=-MAX_POINTS, le=MAX_POINTS, description="negative allowed")
+    reason: Text = Field(description="one or two sentences; say 'Inferred' when it is")
+    cards: CardIds
+
+
+class Schedule(Model):
+    """One actor's private points schedule: what each option is worth to it, and no deal.
+
+    ``items`` maps agenda id -> option id -> points (``adopt`` for an item without options).
+    An item left out of a package scores 0: points are relative to nothing agreed on it.
+    """
+
+    no_deal: Points = Field(description="what this actor gets if nothing is agreed (BATNA)")
+    items: dict[Slug, dict[Slug, Points]] = Field(
+        description="agenda id -> option id -> points; every option of every item"
+    )
+
+    def points(self, agenda_id: str, option_id: str | None) -> int:
+        """Points for ``option_id`` on ``agenda_id``; 0 when left out (``None``) or unlisted."""
+        if option_id is None:
+            return 0
+        entry = self.items.get(agenda_id, {}).get(option_id)
+        return 0 if entry is None else entry.points
+
+
 class DecisionRule(Model):
     """Which delegations must all vote yes for a proposal to pass; the rest advise."""
 
@@ -363,6 +475,10 @@ class History(Model):
     """What really happened, for the debrief's comparison."""
 
     outcome: dict[Slug, Outcome] = Field(description="per agenda item")
+    options: dict[Slug, Slug] = Field(
+        default={},
+        description="agenda id -> option adopted in history, for adopted items with options",
+    )
     what_happened: list[Claim] = Field(min_length=1)
     author_argument: list[Claim] = Field(
         min_length=1, description="the article's reading of the outcome (an argument, not a fact)"
@@ -533,7 +649,12 @@ class Scenario(Model):
     background: list[Section] = Field(min_length=1, description="public brief, page by page")
     cards: list[Card] = Field(default=[], description="public cards (not about one actor)")
     briefs: dict[Slug, Brief] = Field(description="actor id -> confidential brief")
-    objectives: list[Objective] = Field(min_length=1)
+    objectives: list[Objective] = Field(
+        default=[], description="the adopt / not adopt scorecard; required without schedules"
+    )
+    schedules: dict[Slug, Schedule] = Field(
+        default={}, description="actor id -> private points schedule and no-deal value"
+    )
     decision_rule: DecisionRule
     history: History
     reflection_prompts: list[ReflectionPrompt] = Field(min_length=1)
@@ -590,6 +711,15 @@ class Scenario(Model):
         known = {card.id: card for _, card in self.all_cards()}
         cards = [known[card_id] for card_id in ids if card_id in known]
         return sorted(cards, key=lambda card: card.paragraph)
+
+    def schedule(self, actor_id: str) -> Schedule:
+        """The private points schedule of ``actor_id`` (``KeyError`` if none)."""
+        return self.schedules[actor_id]
+
+    @property
+    def has_game(self) -> bool:
+        """Whether the pack carries points schedules (the negotiation game is on)."""
+        return bool(self.schedules)
 
     def objective(self, actor_id: str, agenda_id: str) -> Objective:
         """What ``actor_id`` wants on ``agenda_id`` (``KeyError`` if none)."""

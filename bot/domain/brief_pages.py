@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from bot.content.models import Brief, Card, Claim, Position, Question, Relation, Scenario
+from bot.content.models import (
+    AgendaItem,
+    Brief,
+    Card,
+    Claim,
+    Position,
+    Question,
+    Relation,
+    Scenario,
+)
 
 # Discord's limits for one embed and for all embeds of one message (docs/resources/message.md).
 TITLE_LIMIT = 256
@@ -166,6 +175,42 @@ def _card_field(card: Card) -> PageField:
     return PageField(f"¶{card.paragraph} · {card.tag}", f"“{card.quote}”")
 
 
+def _signed(points: int) -> str:
+    return f"+{points}" if points > 0 else str(points).replace("-", "−")
+
+
+def priorities_pages(scenario: Scenario, actor_id: str) -> list[Page]:
+    """ "Your priorities": the delegation's own points schedule and no-deal value (no one
+    else's). Empty for a scenario without schedules."""
+    schedule = scenario.schedules.get(actor_id)
+    if schedule is None:
+        return []
+    no_deal = schedule.no_deal
+    lead = (
+        f"Your private points. A package scores the sum of the points of the options it holds "
+        f"(an item left out scores 0). **No deal is worth {no_deal.points}** to you: "
+        f"{no_deal.reason} {cite(scenario, no_deal.cards)}".rstrip()
+        + "\nAccept a package only if it beats that. Other delegations have their own numbers; "
+        "nobody sees yours until the debrief."
+    )
+    fields = []
+    for item in scenario.agenda:
+        entries = schedule.items.get(item.id, {})
+        lines = []
+        for option in item.choices():
+            entry = entries.get(option.id)
+            if entry is None:
+                continue
+            label = "Adopted" if item.binary else option.label
+            lines.append(
+                f"**{_signed(entry.points)}** {label} — {entry.reason} "
+                f"{cite(scenario, entry.cards)}".rstrip()
+            )
+        lines.append("**0** Left out of the package")
+        fields.append(PageField(item.title, "\n".join(lines)))
+    return _fields_to_pages("priorities", "Your priorities", fields, fit(lead, PAGE_TEXT_BUDGET))
+
+
 def brief_pages(scenario: Scenario, actor_id: str) -> list[Page]:
     """The confidential brief of one actor, page by page, in the order it is best read."""
     brief: Brief = scenario.brief_for(actor_id)
@@ -191,6 +236,7 @@ def brief_pages(scenario: Scenario, actor_id: str) -> list[Page]:
         [_position_field(scenario, p) for p in brief.positions],
         "What you want on each deliverable.",
     )
+    pages += priorities_pages(scenario, actor_id)
     pages += _bullets_to_pages(
         "red_lines",
         "Red lines",
@@ -238,7 +284,8 @@ def background_pages(scenario: Scenario) -> list[Page]:
     """The public brief everyone reads: who is at the table, the agenda, then the background."""
     actors = "\n".join(f"{a.flag} **{a.name}**" for a in scenario.actors)
     agenda = [
-        PageField(item.title, fit(item.description, FIELD_VALUE_LIMIT)) for item in scenario.agenda
+        PageField(item.title, fit(_agenda_text(item), FIELD_VALUE_LIMIT))
+        for item in scenario.agenda
     ]
     first = Page(
         "background",
@@ -252,6 +299,14 @@ def background_pages(scenario: Scenario) -> list[Page]:
             "background", section.title, [_bullet(scenario, point) for point in section.points]
         )
     return pages
+
+
+def _agenda_text(item: AgendaItem) -> str:
+    """The item's description, and its options when it has them (options are public)."""
+    if item.binary:
+        return item.description
+    options = "\n".join(f"• {option.label}" for option in item.options)
+    return f"{item.description}\n**Options** (or leave it out):\n{options}"
 
 
 def brief_texts(scenario: Scenario, actor_id: str) -> list[str]:

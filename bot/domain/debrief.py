@@ -14,6 +14,13 @@ Discord's embed limits, in the order a class debriefs:
    quotes from its own transcript — its private thread included: that is the reveal.
 4. **Scorecards** side by side; **participation** per student; **reflection prompts**.
 
+With points schedules (the negotiation game), page 1 is followed by **the score of the deal**
+(each delegation's points beside its no-deal value, and whether it beat it) and **what was
+possible** (how many packages there were, how many every party that could block preferred to
+no deal, how many were efficient, and where the outcome, each tabled package and history sit);
+the reveal shows each delegation's points schedule; the arithmetic is
+`bot.domain.deal_space`'s.
+
 Quotes are chosen, not sampled: a delegation's messages that cite evidence first, then the
 longest; a quote is one line, cut at a word boundary. Student text is returned as typed; the
 Discord layer escapes mentions when it renders.
@@ -34,6 +41,7 @@ from bot.domain.brief_pages import (
     fit,
     paragraphs_of,
 )
+from bot.domain.deal_space import GameReport, Package, Placement, game_report, score
 from bot.domain.scorecard import (
     CitationIndex,
     Member,
@@ -53,6 +61,7 @@ __all__ = [
     "MAX_PROMPTS",
     "ActorDebrief",
     "DebriefReport",
+    "PackageStance",
     "Quote",
     "Said",
     "Student",
@@ -107,11 +116,35 @@ class Quote:
 
 
 @dataclass(frozen=True, slots=True)
+class PackageStance:
+    """What a delegation did about one package proposal, beside what it was worth to it."""
+
+    number: int
+    status: str
+    proposed: bool
+    backed: bool
+    vote: str | None
+    points: int
+    no_deal: int
+
+    @property
+    def against_own_numbers(self) -> bool:
+        """A yes to a package that does not beat no deal, or a no to one that does."""
+        if self.vote == "yes":
+            return self.points <= self.no_deal
+        if self.vote == "no":
+            return self.points > self.no_deal
+        return False
+
+
+@dataclass(frozen=True, slots=True)
 class ActorDebrief:
     actor: str
     lines: tuple[RevealLine, ...]
     scorecard: Scorecard
     quotes: tuple[Quote, ...]
+    packages: tuple[PackageStance, ...] = ()
+    """Every package proposal, for the negotiation game's reveal."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +158,8 @@ class DebriefReport:
     participation: tuple[Participation, ...]
     names: Mapping[int, str]
     prompts: tuple[ReflectionPrompt, ...]
+    game: GameReport | None = None
+    """The score of the deal, for scenarios with points schedules."""
 
     @property
     def by_agenda(self) -> dict[str, Outcome]:
@@ -200,6 +235,7 @@ def build_report(
                 lines=reveal(actor, scenario.objectives, proposals, counting, agenda),
                 scorecard=cards_by_actor[actor],
                 quotes=pick_quotes(messages, members, index),
+                packages=_stances(scenario, actor, proposals, counting),
             )
         )
     figures = participation(
@@ -218,7 +254,52 @@ def build_report(
         participation=figures,
         names={s.user_id: s.name for s in students},
         prompts=tuple(scenario.reflection_prompts[:MAX_PROMPTS]),
+        game=_game(scenario, actors, proposals, outcome),
     )
+
+
+def _stances(
+    scenario: Scenario, actor: str, proposals: Sequence[Proposal], counting: Sequence[Ballot]
+) -> tuple[PackageStance, ...]:
+    if actor not in scenario.schedules:
+        return ()
+    votes = {b.proposal: b.choice for b in counting if b.actor == actor}
+    no_deal = scenario.schedule(actor).no_deal.points
+    return tuple(
+        PackageStance(
+            number=p.number,
+            status=p.status,
+            proposed=p.sponsor == actor,
+            backed=actor in p.co_sponsors or actor in p.supporters,
+            vote=votes.get(p.number),
+            points=score(scenario, actor, Package(p.package)),
+            no_deal=no_deal,
+        )
+        for p in proposals
+        if p.package is not None
+    )
+
+
+def _game(
+    scenario: Scenario,
+    actors: Sequence[str],
+    proposals: Sequence[Proposal],
+    outcome: VoteOutcome | None,
+) -> GameReport | None:
+    if not scenario.has_game:
+        return None
+    by_number = {p.number: p for p in proposals}
+    tabled = [
+        (p.number, p.sponsor, Package(p.package))
+        for p in proposals
+        if p.package is not None and p.status == "tabled"
+    ]
+    adopted = None
+    if outcome is not None and outcome.package is not None and outcome.package in by_number:
+        held = by_number[outcome.package].package
+        if held is not None:
+            adopted = (outcome.package, Package(held))
+    return game_report(scenario, actors, tabled, adopted)
 
 
 # --- layout --------------------------------------------------------------------------------------
@@ -347,11 +428,35 @@ def _history_line(scenario: Scenario, report: DebriefReport) -> str:
     return f"**In history:** {then}. {same}"
 
 
-def _clause(scenario: Scenario, report: DebriefReport, number: int) -> str:
+def _what(scenario: Scenario, proposal: Proposal, agenda: str | None, limit: int) -> str:
+    """A clause as students read it: the option a package holds on ``agenda`` (with the note,
+    if any), or the proposal's own words."""
+    option_id = proposal.option(agenda) if agenda is not None else None
+    if proposal.package is not None:
+        label = ""
+        if option_id is not None:
+            try:
+                item = scenario.agenda_item(agenda or "")
+                label = "adopted" if item.binary else item.option(option_id).label
+            except KeyError:
+                label = option_id
+        else:
+            label = Package(proposal.package).label(scenario)
+        note = " ".join(proposal.text.split())
+        return f"{label}" + (f" — “{fit(note, limit)}”" if note else "")
+    return f"“{fit(' '.join(proposal.text.split()), limit)}”"
+
+
+def _clause(
+    scenario: Scenario, report: DebriefReport, number: int, agenda: str | None = None
+) -> str:
     proposal = report.proposal(number)
     if proposal is None:
         return f"#{number}"
-    return f"#{number} ({_actor_name(scenario, proposal.sponsor)}): “{_clip(proposal.text)}”"
+    return (
+        f"#{number} ({_actor_name(scenario, proposal.sponsor)}): "
+        f"{_what(scenario, proposal, agenda, 160)}"
+    )
 
 
 def _outcome_page(scenario: Scenario, report: DebriefReport) -> list[Page]:
@@ -360,7 +465,7 @@ def _outcome_page(scenario: Scenario, report: DebriefReport) -> list[Page]:
     for item in scenario.agenda:
         ours = items.get(item.id)
         if ours is not None and ours.outcome == "adopted":
-            clauses = "\n".join(f"• {_clause(scenario, report, n)}" for n in ours.clauses)
+            clauses = "\n".join(f"• {_clause(scenario, report, n, item.id)}" for n in ours.clauses)
             class_line = f"Your class: ✅ **adopted**\n{clauses}"
         else:
             class_line = "Your class: ❌ not adopted"
@@ -379,6 +484,67 @@ def _outcome_page(scenario: Scenario, report: DebriefReport) -> list[Page]:
         ]
     )
     return _pack("outcome", "The outcome beside history", lead, fields)
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n > 0 else str(n).replace("-", "−")
+
+
+def _where(placement: Placement) -> str:
+    if placement.package is None:
+        return "at the no-deal point"
+    zone = "inside the zone" if placement.in_zone else "outside the zone"
+    efficient = "efficient" if placement.efficient else "not efficient"
+    return f"{zone}, {efficient}, rank {placement.rank} of {placement.of} by joint gain"
+
+
+def _game_pages(scenario: Scenario, report: DebriefReport) -> list[Page]:
+    game = report.game
+    if game is None:
+        return []
+    deal = (
+        f"The class adopted package #{game.adopted}: {game.package.label(scenario)}."
+        if game.package is not None and game.adopted is not None
+        else "No package was adopted: **no agreement**, so every delegation gets its no-deal value."
+    )
+    lines = [
+        f"{'✅' if r.beat_no_deal else '❌'} **{_actor(scenario, r.actor)}**: {r.points} "
+        f"points, no deal {r.no_deal} ({_signed(r.gain)}) — "
+        + ("beat no deal" if r.beat_no_deal else "did not beat no deal")
+        for r in game.results
+    ]
+    score = _lines(
+        "score",
+        "The score of the deal",
+        deal + "\nPoints from each delegation's private schedule; beating no deal means "
+        "strictly more than its no-deal value.",
+        lines,
+    )
+    deciders = _names(scenario, game.deciders)
+    possible = [
+        f"**{game.total}** possible packages (each item: one option, or left out).",
+        f"**{game.zone}** were better than no deal for every delegation that could block "
+        "them: the zone of possible agreement.",
+        f"**{game.frontier}** were efficient for {deciders} (no other package better for one "
+        f"without being worse for another); {game.frontier_in_zone} of them in the zone.",
+        f"**Your outcome**: {_where(game.outcome)}.",
+    ]
+    for tabled in game.proposals:
+        possible.append(
+            f"**#{tabled.number}** ({_actor_name(scenario, tabled.sponsor)}): "
+            f"{_where(tabled.placement)}."
+        )
+    history = (
+        "no agreement" if game.history_package is None else game.history_package.label(scenario)
+    )
+    possible.append(f"**History** ({history}): {_where(game.history)}.")
+    lead = (
+        "The chart shows every package as a point, the no-deal point, the efficient frontier, "
+        "the tabled packages and your outcome."
+        if game.chart is not None
+        else ""
+    )
+    return [*score, *_lines("possible", "What was possible", lead, possible)]
 
 
 def _claim_field(scenario: Scenario, claim: Claim, number: int) -> PageField:
@@ -416,6 +582,24 @@ def _history_pages(scenario: Scenario) -> list[Page]:
     ]
 
 
+def _priorities(scenario: Scenario, actor: str, agenda: str) -> str | None:
+    """``"shut −20 · half +20 · full +40"``: the delegation's schedule on one item."""
+    schedule = scenario.schedules.get(actor)
+    if schedule is None:
+        return None
+    try:
+        item = scenario.agenda_item(agenda)
+    except KeyError:
+        return None
+    entries = schedule.items.get(agenda, {})
+    parts = [
+        f"{'adopt' if item.binary else option.label} {_signed(entries[option.id].points)}"
+        for option in item.choices()
+        if option.id in entries
+    ]
+    return " · ".join(parts) or None
+
+
 def _want(line: RevealLine) -> str:
     if line.wants == "indifferent":
         return "no view in the article (not scored)"
@@ -448,17 +632,43 @@ def _reveal_value(report: DebriefReport, line: RevealLine, outcome: Outcome) -> 
     return text + f"\nOutcome: {WANTS[outcome]}{met}."
 
 
+def _stance_text(report: DebriefReport, stances: Sequence[PackageStance]) -> str:
+    lines = []
+    for stance in stances:
+        did = []
+        if stance.proposed:
+            did.append("proposed")
+        if stance.backed:
+            did.append("backed")
+        if stance.vote is not None:
+            did.append(f"voted {CHOICE_NAMES.get(stance.vote, stance.vote)}")
+        worth = "beats" if stance.points > stance.no_deal else "does not beat"
+        line = (
+            f"{_status(report, stance.number)} worth {stance.points} ({worth} no deal "
+            f"{stance.no_deal}): {', '.join(did) or 'nothing'}"
+        )
+        if stance.against_own_numbers:
+            line += " ⚠️ against its own numbers"
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _reveal_pages(scenario: Scenario, report: DebriefReport) -> list[Page]:
     pages: list[Page] = []
     outcome = report.by_agenda
     for debrief in report.actors:
-        fields = [
-            PageField(
-                f"{_agenda_title(scenario, line.agenda)} — {_want(line)}",
-                _reveal_value(report, line, outcome.get(line.agenda, "not_adopted")),
-            )
-            for line in debrief.lines
-        ]
+        fields = []
+        for line in debrief.lines:
+            value = _reveal_value(report, line, outcome.get(line.agenda, "not_adopted"))
+            priorities = _priorities(scenario, debrief.actor, line.agenda)
+            if priorities is not None:
+                name = f"{_agenda_title(scenario, line.agenda)} — its points"
+                value = f"{priorities}\n{value}"
+            else:
+                name = f"{_agenda_title(scenario, line.agenda)} — {_want(line)}"
+            fields.append(PageField(name, value))
+        if debrief.packages:
+            fields.append(PageField("Packages", _stance_text(report, debrief.packages)))
         if debrief.quotes:
             said = "\n".join(
                 f"> “{q.text}” — {q.author}, {CHANNEL_NAMES.get(q.channel_kind, q.channel_kind)}"
@@ -467,15 +677,28 @@ def _reveal_pages(scenario: Scenario, report: DebriefReport) -> list[Page]:
         else:
             said = "Nothing this delegation wrote is in the transcript."
         fields.append(PageField("In its own words", said))
-        lead = (
-            f"**Scorecard: {debrief.scorecard.summary}.** Its confidential objectives, beside "
-            "what its delegation proposed, backed and voted."
+        result = (
+            next((r for r in report.game.results if r.actor == debrief.actor), None)
+            if report.game
+            else None
         )
+        if result is not None:
+            lead = (
+                f"**{result.points} points, no deal {result.no_deal}.** Its private points "
+                "schedule, beside what its delegation proposed, backed and voted."
+            )
+        else:
+            lead = (
+                f"**Scorecard: {debrief.scorecard.summary}.** Its confidential objectives, "
+                "beside what its delegation proposed, backed and voted."
+            )
         pages += _pack("reveal", f"The reveal — {_actor(scenario, debrief.actor)}", lead, fields)
     return pages
 
 
 def _scorecard_pages(scenario: Scenario, report: DebriefReport) -> list[Page]:
+    if report.game is not None and not scenario.objectives:
+        return []  # the score of the deal replaces the adopt / not adopt scorecard
     fields = []
     for debrief in report.actors:
         card = debrief.scorecard
@@ -537,7 +760,7 @@ def vote_result_pages(
         if item.clauses:
             value = "\n".join(
                 f"✅ #{n} ({_actor_name(scenario, by_number[n].sponsor)}): "
-                f"“{fit(' '.join(by_number[n].text.split()), 300)}”"
+                f"{_what(scenario, by_number[n], item.agenda, 300)}"
                 for n in item.clauses
                 if n in by_number
             )
@@ -546,7 +769,13 @@ def vote_result_pages(
         fields.append(PageField(_agenda_title(scenario, item.agenda), value))
     for tally in outcome.tallies:
         proposal = by_number.get(tally.proposal)
-        about = _agenda_title(scenario, proposal.agenda) if proposal else ""
+        about = ""
+        if proposal is not None:
+            about = (
+                "(package)"
+                if proposal.package is not None
+                else _agenda_title(scenario, proposal.agenda)
+            )
         votes = " · ".join(
             f"{label}: {_names(scenario, actors) or '—'}"
             for label, actors in (
@@ -557,8 +786,14 @@ def vote_result_pages(
             )
             if actors or label != "No vote"
         )
-        if tally.blocked_by:
-            votes += f"\nNo yes from {_names(scenario, tally.blocked_by)}, so it cannot pass."
+        missing = [a for a in tally.blocked_by if a not in tally.vetoed_by]
+        if missing:
+            votes += f"\nNo yes from {_names(scenario, missing)}, so it cannot pass."
+        if tally.vetoed_by:
+            votes += (
+                f"\n{_names(scenario, tally.vetoed_by)} voted no on an option it may veto, "
+                "so it cannot pass."
+            )
         mark = "✅ adopted" if tally.passed else "❌ not adopted"
         fields.append(PageField(f"#{tally.proposal} {about} — {mark}", votes))
     title = "The vote: agreement" if outcome.agreement else "The vote: no agreement"
@@ -570,6 +805,7 @@ def report_pages(scenario: Scenario, report: DebriefReport) -> list[Page]:
     """Every page of the debrief, in the order a class reads it."""
     return [
         *_outcome_page(scenario, report),
+        *_game_pages(scenario, report),
         *_history_pages(scenario),
         *_reveal_pages(scenario, report),
         *_scorecard_pages(scenario, report),

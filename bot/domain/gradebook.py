@@ -1,7 +1,10 @@
 """The gradebook: one row per student, written as a CSV that opens cleanly in a spreadsheet.
 
-Columns, readable first and ids last: student, actor, messages, words, floor_seconds,
-proposals, votes, cards_cited, card_ids, quiz_attempts, quiz_correct, quiz_percent, user_id.
+Columns, readable first and ids last: student, actor, points, no_deal, beat_no_deal, messages,
+words, floor_seconds, proposals, votes, cards_cited, card_ids, quiz_attempts, quiz_correct,
+quiz_percent, user_id. ``points``, ``no_deal`` and ``beat_no_deal`` (yes/no) are the student's
+delegation's result in the negotiation game (`bot.domain.deal_space`); empty for a scenario
+without points schedules.
 The figures are `bot.domain.scorecard.participation`'s (the debrief shows the same ones);
 ``quiz_percent`` is right answers over answers, rounded half up, empty when there were none.
 
@@ -17,18 +20,25 @@ Pure: no Discord, no database.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
+from bot.domain.deal_space import ActorResult
 from bot.domain.scorecard import Participation, percent
 from bot.domain.transcript_formats import csv_safe
 
 __all__ = ["GRADEBOOK_COLUMNS", "GradebookRow", "gradebook_rows", "write_gradebook_csv"]
 
+_INTEGER = re.compile(r"-?\d+")
+
 GRADEBOOK_COLUMNS = (
     "student",
     "actor",
+    "points",
+    "no_deal",
+    "beat_no_deal",
     "messages",
     "words",
     "floor_seconds",
@@ -56,6 +66,7 @@ class GradebookRow:
     quiz_attempts: int
     quiz_correct: int
     user_id: int
+    result: ActorResult | None = None
 
     @property
     def cards_cited(self) -> int:
@@ -67,9 +78,13 @@ class GradebookRow:
 
     def cells(self) -> list[str]:
         quiz = self.quiz_percent
+        result = self.result
         return [
             self.student,
             self.actor,
+            "" if result is None else str(result.points),
+            "" if result is None else str(result.no_deal),
+            "" if result is None else ("yes" if result.beat_no_deal else "no"),
             str(self.messages),
             str(self.words),
             str(self.floor_seconds),
@@ -89,8 +104,11 @@ def gradebook_rows(
     names: Mapping[int, str],
     actor_names: Mapping[str, str],
     quiz: Mapping[int, tuple[int, int]],
+    results: Mapping[str, ActorResult] | None = None,
 ) -> list[GradebookRow]:
-    """Rows in the order of ``figures``; ``quiz``: user id -> (answers, right answers)."""
+    """Rows in the order of ``figures``; ``quiz``: user id -> (answers, right answers);
+    ``results``: actor id -> its delegation's result in the negotiation game."""
+    results = results or {}
     rows = []
     for p in figures:
         attempts, correct = quiz.get(p.user_id, (0, 0))
@@ -107,9 +125,15 @@ def gradebook_rows(
                 quiz_attempts=attempts,
                 quiz_correct=correct,
                 user_id=p.user_id,
+                result=results.get(p.actor),
             )
         )
     return rows
+
+
+def _cell(value: str) -> str:
+    """Guard text against formulas; a whole number (points may be negative) stays a number."""
+    return value if _INTEGER.fullmatch(value) else csv_safe(value)
 
 
 def write_gradebook_csv(rows: Iterable[GradebookRow], out: TextIO) -> int:
@@ -119,6 +143,6 @@ def write_gradebook_csv(rows: Iterable[GradebookRow], out: TextIO) -> int:
     writer.writerow(GRADEBOOK_COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow([csv_safe(cell) for cell in row.cells()])
+        writer.writerow([_cell(cell) for cell in row.cells()])
         count += 1
     return count

@@ -2,39 +2,81 @@
 
 Students type answers on phones, so the grader forgives what does not change meaning
 (case, accents, punctuation, spacing, hyphens, word order, small typos, number words) and
-stays strict where one small edit names a different thing: short answers, numbers, and
-single distinguishing words ("North" vs "South" Korea, "minimum" vs "maximum" pressure).
+how people write (abbreviations, initials, a qualifier, a sentence around the answer), and
+stays strict where one small edit names a different thing: short answers, numbers, single
+distinguishing words ("North" vs "South" Korea), real words one letter apart ("launch" vs
+"lunch"), a negating prefix ("armament" vs "disarmament") and other countries ("Niger" vs
+"Nigeria").
 
 How an answer is judged, in order:
 
 1. Empty or oversized input is refused up front ("empty", "too_long"); nothing raises.
 2. Normalised equality with a reject entry is "rejected"; with an accept entry, "exact".
-3. Otherwise each alternative is compared token by token (order-insensitive). Every
-   content token of the alternative must be matched by an answer token within a small
-   per-token edit budget (see `_token_ok`), numbers must match exactly, and the answer may
-   not add unexplained content words ("South America" is not "America"). Alternatives of
-   at most `SHORT_ANSWER_LENGTH` characters must match exactly.
+3. Otherwise the answer (and the forms the answer rules read it as) is compared with each
+   alternative (and its name and initialism forms) word by word, order-insensitive: every
+   content word of the alternative must be matched by an answer word under one of the
+   word rules (`_pair`), and the answer may not add unexplained content words ("South
+   America" is not "America"). Alternatives of at most `SHORT_ANSWER_LENGTH` characters must
+   match exactly.
 4. If a reject entry matches at least as well as the best accept entry, the answer is
    "rejected" (so "Chian" with reject "China" never passes as a typo of anything).
 
-Known limits (measured by ``parley bench grader``): synonyms are not known ("kidnappings"
-for "abductions"); extra context words other than generic filler fail ("Hanoi, Vietnam");
-homophones beyond the edit budget fail ("counsel" for "council"); a real neighbour one
-letter away passes unless listed in `reject` ("Iceland" for "Ireland", "tablet" for
-"table"), so quiz authors should list likely confusions as rejects. Small words such as
-"on" are ignored, so "on the table" matches an alternative "table".
+The named rules (`Grade.rule` says which made an answer right):
 
-The module is pure: no I/O, no Discord, no database.
+* ``typo``: a typo per word, more in long words. Between two real English words only a
+  mechanical slip counts (swapped neighbours "untied", a doubled letter "furry", a letter
+  dropped from a longer word "Koran", British/American "defence"); any other edit names
+  another word ("launch"/"lunch", "tablet"/"table", "order"/"border": refusal
+  ``real_word``), as do the doer and the deed ("manager"/"management") and other
+  derivations ("governance"/"government").
+* ``abbreviation``: standard abbreviations ("Ft." Fort, "N" North, "min" minimum) and
+  clipped words or contractions that are not words themselves ("Univ", "govt", "intl"),
+  the latter only inside a longer answer.
+* ``initialism``: a run of two or more words written as its initials ("UNSC", "IUJ",
+  "UN Security Council"); initials must be exact.
+* ``qualifier``: a country, region, continent or year added ("Hanoi, Vietnam", "Pyongyang,
+  N. Korea", "Singapore 2018"), never to an answer that is itself a country ("Japan, China"
+  is a hedge) nor when it is a listed wrong answer; ``official_name``: a country's long
+  official form ("Socialist Republic of Viet Nam", "Republic of Ireland").
+* ``sentence``: the answer inside a sentence ("it ended with no agreement") or followed by
+  a generic noun ("a wait and see approach").
+* ``name``: a middle name left out or added, a first name as its initial or clipped ("Ben
+  Franklin"), a name spelt as it sounds ("Steven" for "Stephen", "Ghandi"), a family-first
+  name with its given name as an initial ("Moon J."); capitalised alternatives only.
+* ``swap``: two neighbouring letters swapped in a short word ("teh", "Jea-in").
+* ``lookalike``: letter O for digit 0 in a word with digits ("H20" for "H2O"); roman
+  numerals for digits ("Elizabeth 2").
+* ``word_form`` and ``synonym``: another form of the key word (Snowball stems:
+  "abductions" for "abductees"; "Japanese" for "Japan") or a phrase for it ("sending back"
+  for "return").
+* refusals that beat all of them: ``negation``, ``real_word``, ``proper_noun`` (two
+  different countries), ``number``.
+
+A wrong answer that came close carries a `Miss` saying how; `explain` words it, with or
+without giving the answer away.
+
+Known limits (measured by ``parley bench grader``): synonyms beyond the small phrase table
+are not known; homophones beyond the edit budget fail ("counsel" for "council"); a real
+neighbour that is not an English headword (place names other than countries) passes unless
+listed in `reject`, so quiz authors should list likely confusions as rejects (``parley quiz
+lint`` lists them). Small words such as "on" are ignored, so "on the table" matches an
+alternative "table".
+
+The module is pure: no I/O, no Discord, no database. Word lists load once, on first use.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
+import pycountry
+import snowballstemmer
+from english_words import get_english_words_set
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
@@ -44,11 +86,19 @@ __all__ = [
     "MAX_ALTERNATIVES",
     "MAX_ANSWER_LENGTH",
     "MAX_TOKENS",
+    "NEAR_MISS_SCORE",
+    "RULES",
     "SHORT_ANSWER_LENGTH",
     "Grade",
+    "Miss",
+    "MissKind",
     "Reason",
+    "explain",
+    "explain_miss",
     "grade",
     "normalise",
+    "same_word_family",
+    "warm_up",
 ]
 
 MAX_ANSWER_LENGTH = 500
@@ -77,7 +127,51 @@ backstop only stops answers with a typo in every short word ("wat men" for "war 
 LONG_WORD_MIN_RATIO = 80.0
 """A word of 8+ letters with two or three typos must still be this similar (fuzz.ratio)."""
 
+NEAR_MISS_SCORE = 50.0
+"""A wrong answer at least this similar to an accepted one gets a `Miss` (what was close)."""
+
 Reason = Literal["exact", "fuzzy", "rejected", "empty", "too_long", "no_match"]
+
+RULES = (
+    "exact",
+    "tokens",
+    "typo",
+    "abbreviation",
+    "initialism",
+    "qualifier",
+    "official_name",
+    "sentence",
+    "name",
+    "swap",
+    "lookalike",
+    "word_form",
+    "synonym",
+)
+"""Names of the rules that accept an answer; `Grade.rule` joins the ones used with "+"
+("tokens": every word present, only order, case, filler or spacing differed)."""
+
+MissKind = Literal[
+    "listed_wrong",
+    "different_word",
+    "missing_word",
+    "extra_word",
+    "hedge",
+    "negation",
+    "real_word",
+    "proper_noun",
+    "number",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Miss:
+    """How a wrong answer missed: `given` is the student's word(s) at fault, `expected` the
+    answer's (empty when there is none), `answer` the closest accepted alternative."""
+
+    kind: MissKind
+    given: str
+    expected: str
+    answer: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +180,68 @@ class Grade:
 
     `score` is the similarity (0-100) to the closest accepted alternative, reported even
     when the answer is wrong so the bot can say "close, but no"; `correct` is the verdict.
-    `matched` is the accepted alternative that made the answer correct, else None.
+    `matched` is the accepted alternative that made the answer correct, else None. `rule`
+    names the rule(s) that recognised a right answer ("listed_wrong" for a listed wrong
+    one); `miss` says what was close in a wrong one, for `explain`.
     """
 
     correct: bool
     score: float
     matched: str | None
     reason: Reason
+    rule: str | None = None
+    miss: Miss | None = None
+
+
+def _q(text: str) -> str:
+    return f"“{text}”"
+
+
+def explain(grade: Grade, *, reveal: bool) -> str | None:
+    """One teaching sentence on a narrow miss, or None when there is nothing useful to say.
+
+    With `reveal` False (a retry, or a race still open) the sentence never contains the
+    answer's words; it only points at what the student wrote.
+    """
+    return None if grade.correct else explain_miss(grade.miss, reveal=reveal)
+
+
+def explain_miss(miss: Miss | None, *, reveal: bool) -> str | None:
+    """`explain` for a `Miss` kept apart from its grade (a stored attempt, a verdict)."""
+    if miss is None:
+        return None
+    given, expected = _q(miss.given), _q(miss.expected)
+    if miss.kind == "listed_wrong":
+        return "That is a common wrong answer" + (
+            f": the answer is {_q(miss.answer)}." if reveal and miss.answer else "."
+        )
+    if miss.kind == "different_word":
+        if reveal:
+            return f"Close: you wrote {given} where the answer has {expected} ({_q(miss.answer)})."
+        return f"Close: {given} names something else; the rest of your answer fits."
+    if miss.kind == "missing_word":
+        if reveal:
+            return f"Close: the answer also names {expected} ({_q(miss.answer)})."
+        return "Close: the answer has more to it than that."
+    if miss.kind == "extra_word":
+        return f"Close, but {given} does not belong in the answer."
+    if miss.kind == "hedge":
+        return f"Give one answer: {given} makes it a hedge."
+    if miss.kind == "negation":
+        if reveal:
+            return f"Careful: {given} is the opposite of {expected}."
+        return f"Careful: {given} says the opposite (check its prefix)."
+    if miss.kind == "real_word":
+        if reveal:
+            return f"{given} is a different word from {expected}, not a typo of it."
+        return f"{given} is a word of its own, so it is not read as a typo."
+    if miss.kind == "proper_noun":
+        if reveal:
+            return f"You named {given.title()}; the answer is {expected.title()}."
+        return f"{given.title()} is a different country."
+    if reveal:
+        return f"Check the number: you wrote {given}, the answer has {expected}."
+    return f"Check the number: {given} is not it."
 
 
 # --------------------------------------------------------------------------- normalise
@@ -263,7 +412,193 @@ def _key(normalised: str) -> str:
     return normalised.replace(" ", "")
 
 
-# --------------------------------------------------------------------------- matching
+# --------------------------------------------------------------------------- word knowledge
+#
+# Three kept libraries supply what the rules need to know about words, each loaded once, on
+# first use: snowballstemmer (word forms), english-words' GCIDE list (is this a real English
+# word, so not a typo?) and pycountry (country and region names, official long forms).
+
+
+@functools.cache
+def _stemmer() -> Any:
+    return snowballstemmer.stemmer("english")
+
+
+@functools.cache
+def _dictionary() -> frozenset[str]:
+    """Lower-case English headwords (GCIDE, about 114,000): a real word is not a typo."""
+    return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
+
+
+_INFLECTIONS = ("s", "es", "ed", "d", "ing")
+
+
+def warm_up() -> None:
+    """Load the word lists now (about 0.2 s), so the first graded answer is not the slow one.
+    Safe to call from a worker thread; later calls cost nothing."""
+    _stemmer()
+    _dictionary()
+    _places()
+
+
+def _is_word(tok: str) -> bool:
+    """Whether `tok` is an English word, headword or simple inflection of one."""
+    if len(tok) < 3 or not tok.isalpha():
+        return False
+    words = _dictionary()
+    if tok in words:
+        return True
+    return any(
+        tok.endswith(suffix) and len(tok) - len(suffix) >= 3 and tok[: -len(suffix)] in words
+        for suffix in _INFLECTIONS
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Places:
+    names: frozenset[str]
+    """Normalised country names (short, common and official) and region names."""
+    countries: frozenset[str]
+    """Normalised country names only (short, common, official)."""
+    tokens: frozenset[str]
+    """Single words that are a whole country name ("niger", "nigeria", "iceland")."""
+    official: dict[str, tuple[str, ...]]
+    """Normalised long official form -> the country's shorter names."""
+
+
+_PLACE_ALIASES = (
+    *("usa", "us", "uk", "america", "korea", "britain", "great britain", "england", "scotland"),
+    *("wales", "russia", "laos", "syria", "burma", "holland", "ivory coast", "vatican"),
+)
+_CONTINENTS = frozenset(
+    [
+        *_words("europe asia africa america americas oceania antarctica"),
+        *_words("caribbean balkans scandinavia pacific atlantic mediterranean"),
+        *("latin america", "central asia", "west africa", "east africa", "central america"),
+        *("north america", "south america", "east asia", "southeast asia", "middle east"),
+    ]
+)
+_STATE_WORDS = frozenset(_words("republic kingdom state federal commonwealth principality of the"))
+# Long forms that name a different country than their last words suggest.
+_NOT_OFFICIAL = frozenset({"republic of china"})
+
+
+@functools.cache
+def _places() -> _Places:
+    names: set[str] = set(_PLACE_ALIASES)
+    countries: set[str] = set(_PLACE_ALIASES)
+    official: dict[str, tuple[str, ...]] = {}
+    for country in pycountry.countries:
+        short = {
+            normalise(str(n))
+            for n in (country.name, getattr(country, "common_name", None))
+            if n and "," not in str(n)
+        }
+        long_form = getattr(country, "official_name", None)
+        long_names = {normalise(str(long_form))} if long_form else set()
+        if "," in country.name:  # "Korea, Republic of" -> "republic of korea"
+            head, _, tail = country.name.partition(",")
+            long_names.add(normalise(f"{tail} {head}"))
+            names.add(normalise(head))  # "Iran", "Bolivia", "Korea"
+            countries.add(normalise(head))
+        for n in short | long_names:
+            names.add(n)
+            countries.add(n)
+            if len(n.split()) >= 2:  # "dprk", "rok", "prc", "usa", "uae"
+                for initials in (
+                    "".join(w[0] for w in n.split() if w not in _STOPWORDS),
+                    "".join(w[0] for w in n.split() if w not in ("the", "and")),
+                ):
+                    names.add(initials)
+                    countries.add(initials)
+        for n in long_names - short - _NOT_OFFICIAL:
+            if short:
+                official[n.replace(" ", "")] = tuple(sorted(short))
+    for sub in pycountry.subdivisions:
+        names.add(normalise(str(sub.name)))
+        names.add(str(sub.code).rpartition("-")[2].casefold())  # "Springfield, IL"
+    tokens = frozenset(n for n in countries if " " not in n and n.isalpha() and len(n) > 3)
+    return _Places(frozenset(names), frozenset(countries), tokens, official)
+
+
+_DERIVATIONS = ("ance", "ence", "ment", "ness", "ity", "ism", "ship", "hood")
+
+
+def _other_derivation(a: str, b: str) -> bool:
+    """Two real words built on one stem with different derivational endings name different
+    things ("governance", "government"); inflections and "-ion"/"-ee" do not count."""
+    if not (_is_word(a) and _is_word(b)):
+        return False
+    ends = [next((d for d in _DERIVATIONS if w.removesuffix("s").endswith(d)), "") for w in (a, b)]
+    return ends[0] != ends[1] and all(ends)  # "independent" is a form of "independence"
+
+
+def _same_root(a: str, b: str) -> bool:
+    """Two forms of one word: equal roots, or long roots one letter apart at the end
+    ("economy"/"economic")."""
+    ra, rb = _root(a), _root(b)
+    if ra == rb or (ra[:-1] == rb[:-1] and {ra[-1:], rb[-1:]} == {"f", "v"}):  # relief/relieve
+        return True
+    short, long_ = sorted((ra, rb), key=len)
+    if len(short) >= 6 and len(long_) == len(short) + 1 and long_.startswith(short):
+        return True  # "economy"/"economic"
+    return len(short) >= 5 and len(long_) <= len(short) + 2 and long_.startswith(short)
+
+
+def same_word_family(a: str, b: str) -> bool:
+    """Whether two lower-case words are forms of one word ("concession"/"concessions",
+    "Korea"/"Korean"), as the grader's word-form rule sees them."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) >= 4 and _same_root(a, b):
+        return True
+    tokens = _places().tokens
+    return (b in tokens and _demonym_of(a) == b) or (a in tokens and _demonym_of(b) == a)
+
+
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_POS = {ch: (r, c) for r, row in enumerate(_KEYBOARD_ROWS) for c, ch in enumerate(row)}
+
+
+def _adjacent_keys(x: str, y: str) -> bool:
+    px, py = _KEY_POS.get(x), _KEY_POS.get(y)
+    return px is not None and py is not None and abs(px[0] - py[0]) <= 1 and abs(px[1] - py[1]) <= 1
+
+
+def _slip(ans: str, tgt: str) -> bool:
+    """Whether one edit from `tgt` to `ans` is a mechanical slip even though both are real
+    words: swapped neighbours ("untied"), a doubled or dropped letter ("furry", "sout"), or
+    a neighbouring key. An inserted or replaced unrelated letter is a different word
+    ("launch" for "lunch", "tablet" for "table")."""
+    if len(ans) == len(tgt):
+        diff = [i for i in range(len(tgt)) if ans[i] != tgt[i]]
+        if len(diff) == 2:
+            i, j = diff
+            return j == i + 1 and ans[i] == tgt[j] and ans[j] == tgt[i]
+        # One letter replaced is a different word ("punch" is not "lunch"), except the
+        # British and American spellings ("defence", "organisation").
+        return len(diff) == 1 and {ans[diff[0]], tgt[diff[0]]} in ({"s", "c"}, {"s", "z"})
+    if len(ans) == len(tgt) - 1:
+        # A letter left out of a longer word ("Koran" for "Korean"), but not the first
+        # ("order" for "border"); in short words it is another word ("tale", "table").
+        return ans[0] == tgt[0] and len(tgt) >= 6
+    if len(ans) == len(tgt) + 1:
+        for i in range(1, len(ans)):  # a letter typed before the word is another word
+            if ans[:i] + ans[i + 1 :] == tgt:
+                extra = ans[i]
+                near = ans[i - 1 : i] + ans[i + 1 : i + 2]
+                return any(extra == ch or _adjacent_keys(extra, ch) for ch in near)
+    return False
+
+
+def _root(tok: str) -> str:
+    """A word's root for word-form matching: the Snowball stem, less a final "e"
+    ("abductees" -> "abduct", "abductions" -> "abduct")."""
+    stem: str = _stemmer().stemWord(tok)
+    return stem[:-1] if stem.endswith("e") and len(stem) > 4 else stem
+
+
+# --------------------------------------------------------------------------- tables
 
 _STOPWORDS = frozenset({"the", "a", "an", "of", "in", "at", "on", "to", "for", "from", "and", "by"})
 # Generic words that never change *which* thing is named. An answer may add them
@@ -273,15 +608,120 @@ _FILLER = frozenset(
     _words(
         """
     summit summits government administration president prime minister pm mr leader leaders
+    dr mrs ms sir jr sr chairman mount secretary senator chancellor
     city country capital issue issues facility site plant reactor complex
     was were is are reached only just key
     january february march april may june july august september october november december
     """
     )
 )
+# Words that wrap an answer in a sentence ("it ended with no deal", "they agreed to a
+# freeze", "I think Hanoi"): dropped when left over, never when the answer needs them.
+_FRAME = frozenset(
+    _words(
+        """
+    it its they them their he she his her we our i you this that there these those
+    was were is are be been being had has have did do does would will could should can
+    ended ending ends with by agreed agree to answer think believe guess probably maybe
+    called named known as so then also about through via building making creating sending
+    giving offering using way because yes im sure kept keep remain remained stayed
+    pretty basically mainly mostly like said
+    say says got get went came finished happened what which who where when name must might
+    """
+    )
+)
+_PRONOUN_START = frozenset(
+    _words("it its they he she we i im this that thats there theres by the answer making kept")
+)
+# Generic nouns a student adds after the answer ("a wait and see approach", "the armistice
+# agreement"): harmless when left over, never optional in an alternative.
+_TRAILING_NOUNS = frozenset(
+    _words(
+        "approach talks policy strategy campaign agreement treaty meeting regime side"
+        " organization organisation"
+    )
+)
 _PARTIAL_CREDIT_MIN_RATIO = 50.0  # word pairs less alike than this are simply unmatched
 # Words that turn an otherwise matching answer into a different claim or a hedge.
 _HEDGES = frozenset({"or", "not", "no", "nor", "never", "neither", "except", "without", "but"})
+# Prefixes that turn a word into its opposite ("armament" / "disarmament").
+_NEGATING_PREFIXES = ("dis", "de", "un", "non", "in", "im", "il", "ir", "anti", "counter", "a")
+
+# Standard abbreviations and clipped words (both directions): only what a word's letters
+# cannot tell by themselves. Clipped forms ("univ", "intl", "govt") are found by
+# `_clipped` without a table.
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "ft": ("fort", "feet", "foot"),
+    "st": ("saint", "street"),
+    "mt": ("mount", "mountain"),
+    "mtn": ("mountain",),
+    "n": ("north",),
+    "s": ("south",),
+    "e": ("east",),
+    "w": ("west",),
+    "uni": ("university",),
+    "gov": ("government", "governor"),
+    "min": ("minimum", "minister"),
+    "max": ("maximum",),
+    "pres": ("president",),
+    "gen": ("general",),
+    "sec": ("secretary",),
+    "prof": ("professor",),
+    "dr": ("doctor",),
+    "ave": ("avenue",),
+    "rd": ("road",),
+    "pt": ("point", "port"),
+    "co": ("company", "county"),
+    "corp": ("corporation",),
+    "fed": ("federal", "federation"),
+    "rep": ("republic", "representative"),
+    "dem": ("democratic",),
+    "hq": ("headquarters",),
+    "nuke": ("nuclear",),
+    "nukes": ("nuclear", "weapons"),
+    "mil": ("military",),
+    "jr": ("junior",),
+    "sr": ("senior",),
+    "lt": ("lieutenant",),
+    "sgt": ("sergeant",),
+    "col": ("colonel",),
+    "approx": ("approximately",),
+    "inst": ("institute", "institution"),
+    "nth": ("north",),
+    "sth": ("south",),
+    "nat": ("national",),
+    "org": ("organization", "organisation"),
+    "assn": ("association",),
+    "natl": ("national",),
+    "intl": ("international",),
+}
+# Phrases a student writes for the key word of an answer ("sending back" for "return"),
+# matched on word roots.
+_PHRASE_SYNONYMS: tuple[tuple[tuple[str, ...], str], ...] = tuple(
+    (tuple(_root(w) for w in phrase.split()), target)
+    for phrase, target in (
+        ("send back", "return"),
+        ("give back", "return"),
+        ("hand back", "return"),
+        ("bring back", "return"),
+        ("call off", "cancel"),
+        ("pull out", "withdraw"),
+        ("walk away", "withdraw"),
+        ("walk out", "withdraw"),
+        ("kidnap", "abduct"),
+        ("kidnapping", "abduction"),
+        ("kidnapped", "abducted"),
+        ("shut down", "dismantle"),
+        ("tear down", "dismantle"),
+        ("get rid of", "dismantle"),
+        ("ease", "relief"),
+        ("lift", "relief"),
+        ("talk", "negotiation"),
+    )
+)
+
+
+# --------------------------------------------------------------------------- word pairs
 
 
 def _has_digit(tok: str) -> bool:
@@ -299,21 +739,17 @@ def _edit_budget(length: int) -> int:
     return 1
 
 
-def _token_ok(ans: str, tgt: str) -> bool:
-    """Whether answer word `ans` may stand for alternative word `tgt`.
+def _typo_ok(ans: str, tgt: str) -> bool:
+    """Whether `ans` is a plausible typo of `tgt` (both letters only, not equal).
 
-    Numbers and one-letter words must be equal. Two-letter words allow only one inserted
-    letter ("eun" for "un", never "il" for "un"). Three-letter words allow one edit that
-    keeps the first letter ("ave" for "abe", "wat" for "war"). Longer words allow
-    one edit (optimal string alignment, so a swap of neighbours is one edit); words of
-    eight letters or more allow `_edit_budget` edits if still `LONG_WORD_MIN_RATIO` alike.
+    One-letter words must be equal. Two-letter words allow only one inserted letter ("eun"
+    for "un", never "il" for "un"). Three-letter words allow one edit that keeps the first
+    letter ("ave" for "abe", "wat" for "war"). Longer words allow one edit (optimal string
+    alignment, so a swap of neighbours is one edit); words of eight letters or more allow
+    `_edit_budget` edits if still `LONG_WORD_MIN_RATIO` alike.
     """
-    if ans == tgt:
-        return True
     n = len(tgt)
     if n <= 1 or abs(len(ans) - n) > _edit_budget(n):
-        return False
-    if _has_digit(ans) or _has_digit(tgt):
         return False
     if n == 2:
         return len(ans) == 3 and tgt in ans
@@ -327,8 +763,159 @@ def _token_ok(ans: str, tgt: str) -> bool:
     return distance <= _edit_budget(n) and fuzz.ratio(ans, tgt) >= LONG_WORD_MIN_RATIO
 
 
-def _content(tokens: list[str]) -> list[str]:
-    kept = [t for t in tokens if t not in _STOPWORDS]
+def _swapped(ans: str, tgt: str) -> bool:
+    """Two neighbouring letters swapped in a short word ("teh", "nu" for "un")."""
+    if len(ans) != len(tgt) or not 2 <= len(tgt) <= 4 or ans == tgt:
+        return False
+    diff = [i for i in range(len(tgt)) if ans[i] != tgt[i]]
+    if len(diff) != 2 or diff[1] != diff[0] + 1:
+        return False
+    i, j = diff
+    return ans[i] == tgt[j] and ans[j] == tgt[i]
+
+
+def _negated(ans: str, tgt: str) -> bool:
+    """One word is the other with a negating prefix ("disarmament" / "armament")."""
+    short, long_ = (ans, tgt) if len(ans) < len(tgt) else (tgt, ans)
+    if len(short) < 4:
+        return False
+    for prefix in _NEGATING_PREFIXES:
+        if long_ == prefix + short or long_ == prefix + "-" + short:
+            return prefix != "a" or len(short) >= 5
+        if (
+            len(prefix) >= 2
+            and len(short) >= 6
+            and long_.startswith(prefix)
+            and OSA.distance(long_[len(prefix) :], short, score_cutoff=2) <= 1
+            and OSA.distance(long_, short, score_cutoff=2) > 1
+        ):
+            return True  # with a typo: "disarmamant"
+    # One negating prefix for another, or for a different start ("disunification" for
+    # "reunification"): the words share their ending but start differently.
+    for prefix in _NEGATING_PREFIXES:
+        if len(prefix) < 2 or ans.startswith(prefix) == tgt.startswith(prefix):
+            continue
+        if len(ans) >= 8 and len(tgt) >= 8 and ans[-6:] == tgt[-6:] and ans[:2] != tgt[:2]:
+            return True
+    return False
+
+
+def _clipped(ans: str, tgt: str) -> bool:
+    """A clipped word ("univ" for "university") or a contraction ("govt", "intl") that is
+    not itself an English word or a country."""
+    if len(ans) < 3 or len(tgt) < 5 or len(tgt) - len(ans) < 2 or ans[0] != tgt[0]:
+        return False
+    if _is_word(ans) or ans in _places().tokens:
+        return False
+    if tgt.startswith(ans):
+        return len(tgt) >= 6  # a clipped word: only inside a longer answer (see `_compare`)
+    if ans[-1] != tgt[-1]:
+        return False
+    it = iter(tgt)
+    return all(ch in it for ch in ans)  # a subsequence keeping first and last letters
+
+
+def _name_key(tok: str) -> str:
+    """A rough sound key for first names: "stephen"/"steven", "muhammad"/"mohammed"."""
+    s = tok.replace("ph", "f").replace("v", "f").replace("ck", "k").replace("c", "k")
+    s = s.replace("y", "i").replace("h", "")
+    out = s[:1]
+    for ch in s[1:]:
+        if ch in "aeiou" or ch == out[-1:]:
+            continue
+        out += ch
+    return out
+
+
+def _demonym_of(ans: str) -> str | None:
+    """The country word `ans` is the adjective of ("japanese" -> "japan"), longest first."""
+    tokens = _places().tokens
+    best: str | None = None
+    for cut in range(1, 4):
+        stem = ans[:-cut]
+        for base in (stem, stem + "a", stem + "e"):
+            if base in tokens and ans != base and (best is None or len(base) > len(best)):
+                best = base
+    return best
+
+
+_ROMAN = {r: str(i) for i, r in enumerate(_words("ii iii iv v vi vii viii ix x"), start=2)}
+del _ROMAN["v"], _ROMAN["x"]  # too often a letter of their own
+
+
+@functools.lru_cache(maxsize=65536)
+def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
+    """(rule that lets answer word `ans` stand for alternative word `tgt`, or None;
+    refusal that says why not, or None). Refusals win over every acceptance."""
+    if ans == tgt:
+        return "exact", None
+    if _ROMAN.get(ans) == tgt or _ROMAN.get(tgt) == ans:
+        return "lookalike", None  # "Elizabeth 2" for "Elizabeth II"
+    if _has_digit(ans) or _has_digit(tgt):
+        if ans.isalnum() and tgt.isalnum() and ans.replace("o", "0") == tgt.replace("o", "0"):
+            return "lookalike", None  # "H2O" written "H20", "2O19"
+        return None, "number"
+    if tgt in _ABBREVIATIONS.get(ans, ()) or ans in _ABBREVIATIONS.get(tgt, ()):
+        return "abbreviation", None
+    if len(ans) <= 1 or len(tgt) <= 1:
+        return None, None
+    if _negated(ans, tgt):
+        return None, "negation"
+    places = _places()
+    if ans in places.tokens and tgt in places.tokens:
+        return None, "proper_noun"  # "Niger" / "Nigeria", "Iceland" / "Ireland"
+    same_root = min(len(ans), len(tgt)) >= 3 and _same_root(ans, tgt)
+    ends = [w.removesuffix("s")[-2:] for w in (ans, tgt)]
+    agents = [e in ("er", "or") for e in ends]
+    # The doer is not the deed nor the one it is done to: "employer"/"employee",
+    # "manager"/"management", "governor"/"government".
+    agent_vs_patient = (
+        agents[0] != agents[1]
+        and ans[:4] == tgt[:4]
+        and ((_is_word(ans) and _is_word(tgt)) or _root(ans)[:5] == _root(tgt)[:5])
+    )
+    if agent_vs_patient:
+        return None, "real_word"  # "employer" is not "employee"
+    if same_root and _other_derivation(ans, tgt):
+        return None, "real_word"  # "governance" is not "government"
+    if same_root:
+        return "word_form", None
+    if tgt in places.tokens and _demonym_of(ans) == tgt:
+        return "word_form", None  # "the Japanese government" for "Japan"
+    if ans in places.tokens and len(tgt) > len(ans) and _demonym_of(tgt) == ans:
+        return "demonym", None  # "Korea war" for "Korean War" (see `_compare`)
+    if _typo_ok(ans, tgt):
+        if _is_word(ans) and _is_word(tgt) and not same_root and not _slip(ans, tgt):
+            return None, "real_word"  # "launch" is not a typo of "lunch"
+        return "typo", None
+    if _swapped(ans, tgt) and not _is_word(ans):
+        return "swap", None
+    if _clipped(ans, tgt) or _clipped(tgt, ans):
+        prefix = tgt.startswith(ans) or ans.startswith(tgt)
+        return ("clip" if prefix else "abbreviation"), None
+    if (
+        min(len(ans), len(tgt)) >= 4
+        and _name_key(ans) == _name_key(tgt)
+        and OSA.distance(ans, tgt, score_cutoff=3) <= 2
+        and fuzz.ratio(ans, tgt) >= 70
+    ):
+        return "name_fold", None
+    return None, None
+
+
+def _token_ok(ans: str, tgt: str) -> bool:
+    """Whether answer word `ans` may stand for alternative word `tgt` on its own (used to
+    re-join split words; context-dependent rules such as clipping do not count)."""
+    rule, _ = _pair(ans, tgt)
+    return rule in ("exact", "typo", "lookalike", "word_form", "swap")
+
+
+# Small words that are the answer when an alternative contains one ("off the table").
+_PARTICLES = frozenset({"on", "off", "in", "out", "up", "down", "over", "under"})
+
+
+def _content(tokens: list[str], keep: frozenset[str] = frozenset()) -> list[str]:
+    kept = [t for t in tokens if t not in _STOPWORDS or t in keep]
     return kept or tokens
 
 
@@ -368,16 +955,32 @@ def _merge_splits(ans: list[str], tgt: list[str]) -> tuple[list[str], list[str]]
     return ans, tgt
 
 
+# --------------------------------------------------------------------------- one comparison
+
+
 @dataclass(frozen=True, slots=True)
 class _Match:
     passes: bool
     score: float
+    rules: frozenset[str] = frozenset()
+    wrong: tuple[tuple[str, str, str], ...] = ()
+    """(answer word, alternative word, why) for pairs that were close but not allowed."""
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
 
 
-def _compare(ans_tokens: list[str], alternative: str) -> _Match:
-    """Score `ans_tokens` against one normalised alternative, and say if it passes."""
-    alt_tokens = alternative.split()
-    ans, tgt = _merge_splits(_content(ans_tokens), _content(alt_tokens))
+@functools.lru_cache(maxsize=4096)
+def _stopword_swap(tok: str) -> bool:
+    """A small word typed with two letters swapped ("teh"), never a word or hedge itself."""
+    if tok in _HEDGES or tok in _STOPWORDS or tok in _FRAME or _is_word(tok):
+        return False
+    return any(_swapped(tok, s) for s in _STOPWORDS if len(s) == len(tok))
+
+
+def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset()) -> _Match:
+    """Score `ans_tokens` against one prepared alternative, and say if it passes. Stopwords
+    in `keep` count as content words."""
+    ans, tgt = _merge_splits(_content(ans_tokens, keep), _content(alt.tokens, keep))
     target_is_number = all(_has_digit(t) for t in tgt)
     required = [t for t in tgt if t not in _FILLER] or tgt
     short = len("".join(required)) <= SHORT_ANSWER_LENGTH
@@ -385,74 +988,373 @@ def _compare(ans_tokens: list[str], alternative: str) -> _Match:
     # Greedy one-to-one assignment: acceptable pairs first, then by similarity. Pairs that
     # break a token rule still count towards the score ("South Korea" is 80% of "North
     # Korea", useful as "close, but no") but make the alternative fail.
-    pairs: list[tuple[bool, float, int, int]] = []
+    pairs: list[tuple[bool, float, int, int, str | None, str | None]] = []
     for i, a in enumerate(ans):
         for j, t in enumerate(tgt):
             ratio = fuzz.ratio(a, t)
-            ok = _token_ok(a, t) and (not short or a == t or t not in required)
-            if ok or (ratio >= _PARTIAL_CREDIT_MIN_RATIO and t in required):
-                pairs.append((ok, ratio, i, j))
+            rule, refusal = _pair(a, t)
+            if rule == "name_fold" and not alt.capitalised:
+                rule = None
+            if (
+                rule is None
+                and refusal is None
+                and j == 0
+                and len(tgt) >= 2
+                and alt.capitalised
+                and len(a) >= 3
+                and t.startswith(a)
+            ):
+                rule = "name_fold"  # a short first name: "Abe Lincoln"
+            if rule in ("clip", "demonym") and len(required) < 2:
+                rule = None  # "Korea" alone is not "Korean", "Univ" alone not "university"
+            if t in alt.exact_only and a != t:
+                rule = None
+            if short and a != t and t in required and rule not in ("lookalike", None):
+                rule = None  # short answers must be exact ("ROK" is not "ROC")
+            ok = rule is not None and refusal is None
+            if ok or (t in required and (ratio >= _PARTIAL_CREDIT_MIN_RATIO or refusal)):
+                pairs.append((ok, ratio, i, j, rule, refusal))
     pairs.sort(key=lambda p: (not p[0], -p[1], p[2], p[3]))
     used_a: set[int] = set()
     used_t: set[int] = set()
+    matched_at: dict[int, int] = {}
     matched_weight = 0.0
     total_weight = 0.0
     passes = True
-    for ok, ratio, i, j in pairs:
+    rules: set[str] = set()
+    wrong: list[tuple[str, str, str]] = []
+    for ok, ratio, i, j, rule, refusal in pairs:
         if i in used_a or j in used_t:
             continue
         used_a.add(i)
         used_t.add(j)
+        matched_at[j] = i
         weight = len(ans[i]) + len(tgt[j])
-        matched_weight += ratio * weight
+        # An allowed relaxation counts as a full match, so the score ranks alternatives by
+        # how much of them was found rather than by how they were written.
+        matched_weight += (100.0 if ok and rule != "typo" else ratio) * weight
         total_weight += weight
-        passes = passes and ok
+        if ok and rule is not None:
+            rules.add(rule)
+        else:
+            passes = False
+            wrong.append((ans[i], tgt[j], refusal or "different"))
 
+    missing: list[str] = []
     for j, t in enumerate(tgt):
         if j in used_t:
             continue
         if t in _FILLER and t not in required:
             continue  # optional generic word of the alternative
         passes = False
+        missing.append(t)
         total_weight += 2 * len(t)
+    extra: list[str] = []
+    sentence = len(ans_tokens) >= 3 or ans_tokens[0] in _PRONOUN_START
     for i, a in enumerate(ans):
         if i in used_a:
             continue
-        harmless = (
-            (a in _FILLER or a in _STOPWORDS)
-            or (target_is_number and not _has_digit(a) and a not in _HEDGES)
-            or (len(a) == 1 and a.isalpha() and len(ans) >= 3)
-        )
-        if not harmless:
-            passes = False
-            total_weight += 2 * len(a)
+        if a in _FILLER or (a in _STOPWORDS and a not in keep):
+            continue
+        if target_is_number and not _has_digit(a) and a not in _HEDGES:
+            continue
+        if len(a) == 1 and a.isalpha() and len(ans) >= 3:
+            continue
+        if sentence and a in _FRAME:
+            rules.add("sentence")
+            continue
+        if a in _TRAILING_NOUNS and i == len(ans) - 1 and len(ans) >= 2:
+            rules.add("sentence")
+            continue
+        if _stopword_swap(a):
+            rules.add("swap")
+            continue
+        first, last = matched_at.get(0), matched_at.get(len(tgt) - 1)
+        if (
+            alt.capitalised
+            and alt.rule is None
+            and len(tgt) == 2
+            and not _is_word(a)
+            and first is not None
+            and last is not None
+            and first < i < last
+            and a.isalpha()
+        ):
+            rules.add("name")  # a middle name added: "Donald John Trump"
+            continue
+        passes = False
+        extra.append(a)
+        total_weight += 2 * len(a)
 
     score = matched_weight / total_weight if total_weight else 0.0
-    return _Match(passes=passes and score >= ACCEPT_THRESHOLD, score=score)
+    return _Match(
+        passes=passes and score >= ACCEPT_THRESHOLD,
+        score=min(score, 100.0),
+        rules=frozenset(rules),
+        wrong=tuple(wrong),
+        missing=tuple(missing),
+        extra=tuple(extra),
+    )
 
 
-def _prepare(alternatives: Sequence[str]) -> list[tuple[str, str]]:
-    """(original, normalised) pairs for usable alternatives, capped in number and size."""
-    out: list[tuple[str, str]] = []
+# --------------------------------------------------------------------------- alternatives
+
+
+@dataclass(frozen=True, slots=True)
+class _Alt:
+    original: str
+    tokens: list[str]
+    rule: str | None = None
+    """The rule that produced this form of the alternative ("initialism", "name")."""
+    exact_only: frozenset[str] = frozenset()
+    capitalised: bool = False
+
+
+def _is_capitalised(text: str) -> bool:
+    groups = text.split()
+    return len(groups) >= 1 and all(g[:1].isupper() for g in groups)
+
+
+def _name_forms(original: str) -> list[list[str]]:
+    """A person's name without its middle name, or with the first name as an initial:
+    "Michael MacArthur Bosack" -> "Michael Bosack", "M. Bosack", "M. MacArthur Bosack"."""
+    groups = original.split()
+    if len(groups) < 2 or not _is_capitalised(original):
+        return []
+    if not all(g.replace("-", "").isalpha() for g in groups) or len(groups[-1]) < 3:
+        return []
+    if "-" in groups[-1]:
+        # "Moon Jae-in": family name first, so "Moon J." is a form of it, "M. Jae-in" not.
+        return [normalise(f"{groups[0]} {groups[-1][0]}").split()]
+    forms = [[groups[0][0], *groups[1:]]]
+    middle_words = [w for g in groups[1:-1] for w in normalise(g).split()]
+    if len(groups) == 3 or (len(groups) > 3 and not any(_is_word(w) for w in middle_words)):
+        # Only a middle *name* may be left out: "United Nations Security Council" keeps all.
+        middles = [g[0] for g in groups[1:-1]]
+        forms += [[groups[0], groups[-1]], [groups[0][0], groups[-1]]]
+        forms.append([groups[0], *middles, groups[-1]])
+    out = []
+    for form in forms:
+        tokens = normalise(" ".join(form)).split()
+        # Keep initials apart ("m bosack"): letter runs would glue "j f" into "jf".
+        out.append(tokens)
+    return out
+
+
+_MAX_INITIALISM_FORMS = 4  # per alternative: bounds the work a hostile answer can cause
+
+
+def _initialism_forms(tokens: list[str], wanted: set[str]) -> list[tuple[list[str], str]]:
+    """Forms of an alternative with a run of two or more words written as its initials
+    ("UN Security Council" for "United Nations Security Council", "IUJ"), limited to the
+    initials the answer actually contains (`wanted`)."""
+    out: list[tuple[list[str], str]] = []
+    n = len(tokens)
+    if n < 2 or n > 12 or not wanted:
+        return out
+    for i in range(n):
+        for j in range(i + 2, n + 1):
+            run = tokens[i:j]
+            if any(_has_digit(t) for t in run) or run[0] in _STOPWORDS:
+                continue
+            for letters in {
+                "".join(t[0] for t in run),
+                "".join(t[0] for t in run if t not in _STOPWORDS),
+            }:
+                if len(letters) >= 2 and letters in wanted:
+                    out.append(([*tokens[:i], letters, *tokens[j:]], letters))
+    return out[:_MAX_INITIALISM_FORMS]
+
+
+def _prepare(alternatives: Sequence[str]) -> list[_Alt]:
+    """Usable alternatives, normalised, capped in number and size, with their name forms."""
+    out: list[_Alt] = []
     for alt in list(alternatives)[:MAX_ALTERNATIVES]:
         if not isinstance(alt, str):
             continue
-        norm = " ".join(normalise(alt[:MAX_ANSWER_LENGTH]).split()[:MAX_TOKENS])
-        if norm:
-            out.append((alt, norm))
+        text = alt[:MAX_ANSWER_LENGTH]
+        tokens = normalise(text).split()[:MAX_TOKENS]
+        if not tokens:
+            continue
+        capitalised = _is_capitalised(text)
+        out.append(_Alt(alt, tokens, capitalised=capitalised))
+        for form in _name_forms(text):
+            if form != tokens:
+                out.append(_Alt(alt, form, "name", capitalised=capitalised))
     return out
+
+
+def _with_initialisms(alts: list[_Alt], ans_tokens: list[str]) -> list[_Alt]:
+    wanted = {t for t in ans_tokens if t.isalpha() and 2 <= len(t) <= 8}
+    out = list(alts)
+    for alt in alts:
+        if alt.rule is not None:
+            continue
+        for tokens, letters in _initialism_forms(alt.tokens, wanted):
+            out.append(_Alt(alt.original, tokens, "initialism", frozenset({letters})))
+    return out
+
+
+# --------------------------------------------------------------------------- answer forms
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    tokens: list[str]
+    rule: str | None = None
+    qualifier: str | None = None
+
+
+def _place_words(text: str) -> str:
+    """A qualifier as a place name: small words dropped, "N. Korea" read as "north korea"."""
+    words = [w for w in text.split() if w not in _STOPWORDS]
+    out = []
+    for w in words:
+        expansions = _ABBREVIATIONS.get(w, ())
+        out.append(expansions[0] if len(w) <= 2 and expansions else w)
+    return " ".join(out)
+
+
+def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
+    """The answer as written, and the forms the qualifier, official-name and synonym rules
+    read it as ("Hanoi, Vietnam" -> "Hanoi")."""
+    forms = [_Form(tokens)]
+    places = _places()
+    norm = " ".join(tokens)
+    # A qualifier after a comma: a country or a region ("Yokosuka, Kanagawa").
+    if "," in answer:
+        head, _, tail = answer.rpartition(",")
+        tail_norm, head_tokens = _place_words(normalise(tail)), normalise(head).split()
+        tail_is_year = tail_norm.isdigit() and len(tail_norm) == 4
+        if head_tokens and (tail_norm in places.names or tail_norm in _CONTINENTS or tail_is_year):
+            forms.append(_Form(head_tokens, "qualifier", tail_norm))
+    # A country's name after generic state words ("Republic of Ireland").
+    if norm not in _NOT_OFFICIAL and tokens[0] in _STATE_WORDS:
+        rest = list(tokens)
+        while rest and rest[0] in _STATE_WORDS:
+            rest = rest[1:]
+        if rest and " ".join(rest) in places.countries:
+            forms.append(_Form(rest, "official_name"))
+    # A year after the answer ("Singapore 2018").
+    if len(tokens) >= 2 and tokens[-1].isdigit() and len(tokens[-1]) == 4:
+        forms.append(_Form(tokens[:-1], "qualifier", tokens[-1]))
+    # A country named after the answer without a comma ("Pyongyang North Korea").
+    for cut in range(1, min(4, len(tokens))):
+        tail_norm = " ".join(tokens[-cut:])
+        if tail_norm in places.countries:
+            forms.append(_Form(tokens[:-cut], "qualifier", tail_norm))
+    # The long official form of a country ("Socialist Republic of Viet Nam").
+    for short in places.official.get(norm.replace(" ", ""), ()):
+        forms.append(_Form(short.split(), "official_name"))
+    # A phrase for the key word ("sending back" -> "return").
+    roots = [_root(t) for t in tokens]
+    for phrase, target in _PHRASE_SYNONYMS:
+        n = len(phrase)
+        for i in range(len(roots) - n + 1):
+            if tuple(roots[i : i + n]) == phrase:
+                forms.append(_Form([*tokens[:i], target, *tokens[i + n :]], "synonym"))
+                break
+    return forms
+
+
+# --------------------------------------------------------------------------- verdict
+
+_RULE_ORDER = (
+    "initialism",
+    "official_name",
+    "qualifier",
+    "name",
+    "abbreviation",
+    "sentence",
+    "synonym",
+    "word_form",
+    "lookalike",
+    "swap",
+    "typo",
+)
+
+
+def _rule_name(rules: set[str]) -> str:
+    """One name for the rules an acceptance used, most specific first ("qualifier+typo")."""
+    renamed = {"clip": "abbreviation", "name_fold": "name", "demonym": "word_form"}
+    rules = {renamed.get(r, r) for r in rules}
+    named = [r for r in _RULE_ORDER if r in rules]
+    return "+".join(named) if named else "tokens"
+
+
+@dataclass(frozen=True, slots=True)
+class _Best:
+    alt: _Alt
+    form: _Form
+    match: _Match
+
+
+def _names_country(tokens: list[str]) -> bool:
+    places = _places()
+    n = len(tokens)
+    return any(
+        " ".join(tokens[i:j]) in places.countries
+        for i in range(n)
+        for j in range(i + 1, min(n, i + 4) + 1)
+    )
+
+
+def _best(
+    forms: list[_Form], alts: list[_Alt], *, passing: bool, keep: frozenset[str] = frozenset()
+) -> _Best | None:
+    best: _Best | None = None
+    for form in forms:
+        if not form.tokens:
+            continue
+        for alt in alts:
+            q = form.qualifier
+            if q is not None and q in _places().names and _names_country(alt.tokens):
+                continue  # "China, Russia and Japan" is a list, not a qualified place
+            m = _compare(form.tokens, alt, keep)
+            if passing and not m.passes:
+                continue
+            if best is None or m.score > best.match.score:
+                best = _Best(alt, form, m)
+    return best
 
 
 def _raw_key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
+_WHY_TO_MISS: dict[str, MissKind] = {
+    "number": "number",
+    "negation": "negation",
+    "real_word": "real_word",
+    "proper_noun": "proper_noun",
+}
+
+
+def _miss(best: _Best | None, score: float) -> Miss | None:
+    """Why the closest accepted alternative did not pass, if it came close."""
+    if best is None or score < NEAR_MISS_SCORE:
+        return None
+    m, alt = best.match, best.alt.original
+    for given, expected, why in m.wrong:
+        return Miss(_WHY_TO_MISS.get(why, "different_word"), given, expected, alt)
+    hedges = [w for w in m.extra if w in _HEDGES]
+    if hedges:
+        return Miss("hedge", hedges[0], "", alt)
+    if m.missing and not m.extra:
+        return Miss("missing_word", "", " ".join(m.missing), alt)
+    if m.extra and not m.missing:
+        return Miss("extra_word", " ".join(m.extra), "", alt)
+    if m.extra and m.missing:
+        return Miss("different_word", " ".join(m.extra), " ".join(m.missing), alt)
+    return None
+
+
 def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Grade:
     """Grade a free-text `answer` against accepted and known-wrong alternatives.
 
-    Never raises for string input; bad input yields `correct=False` with a reason.
-    Abbreviations are accepted only when listed in `accept` ("USA" is not "United
-    States" unless the quiz author says so).
+    Never raises for string input; bad input yields `correct=False` with a reason. The
+    `rule` of a correct grade names how it was recognised; the `miss` of a wrong one says
+    what was close (see `explain`).
     """
     if not isinstance(answer, str) or not answer.strip():
         return Grade(False, 0.0, None, "empty")
@@ -460,42 +1362,58 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
         return Grade(False, 0.0, None, "too_long")
 
     norm = normalise(answer)
-    accepts = _prepare(accept)
-    rejects = _prepare(reject)
     if not norm:
         # Nothing gradeable left (emoji, punctuation). Allow an alternative that is itself
         # made only of symbols to match literally, so such alternatives still work.
         raw = _raw_key(answer)
         for alt in list(reject)[:MAX_ALTERNATIVES]:
             if isinstance(alt, str) and _raw_key(alt) == raw and not normalise(alt):
-                return Grade(False, 0.0, None, "rejected")
+                return Grade(False, 0.0, None, "rejected", "listed_wrong")
         for alt in list(accept)[:MAX_ALTERNATIVES]:
             if isinstance(alt, str) and _raw_key(alt) == raw and not normalise(alt):
-                return Grade(True, 100.0, alt, "exact")
+                return Grade(True, 100.0, alt, "exact", "exact")
         return Grade(False, 0.0, None, "empty")
 
     tokens = norm.split()
     if len(tokens) > MAX_TOKENS:
         return Grade(False, 0.0, None, "too_long")
 
-    key = _key(norm)
-    acc = [(alt, _compare(tokens, n), _key(n) == key) for alt, n in accepts]
-    best_acc_score = max((m.score for _, m, _ in acc), default=0.0)
+    key = norm.replace(" ", "")
+    accepts = _with_initialisms(_prepare(accept), tokens)
+    rejects = _with_initialisms(_prepare(reject), tokens)
+    forms = _answer_forms(answer, tokens)
 
-    if any(_key(n) == key for _, n in rejects):
-        return Grade(False, round(best_acc_score, 1), None, "rejected")
-    for alt, _, exact in acc:
-        if exact:
-            return Grade(True, 100.0, alt, "exact")
+    keep = _PARTICLES if any(_PARTICLES.intersection(a.tokens) for a in accepts) else frozenset()
+    closest = _best(forms, accepts, passing=False, keep=keep)
+    score = round(closest.match.score, 1) if closest else 0.0
 
-    passing = [(alt, m) for alt, m, _ in acc if m.passes]
-    best_alt, best = max(passing, key=lambda p: p[1].score, default=(None, None))
-    rej_scores = [m.score for m in (_compare(tokens, n) for _, n in rejects) if m.passes]
-    best_rej = max(rej_scores, default=None)
-    score = round(best_acc_score, 1)
+    for entry in rejects:
+        if entry.rule is None and "".join(entry.tokens) == key:
+            miss = Miss("listed_wrong", entry.original, "", _first(accept))
+            return Grade(False, score, None, "rejected", "listed_wrong", miss)
+    for entry in accepts:
+        if entry.rule is None and "".join(entry.tokens) == key:
+            return Grade(True, 100.0, entry.original, "exact", "exact")
 
-    if best_rej is not None and (best is None or best_rej >= best.score):
-        return Grade(False, score, None, "rejected")
-    if best is None or best_alt is None:
-        return Grade(False, score, None, "no_match")
-    return Grade(True, round(best.score, 1), best_alt, "fuzzy")
+    # A qualifier that is itself a known wrong answer makes a hedge ("Hanoi, Singapore").
+    forms = [
+        f
+        for f in forms
+        if f.qualifier is None or _best([_Form(f.qualifier.split())], rejects, passing=True) is None
+    ]
+    best = _best(forms, accepts, passing=True, keep=keep)
+    best_rej = _best(forms, rejects, passing=True, keep=keep)
+    if best_rej is not None and (best is None or best_rej.match.score >= best.match.score):
+        miss = Miss("listed_wrong", best_rej.alt.original, "", _first(accept))
+        return Grade(False, score, None, "rejected", "listed_wrong", miss)
+    if best is None:
+        return Grade(False, score, None, "no_match", None, _miss(closest, score))
+    rules = set(best.match.rules)
+    for rule in (best.alt.rule, best.form.rule):
+        if rule is not None:
+            rules.add(rule)
+    return Grade(True, round(best.match.score, 1), best.alt.original, "fuzzy", _rule_name(rules))
+
+
+def _first(accept: Sequence[str]) -> str:
+    return next((a for a in accept if isinstance(a, str) and a.strip()), "")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from bot.domain.grading import MAX_ANSWER_LENGTH, grade
+from bot.domain.grading import MAX_ANSWER_LENGTH, Miss, explain_miss, grade
 from bot.domain.leitner import CardState, due_items
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "check",
     "clean_text",
     "excerpt",
+    "miss_of",
     "plan_practice",
     "progress_by_actor",
     "progress_by_paragraph",
@@ -139,12 +140,28 @@ def letter(index: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The outcome of one answer. `given` is what the student gave, safe to show back."""
+    """The outcome of one answer. `given` is what the student gave, safe to show back;
+    `miss` says what was close in a wrong typed answer (see `teaching`)."""
 
     correct: bool
     score: float
     reason: str
     given: str
+    miss: Miss | None = None
+
+    def teaching(self, *, reveal: bool) -> str | None:
+        """A sentence on how a typed answer missed narrowly, or None. `reveal` False keeps
+        the answer out of it (for a mode where the answer is not shown yet)."""
+        return None if self.correct else explain_miss(self.miss, reveal=reveal)
+
+
+def miss_of(question: Question, given: str) -> Miss | None:
+    """The near miss of a stored wrong typed answer, found again by grading it (pure and
+    cheap, so nothing extra is stored)."""
+    if question.is_choice or not given.strip() or len(given) > MAX_ANSWER_LENGTH:
+        return None
+    result = grade(given, question.accept, question.reject)
+    return None if result.correct else result.miss
 
 
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
@@ -206,7 +223,7 @@ def check(question: Question, given: str) -> Verdict:
         raise BadAnswer(NO_LETTERS)
     if result.reason == "too_long":
         raise BadAnswer(TOO_MANY_WORDS)
-    return Verdict(result.correct, result.score, result.reason, clean_text(given))
+    return Verdict(result.correct, result.score, result.reason, clean_text(given), result.miss)
 
 
 # --- choosing what to practise ------------------------------------------------------------------

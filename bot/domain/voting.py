@@ -30,11 +30,20 @@ strict majority of the delegations present voting yes, so that the class still h
 **The outcome**: an agenda item is adopted when at least one proposal on it passes; every passing
 proposal is an adopted clause of that item. If nothing passes, the outcome is "no agreement" —
 as at Hanoi, a real outcome and not a failure of the software.
+
+**Package proposals** (scenarios with points schedules): a proposal holds one option per agenda
+item, or leaves the item out, plus an optional note; its ``agenda`` is `PACKAGE`. Amending a
+package tables a new version (a new number; the old one is marked replaced and keeps its
+record, as a replacement does). A package passes when the decision rule passes **and** every
+option it holds passes its own extra rule (`OptionRules`: more actors who must vote yes, or who
+must not vote no; actors not at the table cannot block). Packages are alternatives: if several
+pass, the one with the most yes votes is adopted (ties: the lowest number, tabled first), and
+its items are adopted with the options it holds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -48,10 +57,12 @@ __all__ = [
     "MAX_PROPOSAL_CHARS",
     "MAX_TABLED",
     "MAX_TABLED_PER_SPONSOR",
+    "PACKAGE",
     "TABLING_PHASES",
     "AgendaOutcome",
     "Ballot",
     "Choice",
+    "OptionRules",
     "Proposal",
     "ProposalBook",
     "Tally",
@@ -72,6 +83,11 @@ TABLING_PHASES: frozenset[str] = frozenset({"caucus", "plenary"})
 Choice = Literal["yes", "no", "abstain"]
 CHOICES: tuple[Choice, ...] = ("yes", "no", "abstain")
 ProposalStatus = Literal["tabled", "withdrawn", "replaced"]
+PACKAGE = "*"
+"""The ``agenda`` of a package proposal (not a slug, so no agenda item can be called that)."""
+
+Choices = tuple[tuple[str, str], ...]
+"""A package: (agenda id, option id) pairs in agenda order; items not listed are left out."""
 
 
 class VotingError(UserFacingError, ValueError):
@@ -83,7 +99,7 @@ class _DecisionRule(Protocol):
     def must_agree(self) -> Sequence[str]: ...
 
 
-def _text(text: str) -> str:
+def _text(text: str, *, optional: bool = False) -> str:
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     lines = [" ".join(line.split()) for line in text.strip().splitlines()]
@@ -92,7 +108,7 @@ def _text(text: str) -> str:
         if line or (kept and kept[-1]):
             kept.append(line)
     cleaned = "\n".join(kept).strip()
-    if not cleaned:
+    if not cleaned and not optional:
         raise VotingError("A proposal needs some text.")
     if len(cleaned) > MAX_PROPOSAL_CHARS:
         raise VotingError(
@@ -129,6 +145,8 @@ class Proposal:
     replaces: int | None = None
     replaced_by: int | None = None
     closed_at: datetime | None = None
+    package: Choices | None = None
+    """For a package proposal: the options it holds, in agenda order (else ``None``)."""
 
     def __post_init__(self) -> None:
         require_utc(self.tabled_at, "tabled_at")
@@ -136,6 +154,16 @@ class Proposal:
             require_utc(self.closed_at, "closed_at")
         object.__setattr__(self, "co_sponsors", tuple(self.co_sponsors))
         object.__setattr__(self, "supporters", tuple(self.supporters))
+        if self.package is not None:
+            object.__setattr__(self, "package", tuple((a, o) for a, o in self.package))
+
+    @property
+    def is_package(self) -> bool:
+        return self.package is not None
+
+    def option(self, agenda: str) -> str | None:
+        """The option a package holds on ``agenda`` (``None``: left out, or not a package)."""
+        return dict(self.package or ()).get(agenda)
 
     @property
     def backers(self) -> tuple[str, ...]:
@@ -156,6 +184,7 @@ class Proposal:
             "replaces": self.replaces,
             "replaced_by": self.replaced_by,
             "closed_at": _iso(self.closed_at),
+            "package": None if self.package is None else [list(c) for c in self.package],
         }
 
     @classmethod
@@ -173,6 +202,9 @@ class Proposal:
             replaces=data.get("replaces"),
             replaced_by=data.get("replaced_by"),
             closed_at=_utc(data.get("closed_at"), "closed_at"),
+            package=(
+                None if data.get("package") is None else tuple((a, o) for a, o in data["package"])
+            ),
         )
 
 
@@ -184,9 +216,11 @@ class ProposalBook:
     actors: tuple[str, ...]
     proposals: tuple[Proposal, ...] = ()
     locked_at: datetime | None = None
+    options: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Agenda id -> the option ids a package may hold there (empty: packages not checked)."""
 
     def __post_init__(self) -> None:
-        for name in ("agenda", "actors", "proposals"):
+        for name in ("agenda", "actors", "proposals", "options"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if self.locked_at is not None:
             require_utc(self.locked_at, "locked_at")
@@ -283,7 +317,121 @@ class ProposalBook:
             replaces=None if replacing is None else replacing.number,
         )
 
+    def _package(self, choices: Mapping[str, str | None]) -> Choices:
+        """Validate a package: known items, a known option on each, at least one item."""
+        for agenda in choices:
+            if agenda not in self.agenda:
+                raise VotingError(f"There is no agenda item {agenda!r}.")
+        allowed = dict(self.options)
+        package: list[tuple[str, str]] = []
+        for agenda in self.agenda:
+            option = choices.get(agenda)
+            if option is None:
+                continue
+            if allowed and option not in allowed.get(agenda, ()):
+                raise VotingError(f"{agenda!r} has no option {option!r}.")
+            package.append((agenda, option))
+        if not package:
+            raise VotingError(
+                "A package needs at least one item: pick an option on one item or more."
+            )
+        return tuple(package)
+
+    def _new_package(
+        self,
+        choices: Mapping[str, str | None],
+        sponsor: str,
+        note: str,
+        user_id: int | None,
+        now: datetime,
+        phase_kind: str,
+        *,
+        replacing: Proposal | None = None,
+    ) -> Proposal:
+        self._unlocked(now)
+        if phase_kind not in TABLING_PHASES:
+            raise VotingError("Proposals are tabled during caucus and plenary phases, not now.")
+        self._actor(sponsor)
+        package = self._package(choices)
+        cleaned = _text(note, optional=True)
+        for proposal in self.tabled():
+            if (
+                proposal.sponsor == sponsor
+                and proposal.package == package
+                and (
+                    replacing is None
+                    or proposal.number != replacing.number
+                    or (proposal.text.casefold() == cleaned.casefold())
+                )
+            ):
+                raise VotingError(
+                    f"Your delegation already tabled this package as proposal {proposal.number}."
+                )
+        if replacing is None:
+            self._room_for(sponsor)
+        number = max((p.number for p in self.proposals), default=0) + 1
+        return Proposal(
+            number=number,
+            agenda=PACKAGE,
+            sponsor=sponsor,
+            text=cleaned,
+            tabled_by=user_id,
+            tabled_at=now,
+            replaces=None if replacing is None else replacing.number,
+            package=package,
+        )
+
+    def _room_for(self, sponsor: str) -> None:
+        tabled = self.tabled()
+        if len(tabled) >= MAX_TABLED:
+            raise VotingError(
+                f"There are already {MAX_TABLED} proposals on the table: "
+                "withdraw one before tabling another."
+            )
+        own = sum(1 for p in tabled if p.sponsor == sponsor)
+        if own >= MAX_TABLED_PER_SPONSOR:
+            raise VotingError(
+                f"Your delegation already has {own} proposals on the table: "
+                "withdraw or replace one first."
+            )
+
     # --- what delegations do -------------------------------------------------------------------
+
+    def table_package(
+        self,
+        choices: Mapping[str, str | None],
+        sponsor: str,
+        note: str,
+        user_id: int | None,
+        now: datetime,
+        *,
+        phase_kind: str,
+    ) -> tuple[ProposalBook, Proposal]:
+        """Table a package: ``choices`` maps agenda id -> option id (``None``: left out)."""
+        proposal = self._new_package(choices, sponsor, note, user_id, now, phase_kind)
+        return replace(self, proposals=(*self.proposals, proposal)), proposal
+
+    def amend_package(
+        self,
+        number: int,
+        actor: str,
+        choices: Mapping[str, str | None],
+        note: str,
+        user_id: int | None,
+        now: datetime,
+        *,
+        phase_kind: str,
+    ) -> tuple[ProposalBook, Proposal]:
+        """Amend a package: a new version with a new number; the old one is kept, replaced."""
+        self._unlocked(now)
+        old = self._live(number)
+        if old.sponsor != actor:
+            raise VotingError(f"Only the sponsor can amend proposal {number}.")
+        if not old.is_package:
+            raise VotingError(f"Proposal {number} is not a package: replace its text instead.")
+        new = self._new_package(choices, actor, note, user_id, now, phase_kind, replacing=old)
+        book = self._put(replace(old, status="replaced", replaced_by=new.number, closed_at=now))
+        return replace(book, proposals=(*book.proposals, new)), new
 
     def table(
         self,
@@ -321,6 +469,11 @@ class ProposalBook:
         old = self._live(number)
         if old.sponsor != actor:
             raise VotingError(f"Only the sponsor can replace proposal {number}.")
+        if old.is_package:
+            package = dict(old.package or ())
+            return self.amend_package(
+                number, actor, package, text, user_id, now, phase_kind=phase_kind
+            )
         new = self._new(old.agenda, actor, text, user_id, now, phase_kind, replacing=old)
         book = self._put(replace(old, status="replaced", replaced_by=new.number, closed_at=now))
         return replace(book, proposals=(*book.proposals, new)), new
@@ -382,6 +535,7 @@ class ProposalBook:
             "actors": list(self.actors),
             "proposals": [p.to_dict() for p in self.proposals],
             "locked_at": _iso(self.locked_at),
+            "options": {a: list(o) for a, o in self.options},
         }
 
     @classmethod
@@ -391,6 +545,7 @@ class ProposalBook:
             actors=tuple(data["actors"]),
             proposals=tuple(Proposal.from_dict(p) for p in data.get("proposals", ())),
             locked_at=_utc(data.get("locked_at"), "locked_at"),
+            options=tuple((a, tuple(o)) for a, o in (data.get("options") or {}).items()),
         )
 
 
@@ -447,8 +602,10 @@ class Tally:
     decisive: tuple[str, ...]
     """Must-agree actors present in the class (empty: majority rule applied)."""
     blocked_by: tuple[str, ...]
-    """Decisive actors that did not vote yes."""
+    """Decisive actors that did not vote yes, then any option veto (see ``vetoed_by``)."""
     passed: bool
+    vetoed_by: tuple[str, ...] = ()
+    """Actors at the table who voted no on an option they may veto (an option's own rule)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -460,7 +617,33 @@ class Tally:
             "decisive": list(self.decisive),
             "blocked_by": list(self.blocked_by),
             "passed": self.passed,
+            **({"vetoed_by": list(self.vetoed_by)} if self.vetoed_by else {}),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class OptionRules:
+    """The extra rules of the options a package holds, merged: who must also vote yes, and
+    who must not vote no."""
+
+    must_agree: tuple[str, ...] = ()
+    no_veto_from: tuple[str, ...] = ()
+
+    @classmethod
+    def merged(cls, rules: Iterable[OptionRules]) -> OptionRules:
+        must: dict[str, None] = {}
+        veto: dict[str, None] = {}
+        for rule in rules:
+            must.update(dict.fromkeys(rule.must_agree))
+            veto.update(dict.fromkeys(rule.no_veto_from))
+        return cls(tuple(must), tuple(veto))
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {"must_agree": list(self.must_agree), "no_veto_from": list(self.no_veto_from)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> OptionRules:
+        return cls(tuple(data.get("must_agree", ())), tuple(data.get("no_veto_from", ())))
 
 
 def decide(
@@ -468,16 +651,23 @@ def decide(
     votes: Mapping[str, Choice],
     eligible: Sequence[str],
     must_agree: Sequence[str],
+    extra: OptionRules | None = None,
 ) -> Tally:
-    """Apply the decision rule to one proposal's current votes (see the module docstring)."""
+    """Apply the decision rule (and a package's option rules) to one proposal's votes."""
     yes = tuple(actor for actor in eligible if votes.get(actor) == "yes")
-    decisive = tuple(actor for actor in must_agree if actor in eligible)
+    extra = extra or OptionRules()
+    needed = [*must_agree, *(a for a in extra.must_agree if a not in must_agree)]
+    decisive = tuple(actor for actor in needed if actor in eligible)
+    vetoed_by = tuple(
+        actor for actor in eligible if actor in extra.no_veto_from and votes.get(actor) == "no"
+    )
     if decisive:
         blocked_by = tuple(actor for actor in decisive if votes.get(actor) != "yes")
+        blocked_by += tuple(a for a in vetoed_by if a not in blocked_by)
         passed = not blocked_by
     else:
-        blocked_by = ()
-        passed = 2 * len(yes) > len(eligible)
+        blocked_by = vetoed_by
+        passed = 2 * len(yes) > len(eligible) and not vetoed_by
     return Tally(
         proposal=proposal,
         yes=yes,
@@ -487,6 +677,7 @@ def decide(
         decisive=decisive,
         blocked_by=blocked_by,
         passed=passed,
+        vetoed_by=vetoed_by,
     )
 
 
@@ -551,10 +742,10 @@ class VoteRound:
         require_utc(now)
         return self if self.closed_at is not None else replace(self, closed_at=now)
 
-    def tally(self, proposal: int, rule: _DecisionRule) -> Tally:
+    def tally(self, proposal: int, rule: _DecisionRule, extra: OptionRules | None = None) -> Tally:
         if proposal not in self.proposals:
             raise VotingError(f"Proposal {proposal} is not on the ballot.")
-        return decide(proposal, self.votes_on(proposal), self.eligible, rule.must_agree)
+        return decide(proposal, self.votes_on(proposal), self.eligible, rule.must_agree, extra)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -593,6 +784,8 @@ class AgendaOutcome:
     agenda: str
     outcome: Outcome
     clauses: tuple[int, ...] = ()
+    option: str | None = None
+    """The option adopted, when a package was (``None`` otherwise)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -602,6 +795,12 @@ class VoteOutcome:
     items: tuple[AgendaOutcome, ...]
     tallies: tuple[Tally, ...]
     final: bool
+    package: int | None = None
+    """The adopted package proposal's number (``None``: no package adopted)."""
+
+    def choices(self) -> dict[str, str]:
+        """Agenda id -> option adopted by the package (empty when none was)."""
+        return {i.agenda: i.option for i in self.items if i.option is not None}
 
     @property
     def agreement(self) -> bool:
@@ -622,21 +821,46 @@ class VoteOutcome:
         return {item.agenda: item.outcome for item in self.items}
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "headline": self.headline,
-            "final": self.final,
-            "items": [
-                {"agenda": i.agenda, "outcome": i.outcome, "clauses": list(i.clauses)}
-                for i in self.items
-            ],
-            "tallies": [t.to_dict() for t in self.tallies],
-        }
+        """The stored record; ``package`` and each item's ``option`` appear only for packages,
+        so records of text proposals keep their shape."""
+        items: list[dict[str, Any]] = []
+        for i in self.items:
+            item: dict[str, Any] = {
+                "agenda": i.agenda,
+                "outcome": i.outcome,
+                "clauses": list(i.clauses),
+            }
+            if i.option is not None:
+                item["option"] = i.option
+            items.append(item)
+        data: dict[str, Any] = {"headline": self.headline, "final": self.final}
+        if self.package is not None:
+            data["package"] = self.package
+        data["items"] = items
+        data["tallies"] = [t.to_dict() for t in self.tallies]
+        return data
 
 
-def vote_outcome(book: ProposalBook, round_: VoteRound, rule: _DecisionRule) -> VoteOutcome:
-    """Tally every proposal on the ballot and decide each agenda item."""
-    tallies = tuple(round_.tally(number, rule) for number in round_.proposals)
+def vote_outcome(
+    book: ProposalBook,
+    round_: VoteRound,
+    rule: _DecisionRule,
+    option_rules: Mapping[tuple[str, str], OptionRules] | None = None,
+) -> VoteOutcome:
+    """Tally every proposal on the ballot and decide each agenda item.
+
+    ``option_rules``: (agenda id, option id) -> that option's extra rule, for packages.
+    """
+    rules = option_rules or {}
+    tallies = []
+    for number in round_.proposals:
+        proposal = book.proposal(number)
+        extra = OptionRules.merged(rules[c] for c in proposal.package or () if c in rules)
+        tallies.append(round_.tally(number, rule, extra))
     passed = {t.proposal for t in tallies if t.passed}
+    packages = [t for t in tallies if t.passed and book.proposal(t.proposal).is_package]
+    adopted = min(packages, key=lambda t: (-len(t.yes), t.proposal), default=None)
+    held = {} if adopted is None else dict(book.proposal(adopted.proposal).package or ())
     items: list[AgendaOutcome] = []
     for agenda in book.agenda:
         clauses = tuple(
@@ -644,5 +868,15 @@ def vote_outcome(book: ProposalBook, round_: VoteRound, rule: _DecisionRule) -> 
             for number in round_.proposals
             if number in passed and book.proposal(number).agenda == agenda
         )
-        items.append(AgendaOutcome(agenda, "adopted" if clauses else "not_adopted", clauses))
-    return VoteOutcome(tuple(items), tallies, final=not round_.is_open)
+        option = held.get(agenda)
+        if option is not None and adopted is not None:
+            clauses = (*clauses, adopted.proposal)
+        items.append(
+            AgendaOutcome(agenda, "adopted" if clauses else "not_adopted", clauses, option)
+        )
+    return VoteOutcome(
+        tuple(items),
+        tuple(tallies),
+        final=not round_.is_open,
+        package=None if adopted is None else adopted.proposal,
+    )

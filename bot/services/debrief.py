@@ -14,6 +14,7 @@ user id -> seconds); without one every student has 0 seconds.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import io
 import math
@@ -27,6 +28,7 @@ from bot.domain.echo import echo
 from bot.domain.gradebook import GradebookRow, gradebook_rows, write_gradebook_csv
 from bot.domain.speaking import FloorTime
 from bot.errors import UserFacingError
+from bot.reports.deal_chart import render_chart
 from bot.services.negotiation import NegotiationService, NegotiationState
 
 if TYPE_CHECKING:
@@ -135,6 +137,14 @@ class DebriefService:
         record, report = await self.report(session_id)
         return record, report_pages(record.scenario, report)
 
+    async def pages_and_chart(
+        self, session_id: int
+    ) -> tuple[SessionRecord, list[Page], bytes | None]:
+        """The debrief's pages and its deal chart (PNG, ``None`` without a negotiation game),
+        from one read of the record."""
+        record, report = await self.report(session_id)
+        return record, report_pages(record.scenario, report), await self.deal_chart(report)
+
     # --- the gradebook -------------------------------------------------------------------------
 
     async def gradebook(self, session_id: int) -> list[GradebookRow]:
@@ -144,7 +154,17 @@ class DebriefService:
                 [s.user_id for s in record.students], record.scenario.id, record.state.guild_id
             )
         names = {a.id: a.name for a in record.scenario.actors}
-        return gradebook_rows(report.participation, report.names, names, quiz)
+        results = {r.actor: r for r in report.game.results} if report.game else {}
+        return gradebook_rows(report.participation, report.names, names, quiz, results)
+
+    # --- the deal chart ------------------------------------------------------------------------
+
+    async def deal_chart(self, report: DebriefReport) -> bytes | None:
+        """The debrief's chart as PNG bytes (``None`` without a negotiation game), drawn in a
+        worker thread: matplotlib takes a few hundred milliseconds of CPU."""
+        if report.game is None or report.game.chart is None:
+            return None
+        return await asyncio.to_thread(render_chart, report.game.chart)
 
     async def write_gradebook(self, session_id: int, out: IO[bytes]) -> int:
         """Write the gradebook CSV (UTF-8 with BOM) to a binary stream; returns the rows."""

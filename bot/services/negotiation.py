@@ -24,10 +24,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from bot.clock import Clock, SystemClock
 from bot.db.engine import Database
+from bot.domain.deal_space import Package, option_rules, package_options, score
 from bot.domain.echo import echo
 from bot.domain.voting import (
+    PACKAGE,
     Ballot,
     Choice,
+    OptionRules,
     Proposal,
     ProposalBook,
     Tally,
@@ -53,6 +56,8 @@ __all__ = [
     "Rule",
     "VoteClosed",
     "VoteOpened",
+    "Worth",
+    "WorthLine",
 ]
 
 log = logging.getLogger(__name__)
@@ -69,9 +74,39 @@ ENDED = "That session has ended."
 
 @dataclass(frozen=True)
 class Rule:
-    """The decision rule as the vote round recorded it (what `bot.domain.voting` reads)."""
+    """The decision rule as the vote round recorded it (what `bot.domain.voting` reads), with
+    the options' own rules keyed by (agenda id, option id)."""
 
     must_agree: tuple[str, ...]
+    options: Mapping[tuple[str, str], OptionRules] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WorthLine:
+    """One item of a package and what its option is worth to the delegation asking."""
+
+    agenda: str
+    option: str
+    points: int
+
+
+@dataclass(frozen=True)
+class Worth:
+    """What a package is worth to one delegation, privately, against its no-deal value."""
+
+    actor: str
+    number: int | None
+    lines: tuple[WorthLine, ...]
+    points: int
+    no_deal: int
+
+    @property
+    def beats_no_deal(self) -> bool:
+        return self.points > self.no_deal
+
+    @property
+    def gain(self) -> int:
+        return self.points - self.no_deal
 
 
 @dataclass(frozen=True)
@@ -116,7 +151,8 @@ class NegotiationState:
         """The outcome so far (final once the vote closed); ``None`` before any vote."""
         if self.round is None:
             return None
-        return vote_outcome(self.book, self.round.vote, self.round.rule)
+        rule = self.round.rule
+        return vote_outcome(self.book, self.round.vote, rule, rule.options)
 
     @property
     def vote_open(self) -> bool:
@@ -162,8 +198,14 @@ class VoteClosed:
 # --- rows -> domain values ----------------------------------------------------------------------
 
 
-def _proposal(row: ProposalRow) -> Proposal:
+def _proposal(row: ProposalRow, agenda: Sequence[str] = ()) -> Proposal:
+    package = None
+    if row.agenda_id == PACKAGE:
+        held = {o.agenda_id: o.option_id for o in row.options}
+        order = [a for a in agenda if a in held] + sorted(a for a in held if a not in agenda)
+        package = tuple((a, held[a]) for a in order)
     return Proposal(
+        package=package,
         number=row.number,
         agenda=row.agenda_id,
         sponsor=row.sponsor,
@@ -180,7 +222,11 @@ def _proposal(row: ProposalRow) -> Proposal:
 
 
 def _rule(row: VoteRoundRow) -> Rule:
-    return Rule(tuple(row.must_agree))
+    options = {}
+    for key, value in (row.option_rules or {}).items():
+        agenda, _, option = key.partition("/")
+        options[(agenda, option)] = OptionRules.from_dict(value)
+    return Rule(tuple(row.must_agree), options)
 
 
 class NegotiationService:
@@ -243,11 +289,13 @@ class NegotiationService:
         scenario = self.scenario(row.scenario_id)
         negotiation = await tx.negotiation.get(row.id)
         rows = await tx.negotiation.proposals(row.id)
+        agenda = tuple(item.id for item in scenario.agenda)
         book = ProposalBook(
-            agenda=tuple(item.id for item in scenario.agenda),
+            agenda=agenda,
             actors=await self._actors(tx, row),
-            proposals=tuple(_proposal(r) for r in rows),
+            proposals=tuple(_proposal(r, agenda) for r in rows),
             locked_at=negotiation.locked_at if negotiation else None,
+            options=package_options(scenario) if scenario.has_game else (),
         )
         cards = {
             r.number: Card(r.channel_id, r.message_id)
@@ -321,6 +369,8 @@ class NegotiationService:
                     tabled_at=proposal.tabled_at,
                     closed_at=proposal.closed_at,
                 )
+                if proposal.package is not None:
+                    await tx.negotiation.set_options(row, proposal.package)
             else:
                 row.status = proposal.status
                 row.replaced_by = proposal.replaced_by
@@ -360,6 +410,99 @@ class NegotiationService:
             state = await self._state(tx, row)
         self._emit("parley_proposals_changed", session_id)
         return ProposalChange(state, proposal, actor=actor)
+
+    async def table_package(
+        self,
+        session_id: int,
+        user_id: int,
+        choices: Mapping[str, str | None],
+        note: str = "",
+        *,
+        phase_kind: str,
+    ) -> ProposalChange:
+        """Table a package (``/propose`` in a scenario with points schedules): agenda id ->
+        option id, ``None`` or absent for an item left out."""
+        async with self._db.transaction() as tx:
+            row = await self._locked(tx, session_id, live=True)
+            self._game(row.scenario_id)
+            actor = await self._member_actor(tx, session_id, user_id)
+            book = (await self._state(tx, row)).book
+            book, proposal = book.table_package(
+                choices, actor, note, user_id, self.clock.now(), phase_kind=phase_kind
+            )
+            await self._save_book(tx, session_id, book, user_id)
+            state = await self._state(tx, row)
+        self._emit("parley_proposals_changed", session_id)
+        return ProposalChange(state, proposal, actor=actor)
+
+    async def amend_package(
+        self,
+        session_id: int,
+        user_id: int,
+        number: int,
+        choices: Mapping[str, str | None],
+        note: str = "",
+        *,
+        phase_kind: str,
+    ) -> ProposalChange:
+        """The sponsor amends a package: a new version (new number); the old one is kept."""
+        async with self._db.transaction() as tx:
+            row = await self._locked(tx, session_id, live=True)
+            self._game(row.scenario_id)
+            actor = await self._member_actor(tx, session_id, user_id)
+            book = (await self._state(tx, row)).book
+            book, new = book.amend_package(
+                number, actor, choices, note, user_id, self.clock.now(), phase_kind=phase_kind
+            )
+            await self._save_book(tx, session_id, book, user_id)
+            state = await self._state(tx, row)
+        self._emit("parley_proposals_changed", session_id)
+        return ProposalChange(state, new, state.book.proposal(number), actor=actor)
+
+    def _game(self, scenario_id: str) -> Scenario:
+        scenario = self.scenario(scenario_id)
+        if not scenario.has_game:
+            raise UserFacingError(
+                "This scenario has no options to combine: propose a text on one agenda item."
+            )
+        return scenario
+
+    async def worth(
+        self,
+        session_id: int,
+        user_id: int,
+        number: int | None = None,
+        choices: Mapping[str, str | None] | None = None,
+    ) -> Worth:
+        """What a tabled package (``number``) or a draft (``choices``) is worth to the asking
+        student's delegation, against its no-deal value. Private: show it ephemerally."""
+        async with self._db.transaction() as tx:
+            row = await self._session(tx, session_id, live=False)
+            scenario = self._game(row.scenario_id)
+            actor = await self._member_actor(tx, session_id, user_id)
+            state = await self._state(tx, row)
+        agenda = [item.id for item in scenario.agenda]
+        if number is not None:
+            proposal = state.book.proposal(number)
+            if proposal.package is None:
+                raise UserFacingError(f"Proposal {number} is not a package: it has no points.")
+            package = Package(proposal.package)
+        else:
+            try:
+                package = Package.of(choices or {}, agenda)
+            except ValueError as exc:
+                raise UserFacingError("That package names an unknown agenda item.") from exc
+        if actor not in scenario.schedules:
+            raise UserFacingError("Your delegation has no points schedule in this scenario.")
+        schedule = scenario.schedule(actor)
+        lines = tuple(WorthLine(a, o, schedule.points(a, o)) for a, o in package.choices)
+        return Worth(
+            actor=actor,
+            number=number,
+            lines=lines,
+            points=score(scenario, actor, package),
+            no_deal=schedule.no_deal.points,
+        )
 
     async def replace(
         self, session_id: int, user_id: int, number: int, text: str, *, phase_kind: str
@@ -447,6 +590,11 @@ class NegotiationService:
                 proposals=list(vote.proposals),
                 eligible=list(vote.eligible),
                 must_agree=list(scenario.decision_rule.must_agree),
+                option_rules={
+                    f"{agenda}/{option}": rule.to_dict()
+                    for (agenda, option), rule in option_rules(scenario).items()
+                }
+                or None,
                 opened_at=now,
                 opened_by=opened_by,
                 ballot_messages={},
@@ -505,7 +653,7 @@ class NegotiationService:
             newly = record.vote.is_open
             if newly:
                 closed = record.vote.close(self.clock.now())
-                outcome = vote_outcome(state.book, closed, record.rule)
+                outcome = vote_outcome(state.book, closed, record.rule, record.rule.options)
                 round_row = await tx.negotiation.vote_round(session_id)
                 assert round_row is not None
                 round_row.closed_at = closed.closed_at

@@ -10,7 +10,7 @@ from bot.content.models import Scenario
 from bot.db.engine import Database
 from bot.services.quiz_catalogue import QuizCatalogue
 from bot.services.quiz_practice import QuizPracticeService
-from bot.services.quiz_race import QuizRaceService, RaceAnnouncer
+from bot.services.quiz_race import QuizRaceService, RaceAnnouncer, RaceNotifier
 
 __all__ = ["QuizServices", "build_quiz_services"]
 
@@ -27,11 +27,12 @@ def build_quiz_services(
     scenarios: Mapping[str, Scenario],
     announcer: RaceAnnouncer,
     clock: Clock | None = None,
+    notifier: RaceNotifier | None = None,
 ) -> QuizServices:
     clock = clock or SystemClock()
     catalogue = QuizCatalogue(scenarios)
     return QuizServices(
         catalogue,
         QuizPracticeService(database, catalogue, clock),
-        QuizRaceService(database, catalogue, announcer, clock),
+        QuizRaceService(database, catalogue, announcer, clock, notifier=notifier),
     )

@@ -28,6 +28,7 @@ from bot.domain.quiz import (
     Verdict,
     check,
     clean_text,
+    miss_of,
     plan_practice,
     progress_by_actor,
     progress_by_paragraph,
@@ -535,5 +536,9 @@ def _verdict(question: Question, attempt: QuizAttempt | None) -> Verdict | None:
     if attempt is None:
         return None
     return Verdict(
-        attempt.correct, attempt.score, attempt.reason, shown_answer(question, attempt.answer)
+        attempt.correct,
+        attempt.score,
+        attempt.reason,
+        shown_answer(question, attempt.answer),
+        None if attempt.correct else miss_of(question, attempt.answer),
     )

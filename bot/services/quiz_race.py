@@ -11,7 +11,7 @@ uses — they could, but not without changing three things this loop relies on:
 - Failure policy. A timer handler that raises is retried (1 s, 2 s, 4 s …, five attempts) and
   its timer fires at least once more after a restart. A race step posts to Discord *before* its
   compare-and-set records it (the question message, then its id), so a retried step can post a
-  question twice; here a failed step ends the race once, with a notice (`_fail`), instead.
+  question twice; here this loop decides what a failed post means (below) instead.
 - Early wake-ups. "First correct" closes a question on the answer that wins it, and "End race"
   stops it at once: this task waits on the clock *or* an in-memory event. On the timer service
   each of those would be a `reschedule(key, now)` (a database write and a dispatcher wake-up)
@@ -20,6 +20,13 @@ uses — they could, but not without changing three things this loop relies on:
   rewriting them, which issue 11 (a move with behaviour unchanged) does not allow.
 So a race keeps one task of its own, on the same injected clock; `resume_all` plays the role the
 timer service's restart handling plays for rounds.
+
+A race never stops silently. The announcer retries what Discord fails for a passing reason; what
+it still cannot post comes back as an exception. A question that cannot be posted is skipped with
+a note (no one could answer it) and the race goes on; after `MAX_UNPOSTABLE` questions in a row
+could not be posted, or when Discord refuses for good (`PostFailed` with a notice), the race ends,
+keeps the points so far and tells the facilitator what happened and what to fix. Results or final
+standings that cannot be shown are noted the same way; the points are in the database either way.
 """
 
 from __future__ import annotations
@@ -58,13 +65,16 @@ from bot.services.quiz_catalogue import QuizCatalogue
 __all__ = [
     "MAX_RACE_COUNT",
     "MAX_RACE_SECONDS",
+    "MAX_UNPOSTABLE",
     "MIN_RACE_SECONDS",
     "PAUSE_BETWEEN_QUESTIONS",
     "AnswerReceipt",
+    "PostFailed",
     "QuestionResult",
     "QuizRaceService",
     "RaceAnnouncer",
     "RaceInfo",
+    "RaceNotifier",
 ]
 
 log = logging.getLogger(__name__)
@@ -75,6 +85,8 @@ MAX_RACE_SECONDS = 300
 PAUSE_BETWEEN_QUESTIONS = 6.0
 """Seconds between one question's results and the next question, to read the explanation."""
 LATE_AFTER = timedelta(seconds=5)
+MAX_UNPOSTABLE = 2
+"""Questions in a row that could not be posted before the race ends (the channel is unusable)."""
 MAX_STORED_ANSWER = 1000
 
 
@@ -90,6 +102,21 @@ class RaceInfo:
     total: int
     deadline: datetime | None
     question_message_id: int | None
+    started_by: int = 0
+
+
+class PostFailed(Exception):
+    """The announcer could not post, after its own retries.
+
+    `notice` (for the facilitator: what failed and what to fix) when Discord refused for good (a
+    missing permission, a deleted channel): the race cannot go on there. None for a passing
+    failure that outlasted the retries. `cause` keys the notice, so each is said once a race.
+    """
+
+    def __init__(self, what: str, notice: str | None = None, cause: str | None = None) -> None:
+        super().__init__(what)
+        self.notice = notice
+        self.cause = cause or notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +156,29 @@ class RaceAnnouncer(Protocol):
     async def post_failure(self, race: RaceInfo) -> None: ...
 
 
+class RaceNotifier(Protocol):
+    """Where a race says what went wrong (implemented with discord.py on the Discord side)."""
+
+    async def post_note(self, race: RaceInfo, text: str) -> None:
+        """A short line in the race's channel (a skipped question)."""
+        ...
+
+    async def tell_facilitator(self, race: RaceInfo, text: str) -> None:
+        """Where the facilitator who started the race sees it even if the channel refuses
+        Parley (a direct message)."""
+        ...
+
+
+class LogNotifier:
+    """The notifier when none is given: the log only."""
+
+    async def post_note(self, race: RaceInfo, text: str) -> None:
+        log.warning("Quiz race %s: %s", race.race_id, text)
+
+    async def tell_facilitator(self, race: RaceInfo, text: str) -> None:
+        log.warning("Quiz race %s, for the facilitator: %s", race.race_id, text)
+
+
 def _already_running(race: QuizRace) -> UserFacingError:
     return UserFacingError(
         f"A quiz race is already running here (question {race.position + 1} of "
@@ -148,6 +198,7 @@ def _info(race: QuizRace) -> RaceInfo:
         len(race.items),
         race.deadline,
         race.question_message_id,
+        race.started_by,
     )
 
 
@@ -159,14 +210,18 @@ class QuizRaceService:
         announcer: RaceAnnouncer,
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        notifier: RaceNotifier | None = None,
     ) -> None:
         self._db = database
         self.catalogue = catalogue
         self.announcer = announcer
+        self.notifier: RaceNotifier = notifier or LogNotifier()
         self.clock = clock or SystemClock()
         self._rng = rng or random.Random()
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._wake: dict[int, asyncio.Event] = {}
+        self._unpostable: dict[int, int] = {}  # race id -> questions in a row not posted
+        self._told: dict[int, set[str]] = {}  # race id -> causes the facilitator was told
 
     # --- commands -------------------------------------------------------------------------
 
@@ -349,6 +404,8 @@ class QuizRaceService:
             if self._tasks.get(race_id) is asyncio.current_task():
                 del self._tasks[race_id]
             self._wake.pop(race_id, None)
+            self._unpostable.pop(race_id, None)
+            self._told.pop(race_id, None)
 
     async def _step(self, race: QuizRace) -> bool:
         """Do the next thing the race needs; False when it is over."""
@@ -385,9 +442,74 @@ class QuizRaceService:
         return found[key]
 
     async def _post_question(self, race: QuizRace) -> None:
-        message_id = await self.announcer.post_question(_info(race), await self._question(race))
+        question = await self._question(race)
+        try:
+            message_id = await self.announcer.post_question(_info(race), question)
+        except Exception as error:
+            await self._unpostable_question(race, error)
+            return
+        self._unpostable.pop(race.id, None)
         async with self._db.transaction() as tx:
             await tx.quiz_race.set_question_message(race.id, race.position, message_id or 0)
+
+    async def _unpostable_question(self, race: QuizRace, error: Exception) -> None:
+        """Skip a question no one could see (a refusal is explained to the facilitator); end
+        the race after `MAX_UNPOSTABLE` in a row: the channel is unusable."""
+        number = race.position + 1
+        log.warning("Quiz race %s: question %s could not be posted: %r", race.id, number, error)
+        count = self._unpostable[race.id] = self._unpostable.get(race.id, 0) + 1
+        last = race.position + 1 >= len(race.items)
+        too_many = count >= MAX_UNPOSTABLE
+        async with self._db.transaction() as tx:
+            await tx.quiz_race.close(race.id, race.position)
+            await tx.quiz_race.mark_shown(race.id, race.position)
+            if not (last or too_many):
+                await tx.quiz_race.open_next(
+                    race.id, race.position, self.clock.now() + timedelta(seconds=race.seconds)
+                )
+        notice = error.notice if isinstance(error, PostFailed) else None
+        cause = error.cause if isinstance(error, PostFailed) else None
+        if too_many:
+            told = self._told.setdefault(race.id, set())
+            why = "Discord kept failing."
+            if notice:
+                why = "" if (cause or notice) in told else notice  # said once per cause
+                told.add(cause or notice)
+            note = " ".join(
+                part
+                for part in (
+                    f"The quiz race in <#{race.channel_id}> ended early: Parley could not post "
+                    f"question {number} of {len(race.items)}.",
+                    why,
+                    "Points scored so far are kept; start a new race with /quiz class.",
+                )
+                if part
+            )
+            await self._finish(race, note=note, cause="race-ended")
+            return
+        if notice:
+            await self._tell(race, f"{notice} (Race question {number} was skipped.)", cause)
+        skipped = f"⚠️ Question {number} could not be posted, so it was skipped."
+        await self._note(_info(race), skipped)
+
+    async def _note(self, info: RaceInfo, text: str) -> None:
+        try:
+            await self.notifier.post_note(info, text)
+        except Exception:
+            log.warning("Quiz race %s: could not post the note %r", info.race_id, text)
+
+    async def _tell(self, race: QuizRace | RaceInfo, text: str, cause: str | None = None) -> None:
+        """Tell the facilitator, once per cause a race."""
+        info = race if isinstance(race, RaceInfo) else _info(race)
+        told = self._told.setdefault(info.race_id, set())
+        key = cause or text
+        if key in told:
+            return
+        told.add(key)
+        try:
+            await self.notifier.tell_facilitator(info, text)
+        except Exception:
+            log.exception("Quiz race %s: could not tell the facilitator: %s", info.race_id, text)
 
     async def _time_to_close(self, race: QuizRace) -> bool:
         if race.deadline is None or self.clock.now() >= race.deadline:
@@ -440,11 +562,19 @@ class QuizRaceService:
             scorers=tuple(a.user_id for a in answers if a.points > 0),
             late=late,
         )
-        await self.announcer.post_results(_info(race), await self._question(race), result)
+        try:
+            await self.announcer.post_results(_info(race), await self._question(race), result)
+        except Exception as error:  # the points are awarded; the race goes on
+            log.warning("Quiz race %s: results %s not shown: %r", race.id, race.position, error)
+            if isinstance(error, PostFailed) and error.notice:
+                await self._tell(race, error.notice, error.cause)
         async with self._db.transaction() as tx:
             await tx.quiz_race.mark_shown(race.id, race.position)
 
-    async def _finish(self, race: QuizRace) -> None:
+    async def _finish(
+        self, race: QuizRace, *, note: str | None = None, cause: str | None = None
+    ) -> None:
+        """End the race, keeping its points; `note` (it ended early) goes to the facilitator."""
         async with self._db.transaction() as tx:
             if not await tx.quiz_race.finish(race.id, self.clock.now()):
                 return
@@ -455,16 +585,44 @@ class QuizRaceService:
                 self.clock.now(),
             )
         standings = rank(Standing(0, t.user_id, t.points, t.correct, t.answered) for t in totals)
-        await self.announcer.post_final(_info(race), standings, race.stop_requested)
+        if note is not None:
+            await self._tell(race, note, cause)
+        try:
+            await self.announcer.post_final(
+                _info(race), standings, race.stop_requested or bool(note)
+            )
+        except Exception as error:
+            log.warning("Quiz race %s: final standings not shown: %r", race.id, error)
+            if note is None:
+                await self._tell(
+                    race,
+                    f"The quiz race in <#{race.channel_id}> is over, but Parley could not post "
+                    "the final standings there"
+                    + (
+                        f": {error.notice}"
+                        if isinstance(error, PostFailed) and error.notice
+                        else "."
+                    )
+                    + " The points are kept: /quiz leaderboard shows them.",
+                )
 
     async def _fail(self, race_id: int, race: QuizRace | None) -> None:
         try:
             async with self._db.transaction() as tx:
                 await tx.quiz_race.finish(race_id, self.clock.now())
-            if race is not None:
-                await self.announcer.post_failure(_info(race))
         except Exception:
-            log.exception("Could not report the failure of quiz race %s", race_id)
+            log.exception("Could not end quiz race %s", race_id)
+        if race is None:
+            return
+        try:
+            await self.announcer.post_failure(_info(race))
+        except Exception:
+            log.warning("Could not post the failure of quiz race %s in its channel", race_id)
+            await self._tell(
+                race,
+                f"The quiz race in <#{race.channel_id}> stopped because of a problem on Parley's "
+                "side (see the log). Points scored so far are kept.",
+            )
 
 
 def _race_answers(answers: Sequence[QuizRaceAnswer]) -> list[RaceAnswer]:

@@ -1,7 +1,8 @@
 """The Discord side of the debrief: the public pages, page turns, the archive, the gradebook.
 
 `/debrief` closes a vote that is still open (announcing it), computes the debrief
-(`DebriefService`), posts its first page in the session's channel with a pager, and records that
+(`DebriefService`), posts its first page in the session's channel with a pager (and, in a
+scenario with points schedules, the deal chart as a picture right below it), and records that
 the session was debriefed: from then on every member of the session may read every brief
 (`SessionService.may_read_brief`). Pages are kept in memory per session and recomputed after a
 restart or when `/debrief` runs again.
@@ -25,6 +26,7 @@ from bot.errors import UserFacingError
 from bot.services.transcripts import SessionSummary
 from cogs.common.checks import member_is_facilitator, require_facilitator
 from cogs.common.interactions import NO_MENTIONS, reply
+from cogs.common.retry import each_paced
 from cogs.debrief.views import archive_view, debrief_embed, debrief_view
 
 if TYPE_CHECKING:
@@ -33,6 +35,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+CHART_FILE = "deal-chart.png"
+CHART_NOTE = (
+    "📈 **Every package the class could have agreed**, one dot each: one decider's points across, "
+    "the other's up. ✖ no deal (where the dashed lines cross), the blue line the efficient "
+    "frontier, ◯ the tabled packages, ★ your outcome. The debrief's pages give the figures."
+)
 ARCHIVE_NOTE = (
     "📂 **This thread is now open to the whole class as an archive** of the {actor} "
     "delegation's conversation. It is read-only."
@@ -80,13 +88,26 @@ class DebriefFlow:
             notes.append("The vote was still open: Parley closed it and announced the result.")
         elif state.round is None:
             notes.append("No vote was held, so the debrief counts nothing as adopted.")
-        pages = await self.pages(summary.id, refresh=True)
+        _, pages, chart = await self.bot.debrief.pages_and_chart(summary.id)
+        self._pages[summary.id] = pages
         channel = self.bot.get_partial_messageable(summary.channel_id, guild_id=summary.guild_id)
         message = await channel.send(
             embed=debrief_embed(pages, 0, summary.id),
             view=debrief_view(summary.id, pages, 0),
             allowed_mentions=NO_MENTIONS,
         )
+        if chart is not None:
+            try:
+                await channel.send(
+                    CHART_NOTE,
+                    file=discord.File(io.BytesIO(chart), filename=CHART_FILE),
+                    allowed_mentions=NO_MENTIONS,
+                )
+            except discord.HTTPException:
+                log.exception("Could not post the deal chart of session %s", summary.id)
+                notes.append(
+                    "⚠️ Discord refused the deal chart picture; the pages have its figures."
+                )
         await self.bot.negotiation.mark_debriefed(summary.id, interaction.user.id, message.id)
         link = f"https://discord.com/channels/{summary.guild_id}/{summary.channel_id}/{message.id}"
         notes.append(
@@ -163,7 +184,14 @@ class DebriefFlow:
         for delegation in spaces:
             name = scenario.actor(delegation.actor_id).name
             try:
-                if await self._open_space(delegation, roster.participants, name, live=session.live):
+                others = tuple(
+                    d.role_id
+                    for d in roster.delegations
+                    if d.actor_id != delegation.actor_id and d.role_id is not None
+                )
+                if await self._open_space(
+                    delegation, roster.participants, name, live=session.live, roles=others
+                ):
                     opened.append(name)
                 else:
                     failed.append(name)
@@ -186,6 +214,7 @@ class DebriefFlow:
         actor_name: str,
         *,
         live: bool,
+        roles: tuple[int, ...] = (),
     ) -> bool:
         """Open one delegation's space; False if it no longer exists."""
         space = await self.bot.session_flow.spaces.channel(delegation.space_channel_id or 0)
@@ -194,21 +223,50 @@ class DebriefFlow:
         outsiders = [p for p in people if p.actor_id != delegation.actor_id]
         if isinstance(space, discord.Thread):
             # Members can only be added to a thread that is not archived; lock it first so
-            # nobody writes into the archive meanwhile.
+            # nobody writes into the archive meanwhile. Discord has no per-thread overwrites:
+            # one call per student, paced and stopped at the first refusal.
             await space.edit(archived=False, locked=True)
-            for person in outsiders:
-                await space.add_user(discord.Object(person.user_id))
+            added = await each_paced(
+                outsiders,
+                lambda person: space.add_user(discord.Object(person.user_id)),
+                clock=self.bot.clock,
+                policy=self.bot.retry_policy,
+                what=f"add a student to the {actor_name} archive",
+            )
+            if added.stopped_by is not None:
+                raise added.stopped_by
             await space.send(ARCHIVE_NOTE.format(actor=actor_name), allowed_mentions=NO_MENTIONS)
             if not live:
                 await space.edit(archived=True, locked=True)
             return True
+        # A private channel: one read-only overwrite per delegation role (six, not sixty), and
+        # one per student only for those without a role.
         guild = space.guild
+        targets: dict[int, discord.Role | discord.Member] = {}
+        for other in roles:
+            role = guild.get_role(other)
+            if role is not None:
+                targets[role.id] = role
+        role_members = {
+            m.id for t in targets.values() if isinstance(t, discord.Role) for m in t.members
+        }
         for person in outsiders:
+            if person.user_id in role_members:
+                continue
             target = guild.get_member(person.user_id)
             if target is not None:
-                await space.set_permissions(
-                    target, view_channel=True, read_message_history=True, send_messages=False
-                )
+                targets[target.id] = target
+        opened = await each_paced(
+            targets.values(),
+            lambda target: space.set_permissions(
+                target, view_channel=True, read_message_history=True, send_messages=False
+            ),
+            clock=self.bot.clock,
+            policy=self.bot.retry_policy,
+            what=f"open the {actor_name} archive",
+        )
+        if opened.stopped_by is not None:
+            raise opened.stopped_by
         await space.send(ARCHIVE_NOTE.format(actor=actor_name), allowed_mentions=NO_MENTIONS)
         return True
 

@@ -26,6 +26,7 @@ import discord
 from bot.domain.brief_pages import fit
 from bot.domain.debrief import vote_result_pages
 from bot.domain.echo import echo
+from bot.domain.package_builder import LEAVE_OUT, decode_draft, encode_draft, item_pages
 from bot.domain.voting import CHOICES, TABLING_PHASES, Choice, VotingError
 from bot.errors import UserFacingError
 from bot.services.negotiation import (
@@ -37,10 +38,18 @@ from bot.services.negotiation import (
 from bot.services.sessions import SessionInfo
 from cogs.common.interactions import NO_MENTIONS, reply
 from cogs.common.pages import message_groups
+from cogs.negotiation.package_views import (
+    builder_embed,
+    builder_view,
+    review_embed,
+    review_view,
+    worth_embed,
+)
 from cogs.negotiation.proposal_views import (
     ProposalButton,
     actor_label,
     proposal_embed,
+    proposal_subject,
     proposal_view,
     propose_form,
     replace_form,
@@ -148,10 +157,30 @@ class NegotiationFlow:
         )
 
     async def propose(
-        self, interaction: discord.Interaction[Any], item: str, text: str | None
+        self, interaction: discord.Interaction[Any], item: str | None, text: str | None
     ) -> None:
+        """`/propose`: in a scenario with options, the package builder (on the page of ``item``
+        if given); otherwise a clause on ``item``, typed now or in a form."""
         session = await self.session_here(interaction)
         scenario = self.bot.sessions.scenario(session.scenario_id)
+        if scenario.has_game:
+            if text:
+                with keeping(text):
+                    raise UserFacingError(
+                        "In this scenario a proposal is a package: run `/propose` without text "
+                        "and pick an option (or leave it out) for each item."
+                    )
+            page = 0
+            if item:
+                agenda_id = self.resolve_agenda(scenario, item)
+                page = next(i for i, ids in enumerate(item_pages(scenario)) if agenda_id in ids)
+            await self.open_builder(
+                interaction, session.id, scenario, draft=encode_draft(scenario, {}), page=page
+            )
+            return
+        if not item:
+            titles = "; ".join(i.title for i in scenario.agenda)
+            raise UserFacingError(f"Pick the agenda item your proposal is about: {titles}.")
         agenda = self.resolve_agenda(scenario, item)
         if not text:
             # Say what stands in the way before the student types a paragraph, not after.
@@ -217,18 +246,26 @@ class NegotiationFlow:
         self, interaction: discord.Interaction[Any], session_id: int, number: int, action: str
     ) -> None:
         user = interaction.user.id
-        if action in ("replace", "withdraw"):
+        if action == "worth":
+            await self.worth(interaction, session_id, number)
+            return
+        if action in ("replace", "amend", "withdraw"):
             # Check before showing a form or a confirmation: the service checks again.
             state = await self.service.state(session_id)
             proposal = state.book.proposal(number)
             actor = await self.service.actor_of(session_id, user)
-            done = {"replace": "replaced", "withdraw": "withdrawn"}[action]
+            done = {"replace": "replaced", "amend": "amended", "withdraw": "withdrawn"}[action]
             if proposal.sponsor != actor:
                 raise VotingError(f"Only the sponsor can {action} proposal {number}.")
             if state.book.locked_at is not None:
                 raise VotingError("Voting has opened: proposals can no longer be changed.")
             if proposal.status != "tabled":
                 raise VotingError(f"Proposal {number} was {proposal.status}: it cannot be {done}.")
+        if action == "amend" or (action == "replace" and proposal.package is not None):
+            scenario = self.scenario(state)
+            draft = encode_draft(scenario, dict(proposal.package or ()))
+            await self.open_builder(interaction, session_id, scenario, amend=number, draft=draft)
+            return
         if action == "replace":
             await interaction.response.send_modal(replace_form(session_id, proposal))
             return
@@ -276,6 +313,152 @@ class NegotiationFlow:
             "they still agree.",
         )
 
+    # --- packages (scenarios with options and points schedules) -------------------------------
+
+    async def _package_scenario(self, session_id: int) -> Scenario:
+        state = await self.service.state(session_id)
+        scenario = self.scenario(state)
+        if not scenario.has_game:
+            raise UserFacingError(
+                "This scenario has no options to combine: propose a clause with `/propose item:`."
+            )
+        return scenario
+
+    async def _may_table(self, session_id: int, user_id: int) -> None:
+        """Say what stands in the way before the student builds a package, not after."""
+        await self.service.actor_of(session_id, user_id)
+        if await self.phase_kind(session_id) not in TABLING_PHASES:
+            raise VotingError("Proposals are tabled during caucus and plenary phases, not now.")
+        if (await self.service.state(session_id)).book.locked_at is not None:
+            raise VotingError("Voting has opened: proposals can no longer be tabled.")
+
+    async def open_builder(
+        self,
+        interaction: discord.Interaction[Any],
+        session_id: int,
+        scenario: Scenario,
+        *,
+        amend: int = 0,
+        draft: str = "",
+        page: int = 0,
+    ) -> None:
+        """The package builder, privately: a select per item, page by page."""
+        await self._may_table(session_id, interaction.user.id)
+        await reply(
+            interaction,
+            embed=builder_embed(scenario, draft, page, amend),
+            view=builder_view(scenario, session_id, draft, page, amend),
+        )
+
+    async def package_pick(
+        self,
+        interaction: discord.Interaction[Any],
+        session_id: int,
+        amend: int,
+        page: int,
+        draft: str,
+        item: int,
+        picked: str,
+    ) -> None:
+        scenario = await self._package_scenario(session_id)
+        if not 0 <= item < len(scenario.agenda):
+            raise UserFacingError("That menu is out of date: run `/propose` again.")
+        agenda = scenario.agenda[item]
+        choices = decode_draft(scenario, draft)
+        if picked == LEAVE_OUT:
+            choices[agenda.id] = None
+        elif picked in {option.id for option in agenda.choices()}:
+            choices[agenda.id] = picked
+        else:
+            raise UserFacingError("That option is no longer on the menu: run `/propose` again.")
+        new = encode_draft(scenario, choices)
+        await interaction.response.edit_message(
+            embed=builder_embed(scenario, new, page, amend),
+            view=builder_view(scenario, session_id, new, page, amend),
+        )
+
+    async def package_button(
+        self,
+        interaction: discord.Interaction[Any],
+        session_id: int,
+        amend: int,
+        page: int,
+        draft: str,
+        action: str,
+    ) -> None:
+        scenario = await self._package_scenario(session_id)
+        if action in ("prev", "next", "edit"):
+            page = 0 if action == "edit" else page + (1 if action == "next" else -1)
+            page = max(0, min(page, len(item_pages(scenario)) - 1))
+            await interaction.response.edit_message(
+                embed=builder_embed(scenario, draft, page, amend),
+                view=builder_view(scenario, session_id, draft, page, amend),
+            )
+            return
+        choices = decode_draft(scenario, draft)
+        empty = all(option is None for option in choices.values())
+        if action == "review":
+            worth = None
+            if not empty:
+                found = await self.service.worth(session_id, interaction.user.id, choices=choices)
+                worth = (
+                    [(w.agenda, w.option, w.points) for w in found.lines],
+                    found.points,
+                    found.no_deal,
+                )
+            embed = review_embed(scenario, draft, amend, worth)
+            if empty:
+                embed.set_footer(text="Pick an option on at least one item first (Change).")
+            await interaction.response.edit_message(
+                embed=embed, view=review_view(session_id, draft, amend, empty=empty)
+            )
+            return
+        # action == "table"
+        phase = await self.phase_kind(session_id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if amend:
+            change = await self.service.amend_package(
+                session_id, interaction.user.id, amend, choices, phase_kind=phase
+            )
+            await self.refresh_card(change.state, amend)
+        else:
+            change = await self.service.table_package(
+                session_id, interaction.user.id, choices, phase_kind=phase
+            )
+        message = await self._post_card(change.state, change.proposal.number)
+        where = f" {self._jump(change.state, message.id)}" if message else ""
+        label = actor_label(self.scenario(change.state), change.actor)
+        if amend:
+            text = (
+                f"Proposal {amend} is amended: the new version is proposal "
+                f"**{change.proposal.number}**.{where} Co-sponsors and supporters back the new "
+                "version again if they still agree."
+            )
+        else:
+            text = (
+                f"Package **{change.proposal.number}** is tabled in the plenary for {label}.{where}"
+            )
+        await reply(interaction, text)
+
+    async def worth(
+        self, interaction: discord.Interaction[Any], session_id: int, number: int
+    ) -> None:
+        """ "What is it worth to us?": the delegation's points for a tabled package, privately."""
+        found = await self.service.worth(session_id, interaction.user.id, number)
+        state = await self.service.state(session_id)
+        scenario = self.scenario(state)
+        await reply(
+            interaction,
+            embed=worth_embed(
+                scenario,
+                number,
+                actor_label(scenario, found.actor),
+                [(w.agenda, w.option, w.points) for w in found.lines],
+                found.points,
+                found.no_deal,
+            ),
+        )
+
     async def list_proposals(self, interaction: discord.Interaction[Any]) -> None:
         session = await self.session_here(interaction)
         state = await self.service.state(session.id)
@@ -287,7 +470,7 @@ class NegotiationFlow:
             backers = len(p.co_sponsors) + len(p.supporters)
             lines.append(
                 f"**#{p.number}** {actor_label(scenario, p.sponsor)} · "
-                f"{scenario.agenda_item(p.agenda).title} · {backers} backing{link}"
+                f"{proposal_subject(scenario, p)} · {backers} backing{link}"
             )
         status = " The vote has opened." if state.book.locked_at else ""
         text = "\n".join(lines) if lines else "No proposal is on the table yet: `/propose`."

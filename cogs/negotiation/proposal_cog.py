@@ -1,7 +1,10 @@
-"""`/propose` and `/proposals`: tabling clauses for the vote. Thin: the negotiation flow works.
+"""`/propose`, `/proposals` and `/worth`: tabling for the vote. Thin: the negotiation flow works.
 
-`/propose item:` opens a form (a multi-line box, friendlier on a phone); `/propose item: text:`
-tables at once. Either way the proposal gets the next number and a card in the plenary with
+In a scenario with options, `/propose` opens the package builder (a select per item, then a
+confirmation; `cogs/negotiation/package_views.py`), and `/worth proposal:` tells the student's
+delegation privately what a tabled package is worth to it. Otherwise `/propose item:` opens a
+form (a multi-line box, friendlier on a phone) and `/propose item: text:` tables at once.
+Either way the proposal gets the next number and a card in the plenary with
 Co-sponsor / Support / Take back buttons, and Replace / Withdraw for its sponsor. The cards'
 buttons are dynamic items registered here; the forms are routed by custom_id from
 ``on_interaction``, so forms opened before a restart still land.
@@ -22,6 +25,7 @@ from bot.domain.voting import MAX_PROPOSAL_CHARS
 from cogs.common.checks import guild_only
 from cogs.common.interactions import bot_of
 from cogs.common.scope import ModalRoute, route_modal, session_scope
+from cogs.negotiation import package_views as package_views
 from cogs.negotiation import proposal_views as proposal_views
 from cogs.negotiation.proposal_views import PROPOSE_FORM, REPLACE_FORM, form_text
 
@@ -32,14 +36,14 @@ class Proposals(commands.Cog):
         self.flow = bot.negotiation_flow
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*proposal_views.DYNAMIC_ITEMS)
+        self.bot.add_dynamic_items(*proposal_views.DYNAMIC_ITEMS, *package_views.DYNAMIC_ITEMS)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*proposal_views.DYNAMIC_ITEMS)
+        self.bot.remove_dynamic_items(*proposal_views.DYNAMIC_ITEMS, *package_views.DYNAMIC_ITEMS)
 
     @app_commands.command(name="propose", description="Table a proposal for your delegation")
     @app_commands.describe(
-        item="The agenda item (deliverable) it is about",
+        item="The agenda item it is about (with options: the builder opens on its page)",
         text=f"The clause, up to {MAX_PROPOSAL_CHARS} characters (leave empty for a form)",
     )
     @app_commands.guild_only()
@@ -47,10 +51,24 @@ class Proposals(commands.Cog):
     async def propose(
         self,
         interaction: discord.Interaction[ParleyBot],
-        item: app_commands.Range[str, 1, 100],
+        item: app_commands.Range[str, 1, 100] | None = None,
         text: app_commands.Range[str, 1, MAX_PROPOSAL_CHARS] | None = None,
     ) -> None:
         await self.flow.propose(interaction, item, text)
+
+    @app_commands.command(
+        name="worth", description="What a tabled package is worth to your delegation (private)"
+    )
+    @app_commands.describe(proposal="The proposal's number")
+    @app_commands.guild_only()
+    @guild_only()
+    async def worth(
+        self,
+        interaction: discord.Interaction[ParleyBot],
+        proposal: app_commands.Range[int, 1, 10_000],
+    ) -> None:
+        session = await self.flow.session_here(interaction)
+        await self.flow.worth(interaction, session.id, proposal)
 
     @propose.autocomplete("item")
     async def item_choices(

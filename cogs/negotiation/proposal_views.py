@@ -1,6 +1,8 @@
 """Proposal cards in the plenary, their buttons, and the forms for typing a proposal.
 
-A card shows the number, the agenda item, the text, the sponsor and who backs it. Its buttons
+A card shows the number, the agenda item, the text, the sponsor and who backs it; a package's
+card shows every item (its option, or left out) and how the package is decided, with a
+"What is it worth to us?" button that answers each delegation privately. Its buttons
 are dynamic items keyed by session and number (``parley:proposal:42:3:support``), so a card
 posted before a restart keeps working. The forms (propose, replace) are never kept in
 discord.py's modal store: a submission, before or after a restart, is routed by its custom_id
@@ -20,6 +22,8 @@ import discord
 
 from bot.content.models import Scenario
 from bot.domain.brief_pages import fit
+from bot.domain.deal_space import Package
+from bot.domain.package_builder import package_lines, rule_lines
 from bot.domain.scope import Scope
 from bot.domain.voting import MAX_PROPOSAL_CHARS, Proposal
 from cogs.common.interactions import bot_of, guarded
@@ -35,6 +39,8 @@ __all__ = [
     "actor_label",
     "form_text",
     "proposal_embed",
+    "proposal_subject",
+    "proposal_summary",
     "proposal_view",
     "propose_form",
     "replace_form",
@@ -67,6 +73,26 @@ def _agenda_title(scenario: Scenario, agenda_id: str) -> str:
         return agenda_id
 
 
+def proposal_subject(scenario: Scenario, proposal: Proposal) -> str:
+    """What a proposal is about: its agenda item, or "Package"."""
+    return "Package" if proposal.package is not None else _agenda_title(scenario, proposal.agenda)
+
+
+def proposal_summary(scenario: Scenario, proposal: Proposal) -> str:
+    """One line for lists and ballots, mentions escaped: a package's options, or the text."""
+    if proposal.package is not None:
+        return Package(proposal.package).label(scenario)
+    return student_text(" ".join(proposal.text.split()))
+
+
+def _package_description(scenario: Scenario, proposal: Proposal) -> str:
+    lines = package_lines(scenario, dict(proposal.package or ()))
+    note = " ".join(proposal.text.split())
+    if note:
+        lines.append(f"\n> {student_text(fit(note, 1000))}")
+    return fit("\n".join(lines), 4000)
+
+
 def _list(scenario: Scenario, actors: Sequence[str]) -> str:
     return ", ".join(actor_label(scenario, a) for a in actors) or "—"
 
@@ -84,9 +110,14 @@ def proposal_embed(
         colour = discord.Colour(scenario.actor(proposal.sponsor).colour)
     except KeyError:
         colour = discord.Colour.blurple()
+    package = proposal.package
     embed = discord.Embed(
-        title=fit(f"Proposal {proposal.number} · {_agenda_title(scenario, proposal.agenda)}", 256),
-        description=student_text(proposal.text),
+        title=fit(f"Proposal {proposal.number} · {proposal_subject(scenario, proposal)}", 256),
+        description=(
+            student_text(proposal.text)
+            if package is None
+            else _package_description(scenario, proposal)
+        ),
         colour=colour if live else STATUS_COLOUR,
     )
     sponsor = actor_label(scenario, proposal.sponsor)
@@ -96,13 +127,23 @@ def proposal_embed(
     embed.add_field(name="Co-sponsors", value=_list(scenario, proposal.co_sponsors), inline=True)
     embed.add_field(name="Supporters", value=_list(scenario, proposal.supporters), inline=True)
     if proposal.replaces is not None:
-        embed.add_field(name="Replaces", value=f"proposal {proposal.replaces}", inline=True)
+        verb = "Amends" if package is not None else "Replaces"
+        embed.add_field(name=verb, value=f"proposal {proposal.replaces}", inline=True)
+    if package is not None:
+        rule = "\n".join(rule_lines(scenario, Package(package)))
+        embed.add_field(name="How it is decided", value=fit(rule, 1024), inline=False)
     if proposal.status == "withdrawn":
         footer = "Withdrawn by its sponsor: not on the ballot."
     elif proposal.status == "replaced":
         footer = f"Replaced by proposal {proposal.replaced_by}: not on the ballot."
     elif locked:
         footer = "On the ballot: the vote has opened."
+    elif package is not None:
+        footer = (
+            "What is it worth to us? shows your delegation its points, privately. Co-sponsor "
+            "(your name on it) or support it (you would vote for it). The sponsor may amend or "
+            "withdraw it."
+        )
     else:
         footer = (
             "Other delegations: co-sponsor it (your name on it) or support it (you would vote "
@@ -115,9 +156,15 @@ def proposal_embed(
 def proposal_view(session_id: int, proposal: Proposal, *, locked: bool = False) -> discord.ui.View:
     """Buttons while the proposal can change; an empty view (no buttons) afterwards."""
     view = discord.ui.View(timeout=None)
-    if proposal.status != "tabled" or locked:
+    if proposal.status != "tabled":
+        return view
+    if proposal.package is not None:  # worth asking until the vote closes, and after
+        view.add_item(ProposalButton(session_id, proposal.number, "worth"))
+    if locked:
         return view
     for action in ProposalButton.ACTIONS:
+        if action == "replace" and proposal.package is not None:
+            action = "amend"
         view.add_item(ProposalButton(session_id, proposal.number, action))
     return view
 
@@ -126,9 +173,10 @@ class ProposalButton(
     Scoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"parley:proposal:(?P<sid>[0-9]+):(?P<number>[0-9]+)"
-    r":(?P<action>cosponsor|support|drop|replace|withdraw|withdraw-yes)",
+    r":(?P<action>cosponsor|support|drop|replace|amend|withdraw|withdraw-yes|worth)",
 ):
-    """Co-sponsor / Support / Take back (other delegations), Replace / Withdraw (sponsor)."""
+    """Co-sponsor / Support / Take back (other delegations), Replace or Amend / Withdraw
+    (sponsor), and on a package "What is it worth to us?" (anyone, answered privately)."""
 
     ACTIONS: ClassVar[tuple[str, ...]] = ("cosponsor", "support", "drop", "replace", "withdraw")
     STYLE: ClassVar[dict[str, tuple[str, str | None, discord.ButtonStyle, int]]] = {
@@ -136,8 +184,10 @@ class ProposalButton(
         "support": ("Support", "👍", discord.ButtonStyle.secondary, 0),
         "drop": ("Take back", "↩️", discord.ButtonStyle.secondary, 0),
         "replace": ("Replace (sponsor)", "✏️", discord.ButtonStyle.secondary, 1),
+        "amend": ("Amend (sponsor)", "✏️", discord.ButtonStyle.secondary, 1),
         "withdraw": ("Withdraw (sponsor)", "🗑️", discord.ButtonStyle.danger, 1),
         "withdraw-yes": ("Yes, withdraw it", None, discord.ButtonStyle.danger, 0),
+        "worth": ("What is it worth to us?", "🔢", discord.ButtonStyle.success, 2),
     }
 
     def __init__(self, session_id: int, number: int, action: str) -> None:

@@ -16,12 +16,19 @@ import discord
 
 from bot.content.models import Scenario
 from bot.domain.brief_pages import Page, fit
+from bot.domain.deal_space import Package
+from bot.domain.package_builder import package_lines, rule_lines
 from bot.domain.scope import Scope
 from bot.domain.voting import Ballot, Proposal
 from bot.services.negotiation import NegotiationState, counting_by_actor, proposals_on_ballot
 from cogs.common.interactions import bot_of, guarded
 from cogs.common.scope import Scoped, session_scope
-from cogs.negotiation.proposal_views import actor_label, student_text
+from cogs.negotiation.proposal_views import (
+    actor_label,
+    proposal_subject,
+    proposal_summary,
+    student_text,
+)
 
 __all__ = [
     "DYNAMIC_ITEMS",
@@ -52,7 +59,7 @@ def vote_open_text(scenario: Scenario, state: NegotiationState) -> str:
             "so the outcome will be **no agreement**."
         )
     listed = "\n".join(
-        f"**#{p.number}** {fit(student_text(' '.join(p.text.split())), 90)}" for p in ballot[:25]
+        f"**#{p.number}** {fit(proposal_summary(scenario, p), 90)}" for p in ballot[:25]
     )
     return fit(
         f"🗳️ **The vote is open** on {len(ballot)} "
@@ -63,17 +70,28 @@ def vote_open_text(scenario: Scenario, state: NegotiationState) -> str:
 
 
 def ballot_embed(scenario: Scenario, proposal: Proposal) -> discord.Embed:
+    title = proposal_subject(scenario, proposal)
     try:
-        title = scenario.agenda_item(proposal.agenda).title
         colour = discord.Colour(scenario.actor(proposal.sponsor).colour)
     except KeyError:
-        title, colour = proposal.agenda, discord.Colour.blurple()
+        colour = discord.Colour.blurple()
+    if proposal.package is None:
+        description = student_text(proposal.text)
+    else:
+        lines = package_lines(scenario, dict(proposal.package))
+        note = " ".join(proposal.text.split())
+        if note:
+            lines.append(f"\n> {student_text(fit(note, 1000))}")
+        description = fit("\n".join(lines), 4000)
     embed = discord.Embed(
         title=fit(f"Ballot · proposal {proposal.number} · {title}", 256),
-        description=student_text(proposal.text),
+        description=description,
         colour=colour,
     )
     embed.add_field(name="Sponsor", value=actor_label(scenario, proposal.sponsor))
+    if proposal.package is not None:
+        rule = "\n".join(rule_lines(scenario, Package(proposal.package)))
+        embed.add_field(name="How it is decided", value=fit(rule, 1024), inline=False)
     embed.set_footer(text="Your delegation's vote: the last ballot any member casts counts.")
     return embed
 
@@ -105,9 +123,7 @@ def our_votes_text(
         else:
             mark = f"{CHOICE_EMOJI[ballot.choice]} **{CHOICE_LABELS[ballot.choice]}**"
             now = f"{mark} ({_who(names, ballot)})"
-        lines.append(
-            f"#{proposal.number} {fit(student_text(' '.join(proposal.text.split())), 60)} — {now}"
-        )
+        lines.append(f"#{proposal.number} {fit(proposal_summary(scenario, proposal), 60)} — {now}")
     status = "open" if state.vote_open else "closed"
     head = f"**{actor_label(scenario, actor)}: your delegation's votes** (the vote is {status})"
     return fit("\n".join([head, *lines]) if lines else head + "\nNothing is on the ballot.", 2000)
@@ -128,13 +144,15 @@ def vote_status_embed(
         colour=discord.Colour.dark_teal(),
     )
     current = vote.current()
+    outcome = state.outcome  # tallies with each package's option rules applied
+    tallies = {t.proposal: t for t in outcome.tallies} if outcome is not None else {}
     for number in vote.proposals[:24]:
         parts = []
         for actor in vote.eligible:
             ballot = current.get((number, actor))
             mark = "·" if ballot is None else CHOICE_EMOJI[ballot.choice]
             parts.append(f"{mark} {scenario.actor(actor).flag}")
-        tally = vote.tally(number, state.round.rule)
+        tally = tallies.get(number) or vote.tally(number, state.round.rule)
         verdict = "would pass" if tally.passed else "would not pass"
         embed.add_field(
             name=f"#{number} — {verdict}", value=fit(" ".join(parts), 1024), inline=False

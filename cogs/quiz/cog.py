@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.client import ParleyBot
 from bot.content.models import Scenario
+from bot.domain.grading import warm_up
 from bot.errors import UserFacingError
 from bot.services.quiz_practice import (
     DEFAULT_COUNT,
@@ -237,4 +238,6 @@ class Quiz(
 
 
 async def setup(bot: ParleyBot) -> None:
+    # The grader's word lists load once per process; off the event loop, before answers come.
+    await asyncio.to_thread(warm_up)
     await bot.add_cog(Quiz(bot))

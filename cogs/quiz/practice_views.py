@@ -158,6 +158,14 @@ def _verdict(screen: RunScreen) -> tuple[discord.Embed, discord.ui.View]:
     embed.add_field(
         name="Your answer", value=discord.utils.escape_markdown(verdict.given) or "—", inline=False
     )
+    # The right answer is on this same card, so the reason may name it.
+    close = verdict.teaching(reveal=True)
+    if close:
+        embed.add_field(
+            name="What was close",
+            value=trim(discord.utils.escape_markdown(close), 1000),
+            inline=False,
+        )
     right = q.right_answer
     if q.kind == "short_answer" and len(q.accept) > 1:
         right += f" (also accepted: {trim(', '.join(q.accept[1:4]), 300)})"

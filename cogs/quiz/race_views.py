@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Any
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import aiohttp
 import discord
-from discord.ext import commands
 
 from bot.domain.quiz import Question, Standing, trim
 from bot.domain.scope import Scope
 from bot.errors import UserFacingError
-from bot.services.quiz_race import QuestionResult, RaceInfo
+from bot.services.quiz_race import PostFailed, QuestionResult, RaceInfo
 from cogs.common.checks import require_facilitator
+from cogs.common.retry import TooLate, classify, deliver, refusal
 from cogs.common.scope import race_scope
 from cogs.quiz.question_views import (
     NO_MENTIONS,
@@ -28,6 +31,12 @@ from cogs.quiz.question_views import (
     question_text,
     services_of,
 )
+
+if TYPE_CHECKING:
+    from bot.client import ParleyBot
+
+T = TypeVar("T")
+RACE_NEEDS = ("View Channel", "Send Messages", "Embed Links")
 
 __all__ = [
     "RACE_MODAL",
@@ -228,9 +237,15 @@ def leaderboard_embed(
 
 
 class DiscordRaceAnnouncer:
-    """Posts a race's messages to its channel; works from ids alone, so it needs no cache."""
+    """Posts a race's messages to its channel; works from ids alone, so it needs no cache.
 
-    def __init__(self, bot: commands.AutoShardedBot) -> None:
+    Every post goes through the shared retry policy (`cogs.common.retry`): what Discord fails
+    for a passing reason is retried (a question never after its own deadline); what it still
+    cannot post is raised as `PostFailed`, with a sentence for the facilitator when Discord
+    refused for good (a missing permission, a deleted channel). The race service decides what
+    happens next (skip the question, or end the race and keep the points)."""
+
+    def __init__(self, bot: ParleyBot) -> None:
         self.bot = bot
 
     async def wait_until_ready(self) -> None:
@@ -242,11 +257,50 @@ class DiscordRaceAnnouncer:
     def _channel(self, race: RaceInfo) -> discord.PartialMessageable:
         return self.bot.get_partial_messageable(race.channel_id, guild_id=race.guild_id)
 
+    async def _deliver(
+        self,
+        race: RaceInfo,
+        action: str,
+        send: Callable[[], Awaitable[T]],
+        *,
+        deadline: datetime | None = None,
+        needs: tuple[str, ...] = RACE_NEEDS,
+    ) -> T:
+        try:
+            return await deliver(
+                send,
+                clock=self.bot.clock,
+                policy=self.bot.retry_policy,
+                deadline=deadline,
+                what=f"quiz race {race.race_id}: {action}",
+            )
+        except discord.HTTPException as error:
+            if classify(error) != "permanent":
+                raise PostFailed(f"{action}: {error}") from error
+            said = refusal(
+                error,
+                action=action,
+                place=f"<#{race.channel_id}>",
+                place_key=race.channel_id,
+                permissions=needs,
+            )
+            raise PostFailed(f"{action}: {error}", notice=said.text, cause=said.cause) from error
+        except (TooLate, aiohttp.ClientError, OSError, TimeoutError) as error:
+            raise PostFailed(f"{action}: {error!r}") from error
+
     async def post_question(self, race: RaceInfo, question: Question) -> int | None:
-        message = await self._channel(race).send(
-            embed=question_embed(race, question),
-            view=question_view(race, question),
-            allowed_mentions=NO_MENTIONS,
+        async def send() -> discord.Message:
+            return await self._channel(race).send(
+                embed=question_embed(race, question),
+                view=question_view(race, question),
+                allowed_mentions=NO_MENTIONS,
+            )
+
+        message = await self._deliver(
+            race,
+            f"post race question {race.position + 1}",
+            send,
+            deadline=race.deadline,  # a question is not worth posting once its time is up
         )
         return message.id
 
@@ -255,23 +309,58 @@ class DiscordRaceAnnouncer:
     ) -> None:
         channel = self._channel(race)
         if race.question_message_id:
-            # if someone deleted the question, the results still follow
-            with contextlib.suppress(discord.NotFound):
-                await channel.get_partial_message(race.question_message_id).edit(
+            # The closed question loses its buttons; if that fails (deleted, refused), the
+            # results still follow, and answers to a closed question are refused anyway.
+            async def close() -> object:
+                return await channel.get_partial_message(race.question_message_id or 0).edit(
                     embed=question_embed(race, question, closed=True), view=None
                 )
-        await channel.send(
-            embed=results_embed(race, question, result), allowed_mentions=NO_MENTIONS
-        )
+
+            with contextlib.suppress(PostFailed):
+                await self._deliver(race, f"close race question {race.position + 1}", close)
+
+        async def send() -> object:
+            return await channel.send(
+                embed=results_embed(race, question, result), allowed_mentions=NO_MENTIONS
+            )
+
+        await self._deliver(race, f"post the results of question {race.position + 1}", send)
 
     async def post_final(self, race: RaceInfo, standings: list[Standing], stopped: bool) -> None:
-        await self._channel(race).send(
-            embed=final_embed(race, standings, stopped), allowed_mentions=NO_MENTIONS
-        )
+        async def send() -> object:
+            return await self._channel(race).send(
+                embed=final_embed(race, standings, stopped), allowed_mentions=NO_MENTIONS
+            )
+
+        await self._deliver(race, "post the race's final standings", send)
 
     async def post_failure(self, race: RaceInfo) -> None:
-        await self._channel(race).send(
-            "The quiz race stopped because of a problem on Parley's side (see the log). "
-            "Points scored so far are kept; start a new race with /quiz class.",
-            allowed_mentions=NO_MENTIONS,
+        async def send() -> object:
+            return await self._channel(race).send(
+                "The quiz race stopped because of a problem on Parley's side (see the log). "
+                "Points scored so far are kept; start a new race with /quiz class.",
+                allowed_mentions=NO_MENTIONS,
+            )
+
+        await self._deliver(race, "say the race stopped", send, needs=("Send Messages",))
+
+    async def post_note(self, race: RaceInfo, text: str) -> None:
+        async def send() -> object:
+            return await self._channel(race).send(text, allowed_mentions=NO_MENTIONS)
+
+        await self._deliver(race, "post a note about the race", send, needs=("Send Messages",))
+
+    async def tell_facilitator(self, race: RaceInfo, text: str) -> None:
+        """A direct message to whoever started the race: it reaches them even when the race's
+        channel refuses Parley."""
+
+        async def send() -> object:
+            user = self.bot.get_user(race.started_by) or await self.bot.fetch_user(race.started_by)
+            return await user.send(f"⚠️ {text}"[:2000], allowed_mentions=NO_MENTIONS)
+
+        await deliver(
+            send,
+            clock=self.bot.clock,
+            policy=self.bot.retry_policy,
+            what=f"quiz race {race.race_id}: tell the facilitator",
         )

@@ -13,6 +13,7 @@ from bot.domain.round_state import CaucusClosed, CaucusOpened, PhaseStarted, Rou
 from bot.services.rounds import RoundContext, RoundUpdate
 from bot.services.sessions import actor_label
 from cogs.common.interactions import NO_MENTIONS
+from cogs.common.retry import each_paced, refusal
 from cogs.rounds.views import group_name
 from cogs.sessions.delegation_spaces import Notices
 
@@ -98,11 +99,26 @@ class CaucusThreads:
             for p in await self.bot.sessions.participants(context.session_id)
             if p.actor_id in caucus.members
         ]
-        for user_id in dict.fromkeys([*members, context.created_by]):
-            try:
-                await thread.add_user(discord.Object(user_id))
-            except discord.HTTPException:
-                log.warning("Could not add %s to caucus thread %s", user_id, thread.id)
+        # One call per student: paced, retried, stopped at the first refusal (cogs.common.retry).
+        added = await each_paced(
+            dict.fromkeys([*members, context.created_by]),
+            lambda user_id: thread.add_user(discord.Object(user_id)),
+            clock=self.bot.clock,
+            policy=self.bot.retry_policy,
+            what=f"add a student to caucus thread {thread.id}",
+        )
+        if added.stopped_by is not None:
+            notices.add(
+                refusal(
+                    added.stopped_by,
+                    action=f"add the students to the caucus thread for {names}",
+                    place=thread.mention,
+                    place_key=thread.id,
+                    permissions=("Send Messages in Threads", "Manage Threads"),
+                ).text
+            )
+        for user_id, error in added.failed:
+            log.warning("Could not add %s to caucus thread %s: %r", user_id, thread.id, error)
         delegations = " and ".join(f"**{actor_label(scenario, a)}**" for a in caucus.members)
         phase = state.phase
         until = f"when {phase.title} ends" if phase is not None else "when the phase ends"

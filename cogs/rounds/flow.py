@@ -78,7 +78,7 @@ class RoundFlow:
                 locked = await self.plenary_lock.apply(update, notices)
                 if any(isinstance(n, PhaseEnded) for n in update.notices):
                     await self.bot.transcripts.flush()
-                await self.announcements.announce(update, threads, locked)
+                await self.announcements.announce(update, threads, locked, notices)
                 return threads
         finally:
             self.service.emit(update)
@@ -103,6 +103,7 @@ class RoundFlow:
         update = await operation(session.id)
         notices = Notices()
         await self.show(update, notices)
+        self.announcements.take_pending(session.id, notices)
         text = confirm(update) if confirm is not None else self.summary(update)
         await self.tell(interaction, text, notices)
 
@@ -114,6 +115,7 @@ class RoundFlow:
         update = await operation(session.id)
         notices = Notices()
         await self.show(update, notices)
+        self.announcements.take_pending(session.id, notices)
         try:
             await interaction.edit_original_response(
                 view=panel_view(session, self.bot.panel_controls)
@@ -162,6 +164,7 @@ class RoundFlow:
             update = await self.service.decline_caucus(session_id, number, member.id)
         notices = Notices()
         await self.show(update, notices)
+        self.announcements.take_pending(session_id, notices)
         original = interaction.message.content if interaction.message else ""
         verdict = (
             f"✅ Approved by {member.display_name}."
@@ -258,6 +261,7 @@ class RoundFlow:
         update = await operation(session.id)
         notices = Notices()
         threads = await self.show(update, notices)
+        self.announcements.take_pending(session.id, notices)
         announcer = Announcer(self.service.scenario(session.scenario_id), threads)
         opened = [n.caucus for n in update.notices if isinstance(n, CaucusOpened)]
         text = "Opened " + " · ".join(

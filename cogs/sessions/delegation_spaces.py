@@ -21,6 +21,7 @@ from bot.content.models import Actor, Scenario
 from bot.services.sessions import DelegationInfo, Move, SessionInfo
 from cogs.common.interactions import NO_MENTIONS
 from cogs.common.pages import full_brief_messages, open_pages_view
+from cogs.common.retry import each_paced
 
 if TYPE_CHECKING:
     from bot.client import ParleyBot
@@ -104,11 +105,10 @@ class DelegationSpaces:
             delegation = by_actor[actor_id]
             space = await self.ensure(session, scenario, delegation, notices)
             role = await self._ensure_role(guild, session, scenario, delegation, notices)
-            for user_id in user_ids:
-                if space is not None:
-                    await self._add(space, guild, user_id, scenario.actor(actor_id), notices)
-                if role is not None:
-                    await self._give_role(guild, role, user_id, scenario.actor(actor_id), notices)
+            if space is not None:
+                await self._add(space, guild, user_ids, scenario.actor(actor_id), notices)
+            if role is not None:
+                await self._give_role(guild, role, user_ids, scenario.actor(actor_id), notices)
             if space is not None:
                 spaces[actor_id] = space.id
                 await self._welcome(space, scenario.actor(actor_id), user_ids, notices)
@@ -281,27 +281,37 @@ class DelegationSpaces:
         self,
         space: SpaceChannel,
         guild: discord.Guild,
-        user_id: int,
+        user_ids: Sequence[int],
         actor: Actor,
         notices: Notices,
     ) -> None:
-        try:
+        """One call per student: paced, retried, stopped at the first refusal."""
+
+        async def admit(user_id: int) -> None:
             if isinstance(space, discord.Thread):
                 await space.add_user(discord.Object(user_id))
-            else:
-                member = await self._member(guild, user_id)
-                if member is not None:
-                    await space.set_permissions(
-                        member, view_channel=True, send_messages=True, read_message_history=True
-                    )
-        except discord.Forbidden:
+                return
+            member = await self._member(guild, user_id)
+            if member is not None:
+                await space.set_permissions(
+                    member, view_channel=True, send_messages=True, read_message_history=True
+                )
+
+        added = await each_paced(
+            user_ids,
+            admit,
+            clock=self.bot.clock,
+            policy=self.bot.retry_policy,
+            what=f"add a student to the {actor.name} space",
+        )
+        if isinstance(added.stopped_by, discord.Forbidden):
             need = "Manage Threads" if isinstance(space, discord.Thread) else "Manage Roles"
             notices.add(
                 f"Parley could not add students to the {actor.name} space ({space.mention}): it "
                 f"needs **{need}**. Add them by hand, or grant it and reassign."
             )
-        except discord.HTTPException:
-            log.exception("Could not add %s to space %s", user_id, space.id)
+        for user_id, error in added.failed:
+            log.warning("Could not add %s to space %s: %r", user_id, space.id, error)
 
     async def _remove(
         self,
@@ -389,14 +399,28 @@ class DelegationSpaces:
             return role
 
     async def _give_role(
-        self, guild: discord.Guild, role: discord.Role, user_id: int, actor: Actor, notices: Notices
+        self,
+        guild: discord.Guild,
+        role: discord.Role,
+        user_ids: Sequence[int],
+        actor: Actor,
+        notices: Notices,
     ) -> None:
-        member = await self._member(guild, user_id)
-        if member is None:
-            return
-        try:
-            await member.add_roles(role, reason=f"Parley: {actor.name} delegation")
-        except discord.HTTPException:
+        """One call per student: paced, retried, stopped at the first refusal."""
+
+        async def grant(user_id: int) -> None:
+            member = await self._member(guild, user_id)
+            if member is not None:
+                await member.add_roles(role, reason=f"Parley: {actor.name} delegation")
+
+        given = await each_paced(
+            user_ids,
+            grant,
+            clock=self.bot.clock,
+            policy=self.bot.retry_policy,
+            what=f"give the {actor.name} role",
+        )
+        if given.failed:
             notices.add(
                 "Parley could not give delegation roles: it needs **Manage Roles**, and its own "
                 "role must be above the delegation roles."

@@ -14,7 +14,7 @@ from bot.cli.console import Console
 from bot.content.loader import load_scenarios
 from bot.content.questions import scenario_questions
 from bot.content.seed import load_paragraphs
-from bot.domain.quiz import Question, letter
+from bot.domain.quiz import Question, check, letter
 from bot.paths import PROJECT_ROOT, SEEDS_DIR
 
 SCENARIOS = load_scenarios()
@@ -122,3 +122,15 @@ def test_input_ending_mid_quiz_still_gives_a_summary() -> None:
     assert "Question 2 of 2" in text
     assert "You got 1 of 1 right." in text
     assert text.rstrip().endswith("Goodbye. Type `parley console` to come back.")
+
+
+def test_a_narrow_miss_in_the_console_says_what_was_close() -> None:
+    """Issue 16: the terminal quiz prints the same reason as Discord under a wrong answer."""
+    out = io.StringIO()
+    console = Console(SCENARIOS, stdin=io.StringIO(""), stdout=out)
+    q = next(q for q in QUESTIONS if q.item_id == "q-68")  # "economic ___": growth
+    console.show_verdict(q, check(q, "growth spurt"))
+    console.show_verdict(q, check(q, "relief"))
+    text = out.getvalue()
+    assert "Close, but “spurt” does not belong in the answer." in text
+    assert "That is a common wrong answer: the answer is “growth”." in text

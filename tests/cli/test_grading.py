@@ -11,6 +11,15 @@ import pytest
 
 from bot.cli.grading import add_quiz_subcommands, grade_line, register, register_bench
 
+EXACT = {
+    "correct": True,
+    "score": 100.0,
+    "reason": "exact",
+    "rule": "exact",
+    "miss": None,
+    "why": None,
+}
+
 
 def make_parser() -> argparse.ArgumentParser:
     """A stand-in for the top-level `parley` parser, wired the way bot/cli/parley.py is."""
@@ -45,8 +54,25 @@ def test_one_shot_correct(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out.count("\n") == 1
     result = json.loads(out)
-    assert list(result) == ["correct", "score", "reason"]
-    assert result == {"correct": True, "score": 100.0, "reason": "exact"}
+    assert list(result) == ["correct", "score", "reason", "rule", "miss", "why"]
+    assert result == {
+        "correct": True,
+        "score": 100.0,
+        "reason": "exact",
+        "rule": "exact",
+        "miss": None,
+        "why": None,
+    }
+
+
+def test_one_shot_carries_the_rule_and_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["quiz", "grade", "--accept", "Hanoi", "Hanoi, Vietnam"]) == 0
+    assert json.loads(capsys.readouterr().out)["rule"] == "qualifier"
+    assert run(["quiz", "grade", "--accept", "lunch table", "launch table"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["correct"] is False
+    assert result["miss"] == "real_word"
+    assert result["why"] == "“launch” is a different word from “lunch”, not a typo of it."
 
 
 def test_one_shot_wrong_answer_still_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,6 +131,9 @@ def test_batch_grades_each_line_in_order(
     assert run(["quiz", "grade"]) == 0
     results = json_lines(capsys.readouterr().out)
     assert [r["correct"] for r in results] == [True, False, True]
+    assert [r["rule"] for r in results] == ["typo", "listed_wrong", "typo"]
+    assert results[1]["miss"] == "listed_wrong"
+    assert results[1]["why"] == "That is a common wrong answer: the answer is “2019”."
     assert all(list(r)[:2] == ["correct", "score"] for r in results)
     assert all(isinstance(r["score"], int | float) for r in results)
 
@@ -165,7 +194,7 @@ def test_grade_line_errors(line: str, message: str) -> None:
 
 def test_grade_line_null_reject_and_extra_keys_are_fine() -> None:
     line = json.dumps({"answer": "Hanoi", "accept": ["Hanoi"], "reject": None, "id": 3})
-    assert grade_line(line, 1) == {"correct": True, "score": 100.0, "reason": "exact"}
+    assert grade_line(line, 1) == EXACT
 
 
 def test_batch_blank_lines_are_skipped_but_counted(
@@ -194,7 +223,7 @@ def test_batch_invalid_utf8_line_is_an_error_not_a_crash(
     assert run(["quiz", "grade"]) == 1
     assert json_lines(capsys.readouterr().out) == [
         {"error": "line 1: not valid UTF-8"},
-        {"correct": True, "score": 100.0, "reason": "exact"},
+        EXACT,
     ]
 
 

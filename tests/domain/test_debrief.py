@@ -20,6 +20,7 @@ from bot.domain.brief_pages import (
     TITLE_LIMIT,
     Page,
 )
+from bot.domain.deal_space import ActorResult
 from bot.domain.debrief import (
     DEBRIEF_PAGE_BUDGET,
     Said,
@@ -225,6 +226,7 @@ def test_gradebook_csv_opens_cleanly_in_a_spreadsheet() -> None:
         {1: '=HYPERLINK("http://x")', 2: 'Zoë, "the" 🇰🇵 delegate'},
         {"us": "United States", "dprk": "North Korea"},
         {1: (3, 2)},
+        {"us": ActorResult("us", 25, 10), "dprk": ActorResult("dprk", -5, 0)},
     )
     out = io.StringIO(newline="")
     assert write_gradebook_csv(rows, out) == 2
@@ -235,6 +237,9 @@ def test_gradebook_csv_opens_cleanly_in_a_spreadsheet() -> None:
     assert parsed[1] == [
         '\'=HYPERLINK("http://x")',
         "United States",
+        "25",
+        "10",
+        "yes",
         "3",
         "40",
         "62",
@@ -248,4 +253,7 @@ def test_gradebook_csv_opens_cleanly_in_a_spreadsheet() -> None:
         "1",
     ]
     assert parsed[2][0] == 'Zoë, "the" 🇰🇵 delegate'
-    assert parsed[2][9:12] == ["0", "0", ""]
+    assert parsed[2][2:5] == ["-5", "0", "no"]  # a negative number stays a number
+    assert parsed[2][12:15] == ["0", "0", ""]
+    plain = gradebook_rows(figures, {}, {}, {})
+    assert plain[0].cells()[2:5] == ["", "", ""]  # no game: empty, not zero

@@ -38,6 +38,17 @@ KINDS = {
     "near_miss",
     "wrong_actor",
     "other",
+    # kinds added with grader_heldout_2.jsonl (issue 16)
+    "initialism",
+    "qualifier",
+    "sentence",
+    "name",
+    "swap",
+    "lookalike",
+    "word_form",
+    "negation",
+    "proper_noun",
+    "real_word",
 }
 
 Question = tuple[list[str], list[str]]
@@ -174,7 +185,7 @@ REJECTED = [
     ("Pyeongchang", (["Pyongyang"], [])),
     ("Pyongsong", (["Pyongyang"], [])),
     ("progress", (["process"], [])),
-    ("US", (["United States"], [])),  # abbreviations only when listed
+    ("USA", (["United States"], [])),  # initials of the listed name only
 ]
 
 
@@ -212,7 +223,9 @@ def test_near_miss_gets_a_high_score_but_is_wrong() -> None:
 
 
 def test_exact_and_fuzzy_reasons_and_scores() -> None:
-    assert grade("Moon Jae-in", ["moon jaein"]) == Grade(True, 100.0, "moon jaein", "exact")
+    assert grade("Moon Jae-in", ["moon jaein"]) == Grade(
+        True, 100.0, "moon jaein", "exact", "exact"
+    )
     fuzzy = grade("Yongbion", ["Yongbyon"])
     assert fuzzy.reason == "fuzzy"
     assert 80 <= fuzzy.score < 100
@@ -342,7 +355,7 @@ def _raw(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(
     answer=st.one_of(_any_text, _huge_text, _answer_like),
     accept=_alternatives,
@@ -358,7 +371,7 @@ def test_never_raises_and_score_in_range(answer: str, accept: list[str], reject:
         assert result.matched in accept
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(text=st.one_of(_any_text, _huge_text, _answer_like))
 def test_normalise_never_raises_and_is_idempotent(text: str) -> None:
     once = normalise(text)
@@ -367,7 +380,7 @@ def test_normalise_never_raises_and_is_idempotent(text: str) -> None:
     assert "  " not in once
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(
     before=st.lists(_answer_like, max_size=3),
     alternative=st.one_of(_answer_like, _any_text),
@@ -385,7 +398,7 @@ def test_an_accepted_alternative_always_grades_correct(
     assert result.correct, result
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(
     accept=_alternatives,
     before=st.lists(_answer_like, max_size=3),
@@ -398,7 +411,7 @@ def test_a_reject_entry_never_grades_correct(
     assert not grade(known_wrong, accept, [*before, known_wrong, *after]).correct
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(
     answer=st.sampled_from(["Hanoi", "North Korea", "Moon Jae-in", "sanctions relief", "2019"]),
     case=st.sampled_from([str.upper, str.lower, str.title, str.casefold]),
@@ -413,7 +426,14 @@ def test_case_and_trailing_noise_do_not_matter(answer: str, case: object, pad: s
 
 
 def test_data_set_is_well_formed() -> None:
-    for name in ("grader_cases.jsonl", "grader_holdout.jsonl"):
+    for name in (
+        "grader_cases.jsonl",
+        "grader_holdout.jsonl",
+        "grader_heldout_2.jsonl",
+        "grader_heldout_3.jsonl",
+        "grader_heldout_4.jsonl",
+        "grader_heldout_5.jsonl",
+    ):
         rows = [json.loads(line) for line in (DATA_DIR / name).read_text("utf-8").splitlines()]
         for row in rows:
             assert set(row) == {"answer", "accept", "reject", "expected", "kind"}, row
@@ -446,3 +466,17 @@ def test_holdout_gate() -> None:
     assert grader["precision"] >= 0.95, grader["misclassified"]
     assert grader["recall"] >= 0.93, grader["misclassified"]
     assert grader["accuracy"] > baseline["accuracy"]
+
+
+@pytest.mark.parametrize("name", ["grader_heldout_2.jsonl", "grader_heldout_3.jsonl"])
+def test_later_held_out_sets_stay_ahead_of_every_baseline(name: str) -> None:
+    """Sets written after the round-2 and round-3 freezes (README: measured figures). A
+    regression guard below the measured values, not a target: the target (97 % accepted,
+    at most 1 % false accepts) is not met on them."""
+    result = evaluate(DATA_DIR / name)
+    grader = result["grader"]
+    assert grader["accept_rate"] >= 0.82, grader["misclassified"]
+    assert grader["false_accept_rate"] <= 0.04, grader["misclassified"]
+    for baseline in (result["baseline"], *result["baselines"].values()):
+        assert grader["f1"] > baseline["f1"]
+        assert grader["false_accept_rate"] < baseline["false_accept_rate"]

@@ -455,3 +455,151 @@ def test_tallies_follow_the_last_ballot_and_the_rule(
         else:
             assert tally.passed == (len(tally.yes) * 2 > len(eligible))
     assert VoteRound.from_dict(json.loads(json.dumps(vote.to_dict()))) == vote
+
+
+# --- package proposals (tests/content/fixtures/game: alpha and beta decide; gamma may not vote
+# no on "fishing: winter") ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def game() -> Scenario:
+    from pathlib import Path
+
+    return load_scenario(Path(__file__).parents[1] / "content" / "fixtures" / "game")
+
+
+@pytest.fixture
+def pbook(game: Scenario) -> ProposalBook:
+    from bot.domain.deal_space import package_options
+
+    return ProposalBook(
+        agenda=("dam", "fishing"),
+        actors=("alpha", "beta", "gamma"),
+        options=package_options(game),
+    )
+
+
+def test_package_is_stored_in_agenda_order_and_validated(pbook: ProposalBook) -> None:
+    from bot.domain.voting import PACKAGE
+
+    book, p = pbook.table_package(
+        {"fishing": "later", "dam": "half"}, "alpha", "", 1, at(0), phase_kind="plenary"
+    )
+    assert p.package == (("dam", "half"), ("fishing", "later"))
+    assert p.agenda == PACKAGE and p.is_package and p.option("dam") == "half"
+    assert p.text == ""
+    left_out = book.table_package(
+        {"dam": "full", "fishing": None}, "beta", "x", 2, at(1), phase_kind="plenary"
+    )[1]
+    assert left_out.package == (("dam", "full"),) and left_out.option("fishing") is None
+    with pytest.raises(VotingError, match="no option 'open'"):
+        book.table_package({"dam": "open"}, "beta", "", 2, at(1), phase_kind="plenary")
+    with pytest.raises(VotingError, match="at least one item"):
+        book.table_package({"dam": None}, "beta", "", 2, at(1), phase_kind="plenary")
+    with pytest.raises(VotingError, match="no agenda item"):
+        book.table_package({"moon": "x"}, "beta", "", 2, at(1), phase_kind="plenary")
+    with pytest.raises(VotingError, match="already tabled this package as proposal 1"):
+        book.table_package(
+            {"dam": "half", "fishing": "later"}, "alpha", "", 1, at(2), phase_kind="plenary"
+        )
+    with pytest.raises(VotingError, match="caucus and plenary"):
+        book.table_package({"dam": "half"}, "alpha", "", 1, at(2), phase_kind="vote")
+    # round trip through the stored form
+    assert ProposalBook.from_dict(json.loads(json.dumps(book.to_dict()))) == book
+
+
+def test_amend_keeps_history_and_drops_backers(pbook: ProposalBook) -> None:
+    book, _p1 = pbook.table_package({"dam": "full"}, "alpha", "", 1, at(0), phase_kind="plenary")
+    book = book.co_sponsor(1, "gamma", at(1))
+    book, p2 = book.amend_package(
+        1, "alpha", {"dam": "half", "fishing": "later"}, "v2", 1, at(2), phase_kind="plenary"
+    )
+    old = book.proposal(1)
+    assert (old.status, old.replaced_by, old.package) == ("replaced", 2, (("dam", "full"),))
+    assert (p2.number, p2.replaces, p2.co_sponsors, p2.text) == (2, 1, (), "v2")
+    assert [p.number for p in book.tabled()] == [2]
+    with pytest.raises(VotingError, match="Only the sponsor"):
+        book.amend_package(2, "beta", {"dam": "shut"}, "", 3, at(3), phase_kind="plenary")
+    with pytest.raises(VotingError, match="replaced by proposal 2"):
+        book.amend_package(1, "alpha", {"dam": "shut"}, "", 3, at(3), phase_kind="plenary")
+
+
+def _vote(book: ProposalBook, votes: dict[int, dict[str, str]]) -> VoteRound:
+    book, round_ = open_vote(book, at(10))
+    seq = 0
+    for number, by_actor in votes.items():
+        for actor, choice in by_actor.items():
+            seq += 1
+            round_ = round_.cast(number, actor, choice, seq, at(10 + seq))  # type: ignore[arg-type]
+    return round_
+
+
+def test_option_rule_veto_and_adopted_package(game: Scenario, pbook: ProposalBook) -> None:
+    from bot.domain.deal_space import option_rules
+
+    book, _ = pbook.table_package(
+        {"dam": "full", "fishing": "winter"}, "beta", "", 1, at(0), phase_kind="plenary"
+    )
+    book, _ = book.table_package(
+        {"dam": "half", "fishing": "later"}, "alpha", "", 2, at(1), phase_kind="plenary"
+    )
+    rules = option_rules(game)
+    assert set(rules) == {("fishing", "winter")}
+    round_ = _vote(
+        book,
+        {
+            1: {"alpha": "yes", "beta": "yes", "gamma": "no"},
+            2: {"alpha": "yes", "beta": "yes", "gamma": "abstain"},
+        },
+    )
+    locked = book.lock(at(10))
+    outcome = vote_outcome(locked, round_, game.decision_rule, rules)
+    t1, t2 = outcome.tallies
+    assert (t1.passed, t1.vetoed_by, t1.blocked_by) == (False, ("gamma",), ("gamma",))
+    assert (t2.passed, t2.vetoed_by) == (True, ())
+    assert outcome.package == 2 and outcome.agreement
+    assert outcome.choices() == {"dam": "half", "fishing": "later"}
+    assert outcome.by_agenda() == {"dam": "adopted", "fishing": "adopted"}
+    # without the option rule, both pass; the one with more yes votes wins
+    plain = vote_outcome(locked, round_, game.decision_rule)
+    assert [t.passed for t in plain.tallies] == [True, True]
+    assert plain.package == 1  # two yes votes each: the lower number, tabled first
+
+
+def test_most_yes_wins_then_lowest_number(game: Scenario, pbook: ProposalBook) -> None:
+    book, _ = pbook.table_package({"dam": "full"}, "beta", "", 1, at(0), phase_kind="plenary")
+    book, _ = book.table_package({"dam": "half"}, "alpha", "", 2, at(1), phase_kind="plenary")
+    locked = book.lock(at(10))
+    tie = _vote(book, {1: {"alpha": "yes", "beta": "yes"}, 2: {"alpha": "yes", "beta": "yes"}})
+    assert vote_outcome(locked, tie, game.decision_rule).package == 1
+    more = _vote(
+        book,
+        {1: {"alpha": "yes", "beta": "yes"}, 2: {"alpha": "yes", "beta": "yes", "gamma": "yes"}},
+    )
+    outcome = vote_outcome(locked, more, game.decision_rule)
+    assert outcome.package == 2
+    assert outcome.items[0].clauses == (2,) and outcome.items[0].option == "half"
+    assert outcome.items[1] == AgendaOutcome("fishing", "not_adopted", (), None)
+    assert outcome.to_dict()["package"] == 2
+
+
+def test_no_package_passes_is_no_agreement(game: Scenario, pbook: ProposalBook) -> None:
+    book, _ = pbook.table_package({"dam": "full"}, "alpha", "", 1, at(0), phase_kind="plenary")
+    round_ = _vote(book, {1: {"alpha": "yes", "beta": "no"}})
+    outcome = vote_outcome(book.lock(at(10)), round_, game.decision_rule)
+    assert not outcome.agreement and outcome.package is None and outcome.choices() == {}
+    assert outcome.tallies[0].blocked_by == ("beta",)
+
+
+def test_extra_must_agree_and_majority_fallback_veto() -> None:
+    from bot.domain.voting import OptionRules
+
+    extra = OptionRules(must_agree=("c",), no_veto_from=("d",))
+    t = decide(1, {"a": "yes", "b": "yes", "c": "abstain"}, ["a", "b", "c", "d"], ["a", "b"], extra)
+    assert (t.passed, t.blocked_by, t.decisive) == (False, ("c",), ("a", "b", "c"))
+    # c not at the table: it cannot block; d abstains: no veto
+    t = decide(1, {"a": "yes", "b": "yes", "d": "abstain"}, ["a", "b", "d"], ["a", "b"], extra)
+    assert t.passed
+    # no decider at the table: majority, and a veto still stops it
+    t = decide(1, {"d": "no", "e": "yes", "f": "yes"}, ["d", "e", "f"], ["a"], extra)
+    assert (t.passed, t.vetoed_by) == (False, ("d",))

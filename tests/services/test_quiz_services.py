@@ -25,6 +25,18 @@ from tests.waiting import wait_until
 GUILD, CHANNEL, TEACHER, ANN, BEN = 1, 2, 3, 10, 11
 
 
+class RecordingNotifier:
+    def __init__(self) -> None:
+        self.notes: list[tuple[int, str]] = []
+        self.told: list[tuple[int, str]] = []
+
+    async def post_note(self, race: RaceInfo, text: str) -> None:
+        self.notes.append((race.race_id, text))
+
+    async def tell_facilitator(self, race: RaceInfo, text: str) -> None:
+        self.told.append((race.race_id, text))
+
+
 class RecordingAnnouncer:
     def __init__(self, fail_on_question: bool = False) -> None:
         self.fail_on_question = fail_on_question
@@ -114,20 +126,28 @@ async def test_a_race_resumed_late_closes_at_once_and_says_so(
     assert await second.races.resume_all() == 0
 
 
-async def test_a_failing_race_is_ended_reported_and_logged(
+async def test_a_race_whose_questions_cannot_be_posted_ends_and_says_so(
     database: Database, scenarios: Mapping[str, Scenario], caplog: pytest.LogCaptureFixture
 ) -> None:
     clock = FakeClock()
     announcer = RecordingAnnouncer(fail_on_question=True)
-    races = build_quiz_services(database, scenarios, announcer, clock).races
-    with caplog.at_level(logging.ERROR, logger="bot.services.quiz_race"):
+    notifier = RecordingNotifier()
+    races = build_quiz_services(database, scenarios, announcer, clock, notifier).races
+    with caplog.at_level(logging.WARNING, logger="bot.services.quiz_race"):
         race = await races.start(
-            guild_id=GUILD, channel_id=CHANNEL, started_by=TEACHER, count=2, seconds=30, mode="all"
+            guild_id=GUILD, channel_id=CHANNEL, started_by=TEACHER, count=3, seconds=30, mode="all"
         )
         task = races.running_task(race.race_id)
         await wait_until(lambda: task is None or task.done())
-    assert announcer.posted == [("failure", race.race_id)]
-    assert any("Discord is down" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+    # question 1 skipped with a note; question 2 neither: the channel is unusable, the race ends
+    assert notifier.notes == [
+        (race.race_id, "⚠️ Question 1 could not be posted, so it was skipped.")
+    ]
+    [(race_id, told)] = notifier.told
+    assert race_id == race.race_id and "ended early" in told and "question 2 of 3" in told
+    assert "Points scored so far are kept" in told
+    assert [kind for kind, _ in announcer.posted] == ["final"]
+    assert any("Discord is down" in r.getMessage() for r in caplog.records)
     # the channel is free for a new race
     again = await races.start(
         guild_id=GUILD, channel_id=CHANNEL, started_by=TEACHER, count=1, seconds=30, mode="all"
@@ -203,3 +223,30 @@ async def test_one_race_per_channel_even_when_two_starts_cross(
         assert again.race_id not in (first.race_id, other_channel.race_id)
     finally:
         await races.close()
+
+
+async def test_a_narrow_miss_carries_its_reason_and_keeps_it_when_shown_again(
+    database: Database, scenarios: Mapping[str, Scenario]
+) -> None:
+    """Issue 16: the verdict on a wrong typed answer says how it missed; the reason is found
+    again (not stored) when the same screen is shown later, and a mode that must not give
+    the answer away gets a sentence without it."""
+    clock = FakeClock()
+    practice = build_quiz_services(database, scenarios, RecordingAnnouncer(), clock).practice
+    bank = parse_red_trivia("Which country does Kim Jong-un lead?: [North Korea]\n")
+    await store_trivia_list(database, bank, "korea", "korea.yaml")
+    screen = await practice.start_practice(ANN, GUILD, PracticeFilter(bank="korea", count=1))
+    assert isinstance(screen, RunScreen)
+    answered = await practice.answer(screen.run_id, ANN, 0, "South Korea")
+    assert isinstance(answered, RunScreen) and answered.verdict is not None
+    verdict = answered.verdict
+    assert not verdict.correct and verdict.miss is not None
+    assert verdict.miss.kind == "different_word"
+    shown = verdict.teaching(reveal=True)
+    hidden = verdict.teaching(reveal=False)
+    assert shown is not None and "north" in shown.lower()
+    assert hidden is not None and "north" not in hidden.lower()
+
+    again = await practice.current(screen.run_id, ANN)
+    assert isinstance(again, RunScreen) and again.verdict is not None
+    assert again.verdict.teaching(reveal=True) == shown

@@ -169,5 +169,46 @@ async def test_bad_input_in_a_race_does_not_use_up_the_one_answer(
     opened = await h.click(w.students[0], message, button(h.message(message), ":open"))
     real = await h.submit_modal(w.students[0], opened, {"answer": q.accept[0]})
     assert real.response.content.startswith(f"Answer locked in: **{q.accept[0]}**")
+    # A narrow miss in a race gets no reason while the question is open (issue 16): the
+    # reply would tell the class what is wrong before time is up.
+    opened = await h.click(w.students[1], message, button(h.message(message), ":open"))
+    hedge = await h.submit_modal(w.students[1], opened, {"answer": f"not {q.accept[0]}"})
+    assert hedge.response.content.startswith("Answer locked in: ")
+    assert "hedge" not in hedge.response.content and "Close" not in hedge.response.content
     await clock.advance(30)
     await runner_waits(h, clock, race_id)
+
+
+async def test_a_narrow_miss_says_what_was_close(
+    make_parley: ParleyFactory, parley_database: Database
+) -> None:
+    """Issue 16: the verdict card on a wrong typed answer that came close says how; a far-off
+    answer gets no such line."""
+    h, student, started = await bank_quiz(make_parley, parley_database)
+    near = {
+        "In which country did the February 2019 summit between Trump and Kim take place?": (
+            "South Vietnam",
+            "Close, but “south” does not belong in the answer.",
+        ),
+        "What does DMZ stand for?": (
+            "militarised zone",
+            "Careful: “militarised” is the opposite of “demilitarised”.",
+        ),
+        "What is the capital of North Korea?": ("banana", None),
+    }
+    seen = 0
+    for _ in range(10):
+        prompt = embed_of(h.message(started))["description"].split("\n")[0].strip("*")
+        answer, close = near.get(prompt, (right_answer_to(h, started), None))
+        await typed(h, student, started, answer)
+        card = h.message(started)
+        shown = fields(card)
+        if prompt in near:
+            seen += 1
+            assert embed_of(card)["title"].startswith("❌")
+            assert shown.get("What was close") == close, shown
+            assert "Right answer" in shown
+        else:
+            assert "What was close" not in shown
+        await h.click(student, started, button(h.message(started), ":next"))
+    assert seen == len(near)

@@ -11,6 +11,7 @@ from bot.db.models.negotiation import (
     DelegationVote,
     Negotiation,
     ProposalBacker,
+    ProposalOption,
     ProposalRow,
     VoteRoundRow,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "Negotiation",
     "Participant",
     "ProposalBacker",
+    "ProposalOption",
     "ProposalRow",
     "SessionChannel",
     "SessionRound",

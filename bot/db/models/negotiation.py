@@ -8,6 +8,8 @@ guarantees:
   the other on SQLite and PostgreSQL alike, and proposal numbers never collide;
 - a proposal number is used once per session: UNIQUE(session_id, number);
 - a delegation backs a proposal once (co-sponsor *or* supporter): UNIQUE(proposal_id, actor_id);
+- a package proposal holds at most one option per agenda item: the primary key
+  (proposal_id, agenda_id) of `proposal_options` (an item left out has no row);
 - one vote round per session: UNIQUE(session_id);
 - every ballot is kept (`vote_ballots`, append-only, its id orders them), and each delegation has
   exactly one counting vote per proposal: the primary key of `delegation_votes`.
@@ -80,6 +82,29 @@ class ProposalRow(TimestampMixin, Base):
         order_by="ProposalBacker.id",
         lazy="selectin",
     )
+    options: Mapped[list[ProposalOption]] = relationship(
+        back_populates="proposal",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class ProposalOption(Base):
+    """One item of a package proposal (``agenda_id`` "*"): the option it holds there.
+
+    Written once when the package is tabled; an amendment is a new proposal with its own rows,
+    so every version of a package stays on record.
+    """
+
+    __tablename__ = "proposal_options"
+
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    agenda_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    option_id: Mapped[str] = mapped_column(String(64))
+
+    proposal: Mapped[ProposalRow] = relationship(back_populates="options")
 
 
 class ProposalBacker(Base):
@@ -118,6 +143,8 @@ class VoteRoundRow(TimestampMixin, Base):
     proposals: Mapped[list[int]] = mapped_column(JSON)
     eligible: Mapped[list[str]] = mapped_column(JSON)
     must_agree: Mapped[list[str]] = mapped_column(JSON)
+    option_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """"agenda/option" -> {must_agree, no_veto_from}: the options' own rules, fixed at opening."""
     opened_at: Mapped[datetime] = mapped_column()
     opened_by: Mapped[int | None] = mapped_column(Snowflake)
     closed_at: Mapped[datetime | None] = mapped_column()

@@ -27,6 +27,7 @@ from bot.db.models import (
     Negotiation,
     Participant,
     ProposalBacker,
+    ProposalOption,
     ProposalRow,
     VoteRoundRow,
 )
@@ -71,7 +72,7 @@ class NegotiationRepository:
         return list((await self._session.scalars(query)).all())
 
     async def add_proposal(self, session_id: int, **values: Any) -> ProposalRow:
-        row = ProposalRow(session_id=session_id, backers=[], **values)
+        row = ProposalRow(session_id=session_id, backers=[], options=[], **values)
         self._session.add(row)
         await self._session.flush()
         return row
@@ -92,6 +93,13 @@ class NegotiationRepository:
         for actor, kind in wanted:
             if actor not in current:
                 proposal.backers.append(ProposalBacker(actor_id=actor, kind=kind, user_id=user_id))
+        await self._session.flush()
+
+    async def set_options(self, proposal: ProposalRow, package: Sequence[tuple[str, str]]) -> None:
+        """Record a new package proposal's options (one row per item it holds)."""
+        proposal.options.extend(
+            ProposalOption(agenda_id=agenda, option_id=option) for agenda, option in package
+        )
         await self._session.flush()
 
     async def set_card(

@@ -1,0 +1,294 @@
+"""One block per named grader rule: what it must accept (and under which rule name), and
+what it must still refuse, including the false accepts issue 16 lists ("armament" is not
+"disarmament", "Nigeria" is not "Niger", "launch table" is not "lunch table") and the
+ones the grader's own earlier notes listed ("Iceland" for "Ireland", "tablet" for
+"table", "on the table" for "off the table")."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.grading import RULES, Grade, explain, grade
+
+Case = tuple[str, list[str], list[str]]
+
+
+def _ok(answer: str, accept: list[str], reject: list[str] | None = None) -> Grade:
+    result = grade(answer, accept, reject or [])
+    assert result.correct, result
+    return result
+
+
+def _no(answer: str, accept: list[str], reject: list[str] | None = None) -> Grade:
+    result = grade(answer, accept, reject or [])
+    assert not result.correct, result
+    return result
+
+
+ACCEPTS: list[tuple[str, str, list[str]]] = [
+    # (rule, answer, accept)
+    ("abbreviation", "Ft. Worth", ["Fort Worth"]),
+    ("abbreviation", "Fort Worth", ["Ft. Worth"]),
+    ("abbreviation", "N Korea", ["North Korea"]),
+    ("abbreviation", "Univ of Tokyo", ["University of Tokyo"]),
+    ("abbreviation", "govt", ["government"]),
+    ("abbreviation", "Dept of State", ["Department of State"]),
+    ("abbreviation", "min pressure", ["minimum pressure"]),
+    ("abbreviation", "Intl University of Japan", ["International University of Japan"]),
+    ("initialism", "UNSC", ["United Nations Security Council"]),
+    ("initialism", "UN Security Council", ["United Nations Security Council"]),
+    ("initialism", "IUJ", ["International University of Japan"]),
+    ("initialism", "DPRK", ["Democratic People's Republic of Korea"]),
+    ("initialism", "US", ["United States"]),
+    ("initialism", "ycaps", ["Yokosuka Council on Asia-Pacific Studies"]),
+    ("qualifier", "Hanoi, Vietnam", ["Hanoi"]),
+    ("qualifier", "Pyongyang, North Korea", ["Pyongyang"]),
+    ("qualifier", "Yokosuka, Kanagawa", ["Yokosuka"]),
+    ("qualifier", "Yokosuka Japan", ["Yokosuka"]),
+    ("official_name", "Socialist Republic of Vietnam", ["Vietnam"]),
+    ("official_name", "Republic of Korea", ["South Korea"]),
+    ("official_name", "Federal Republic of Nigeria", ["Nigeria"]),
+    ("official_name", "Republic of Ireland", ["Ireland"]),
+    ("qualifier", "Pyongyang, DPRK", ["Pyongyang"]),
+    ("qualifier", "Singapore, 2018", ["Singapore"]),
+    ("qualifier", "Ireland, Europe", ["Ireland"]),
+    ("qualifier", "Portland, OR", ["Portland"]),
+    ("sentence", "making concessions", ["concessions"]),
+    ("sentence", "it's Tokyo", ["Tokyo"]),
+    ("sentence", "the armistice agreement", ["armistice"]),
+    ("abbreviation", "Alex Hamilton", ["Alexander Hamilton"]),
+    ("name", "Ben Franklin", ["Benjamin Franklin"]),
+    ("name", "Mahatma Ghandi", ["Mahatma Gandhi"]),
+    ("tokens", "Dr. Martin Luther King", ["Martin Luther King Jr."]),
+    ("typo", "Department of Defence", ["Department of Defense"]),
+    ("typo", "Koran War", ["Korean War"]),
+    # round 4
+    ("qualifier", "Pyongyang, N. Korea", ["Pyongyang"]),
+    ("qualifier", "Seoul, ROK", ["Seoul"]),
+    ("qualifier", "Singapore 2018", ["Singapore"]),
+    ("qualifier", "Dominica, Caribbean", ["Dominica"]),
+    ("qualifier", "St Petersburg, Russia", ["Saint Petersburg"]),
+    ("abbreviation", "Nth Korea", ["North Korea"]),
+    ("sentence", "it must be North Korea", ["North Korea"]),
+    ("sentence", "the North Korean regime", ["North Korea"]),
+    ("name", "Moon J.", ["Moon Jae-in"]),
+    ("name", "Nelson Rolihlahla Mandela", ["Nelson Mandela"]),
+    ("lookalike", "Elizabeth 2", ["Elizabeth II"]),
+    ("word_form", "Vietnamese", ["Vietnam"]),
+    ("word_form", "maximal pressure", ["maximum pressure"]),
+    ("tokens", "chairman Kim", ["Kim"]),
+    ("tokens", "Fuji", ["Mount Fuji"]),
+    # round 5
+    ("word_form", "declaration ending the war", ["end of war declaration"]),
+    ("word_form", "independent", ["independence"]),
+    ("tokens", "Secretary Pompeo", ["Mike Pompeo", "Pompeo"]),
+    ("sentence", "United Nations Organization", ["United Nations"]),
+    ("sentence", "it ended with no agreement", ["no agreement"]),
+    ("sentence", "they agreed to a freeze", ["freeze"]),
+    ("sentence", "I think it was Hanoi", ["Hanoi"]),
+    ("sentence", "by building a wall", ["wall"]),
+    ("name", "Michael Bosack", ["Michael MacArthur Bosack"]),
+    ("name", "M. Bosack", ["Michael Bosack"]),
+    ("name", "J. Kennedy", ["John Fitzgerald Kennedy"]),
+    ("initialism", "J. F. Kennedy", ["John Fitzgerald Kennedy"]),
+    ("name", "Steven Spielberg", ["Stephen Spielberg"]),
+    ("name", "Muhammad Ali", ["Mohammed Ali"]),
+    ("swap", "off teh table", ["off the table"]),
+    ("swap", "Moon Jae-ni", ["Moon Jae-in"]),
+    ("lookalike", "H20", ["H2O"]),
+    ("lookalike", "C02", ["CO2"]),
+    ("lookalike", "2O19", ["2019"]),
+    ("word_form", "abductions", ["abductees"]),
+    ("word_form", "the Japanese government", ["Japan"]),
+    ("word_form", "Korea war", ["Korean War"]),
+    ("word_form", "economy growth", ["economic growth"]),
+    ("word_form", "negotiation", ["negotiations"]),
+    ("synonym", "sending back", ["return"]),
+    ("synonym", "kidnappings", ["abductions"]),
+    ("synonym", "they called off the summit", ["cancel the summit"]),
+    ("typo", "Hanio", ["Hanoi"]),
+    ("typo", "untied states", ["United States"]),  # swapped neighbours, though a real word
+    ("typo", "fire and furry", ["fire and fury"]),  # a doubled letter, though a real word
+]
+
+
+@pytest.mark.parametrize(("rule", "answer", "accept"), ACCEPTS, ids=[a for _, a, _ in ACCEPTS])
+def test_rule_accepts(rule: str, answer: str, accept: list[str]) -> None:
+    result = _ok(answer, accept)
+    assert result.rule is not None
+    assert rule in result.rule.split("+"), result
+    assert all(part in RULES for part in result.rule.split("+"))
+
+
+REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
+    # (answer, accept, reject, the Miss kind expected, if any)
+    # negating prefix dropped or added
+    ("armament", ["disarmament"], [], "negation"),
+    ("disarmament", ["armament"], [], "negation"),
+    ("nuclearization", ["denuclearization"], [], "negation"),
+    ("nuclear armament", ["nuclear disarmament"], [], "negation"),
+    ("lawful", ["unlawful"], [], "negation"),
+    ("proliferation", ["non-proliferation"], [], None),
+    # a different proper noun containing (or contained in) the answer
+    ("Nigeria", ["Niger"], [], "proper_noun"),
+    ("Niger", ["Nigeria"], [], "proper_noun"),
+    ("Nigerian government", ["Niger"], [], None),
+    ("Iceland", ["Ireland"], [], "proper_noun"),
+    ("Gambia", ["Zambia"], [], "proper_noun"),
+    ("Austria", ["Australia"], [], None),
+    ("South Sudan", ["Sudan"], [], "extra_word"),
+    ("Dominican Republic", ["Dominica"], [], None),
+    # real words one letter apart are different words, not typos
+    (
+        "launch table",
+        ["lunch table", "the lunch table", "lunch"],
+        ["negotiating table"],
+        "real_word",
+    ),
+    ("tablet", ["table"], [], "real_word"),
+    ("on the table", ["off the table", "table"], [], None),
+    ("tramp", ["Trump"], [], "real_word"),
+    # abbreviation and clipping stay honest
+    ("min pressure", ["maximum pressure"], [], None),
+    ("S. Korea", ["North Korea"], [], None),
+    ("Niger Delta", ["Nigeria Delta"], [], None),
+    ("Pyong", ["Pyongyang"], [], None),
+    # initials are exact and only of the listed name
+    ("USA", ["United States"], [], None),
+    ("UNGA", ["United Nations Security Council"], [], None),
+    ("UFSJ", ["US Forces Japan"], [], None),
+    ("SK", ["North Korea"], ["South Korea"], "listed_wrong"),
+    # a qualifier that is a hedge or a list
+    ("Hanoi, Singapore", ["Hanoi"], ["Singapore"], None),
+    ("Japan, China", ["Japan"], [], None),
+    ("China, Russia and Japan", ["China and Russia"], [], None),
+    ("Republic of China", ["China"], [], None),
+    # round 4: the doer, other derivations, a dropped first letter, names not stretched
+    ("manager", ["management"], [], "real_word"),
+    ("governance", ["government"], [], "real_word"),
+    ("order", ["border"], [], "real_word"),
+    ("tale", ["table"], [], "real_word"),
+    ("UN Human Rights Council", ["UN Security Council"], [], None),
+    ("International Money Fund", ["International Monetary Fund"], [], None),
+    ("Martin Luther", ["Martin Luther King Jr."], [], None),
+    ("Elizabeth I", ["Elizabeth II"], [], None),
+    # round 5: a letter typed in front makes another word
+    ("selection", ["election"], [], "real_word"),
+    ("governance", ["governments"], [], "real_word"),
+    ("Democratic Republic of the Congo", ["Congo"], [], None),
+    # a sentence still may not hedge or negate
+    ("it was not Hanoi", ["Hanoi"], [], "hedge"),
+    ("they agreed to disagree", ["no agreement"], [], None),
+    ("it ended with an agreement", ["no agreement"], ["agreement"], "listed_wrong"),
+    # names: the wrong person stays wrong
+    ("Akie Abe", ["Shinzo Abe"], [], None),
+    ("A. Abe", ["Shinzo Abe"], [], None),
+    ("Kim Jong-il", ["Kim Jong-un"], [], None),
+    ("Michael Jackson", ["Michael MacArthur Bosack"], [], None),
+    ("Hainan", ["Hanoi"], [], None),
+    # swaps: whole short answers stay exact
+    ("DRPK", ["DPRK"], [], None),
+    ("Aeb", ["Abe"], [], None),
+    ("no agreement on the table", ["agreement on the table"], [], None),
+    # look-alikes: only O and 0 in words with digits
+    ("Cl2", ["C12"], [], None),
+    ("2018", ["2019"], [], "number"),
+    # word forms never cross the agent and the patient
+    ("employer", ["employee"], [], None),
+    # round 3: substitutions between real words, negating prefixes swapped, Korean names
+    ("punch table", ["lunch table"], [], "real_word"),
+    ("confessions", ["concessions"], [], "real_word"),
+    ("cable", ["table"], [], "real_word"),
+    ("disunification", ["reunification"], [], "negation"),
+    ("M. Jae-in", ["Moon Jae-in"], [], None),
+    ("Prime Min. Abe", ["Moon Jae-in"], [], None),
+    ("Singapore, Malaysia", ["Singapore"], [], None),
+    ("Republic of China", ["China"], [], None),
+    # round 4: the doer, other derivations, a dropped first letter, names not stretched
+    ("manager", ["management"], [], "real_word"),
+    ("governance", ["government"], [], "real_word"),
+    ("order", ["border"], [], "real_word"),
+    ("tale", ["table"], [], "real_word"),
+    ("UN Human Rights Council", ["UN Security Council"], [], None),
+    ("International Money Fund", ["International Monetary Fund"], [], None),
+    ("Martin Luther", ["Martin Luther King Jr."], [], None),
+    ("Elizabeth I", ["Elizabeth II"], [], None),
+    # round 5: a letter typed in front makes another word
+    ("selection", ["election"], [], "real_word"),
+    ("governance", ["governments"], [], "real_word"),
+    ("trainer", ["trainees"], [], None),
+]
+
+
+@pytest.mark.parametrize(
+    ("answer", "accept", "reject", "kind"), REFUSALS, ids=[r[0] for r in REFUSALS]
+)
+def test_rule_refuses(answer: str, accept: list[str], reject: list[str], kind: str | None) -> None:
+    result = _no(answer, accept, reject)
+    if kind is not None:
+        assert result.miss is not None, result
+        assert result.miss.kind == kind, result
+
+
+# --------------------------------------------------------------------------- reasons
+
+
+def test_a_different_word_is_explained_with_and_without_the_answer() -> None:
+    result = _no("South Korea", ["North Korea"])
+    assert result.miss is not None and result.miss.kind == "different_word"
+    shown = explain(result, reveal=True)
+    hidden = explain(result, reveal=False)
+    assert shown is not None and "north" in shown.lower() and "south" in shown.lower()
+    assert hidden is not None and "south" in hidden.lower()
+    assert "north" not in hidden.lower()
+
+
+def test_a_missing_part_says_close_and_names_it_only_when_allowed() -> None:
+    result = _no("legitimacy", ["regime legitimacy"])
+    assert result.miss is not None and result.miss.kind == "missing_word"
+    assert explain(result, reveal=True) == (
+        "Close: the answer also names “regime” (“regime legitimacy”)."
+    )
+    hidden = explain(result, reveal=False)
+    assert hidden is not None and "regime" not in hidden
+
+
+@pytest.mark.parametrize(
+    ("answer", "accept", "reject", "secret"),
+    [
+        ("armament", ["disarmament"], [], "disarmament"),
+        ("launch table", ["lunch table"], [], "lunch"),
+        ("Nigeria", ["Niger"], [], "niger "),
+        ("2018", ["2019"], [], "2019"),
+        ("Singapore", ["Hanoi"], ["Singapore"], "hanoi"),
+        ("Hanoi or Singapore", ["Hanoi"], [], None),
+        ("the Korean War remains", ["Korean War"], [], None),
+    ],
+)
+def test_no_reveal_never_contains_the_answer(
+    answer: str, accept: list[str], reject: list[str], secret: str | None
+) -> None:
+    result = _no(answer, accept, reject)
+    hidden = explain(result, reveal=False)
+    assert hidden is not None, result
+    if secret is not None:
+        assert secret not in hidden.lower() + " ", hidden
+        shown = explain(result, reveal=True)
+        assert shown is not None and secret.strip() in shown.lower()
+
+
+def test_right_answers_and_far_misses_have_nothing_to_explain() -> None:
+    assert explain(_ok("Hanoi", ["Hanoi"]), reveal=True) is None
+    far = _no("banana", ["Yongbyon"])
+    assert far.miss is None
+    assert explain(far, reveal=True) is None
+
+
+def test_warm_up_loads_the_word_lists_once() -> None:
+    from bot.domain import grading
+
+    grading.warm_up()
+    grading.warm_up()
+    assert grading._dictionary.cache_info().currsize == 1
+    assert grading._places.cache_info().currsize == 1
+    assert "lunch" in grading._dictionary()
