@@ -22,6 +22,7 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.db.base import Base
 from bot.db.models.quiz import QuizRace, QuizRun
+from bot.domain.package_builder import LEAVE_OUT
 from bot.domain.scope import REFUSAL
 from cogs.common.scope import Scoped
 from cogs.negotiation import proposal_cog
@@ -85,6 +86,10 @@ def forged_components(
         "PageButton": [("parley:brief:hanoi-2019:us:0:next", button, None)],
         "JumpSelect": [("parley:brief:hanoi-2019:us:jump", select_, ["1"])],
         "PurgeButton": [(f"parley:session:{sid}:purge", button, None)],
+        "PackageSelect": [(f"parley:pkg:{sid}:0:0::0", select_, [LEAVE_OUT])],
+        "PackageButton": [
+            (f"parley:pkg:{sid}:0:0::{a}", button, None) for a in ("review", "table", "next")
+        ],
         "PrivacyButton": [
             (f"parley:privacy:{guild}:{student}:{a}", button, None)
             for a in ("download", "erase", "erase-yes")
