@@ -107,10 +107,13 @@ def _revisions(guild_id: int) -> ColumnElement[bool]:
     )
 
 
-def _backers(guild_id: int) -> ColumnElement[bool]:
-    return ProposalBacker.proposal_id.in_(
-        select(ProposalRow.id).where(ProposalRow.session_id.in_(_guild_sessions(guild_id)))
-    )
+def _of_proposals(name: str) -> Callable[[int], ColumnElement[bool]]:
+    def where(guild_id: int) -> ColumnElement[bool]:
+        return _table(name).c.proposal_id.in_(
+            select(ProposalRow.id).where(ProposalRow.session_id.in_(_guild_sessions(guild_id)))
+        )
+
+    return where
 
 
 def _vote_rows(name: str) -> Callable[[int], ColumnElement[bool]]:
@@ -138,7 +141,9 @@ _SCOPES: dict[str, Callable[[int], ColumnElement[bool]]] = {
     "transcript_revisions": _revisions,
     "negotiations": _session_scoped("negotiations"),
     "proposals": _session_scoped("proposals"),
-    "proposal_backers": _backers,
+    "proposal_backers": _of_proposals("proposal_backers"),
+    # a package's options: agenda and option ids only, no person (scoped for the purge's sake)
+    "proposal_options": _of_proposals("proposal_options"),
     "vote_rounds": _session_scoped("vote_rounds"),
     "vote_ballots": _vote_rows("vote_ballots"),
     "delegation_votes": _vote_rows("delegation_votes"),
