@@ -2,11 +2,14 @@
 
 Both README commands start here, so a fresh clone on a machine with nothing but Python >= 3.11 and
 git works, and a changed pyproject.toml is picked up without anyone remembering to reinstall.
+One environment serves both commands: it remembers which extras it holds, and a command whose
+extras it already holds (the run command needs none; the tests need `dev`) starts at once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -25,28 +28,48 @@ def venv_python() -> Path:
     return VENV / "bin" / "python"
 
 
-def _fingerprint(extras: str) -> str:
+def _fingerprint() -> str:
+    """What the installed packages depend on: the requirements and the Python running them."""
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
-    digest.update(extras.encode())
     digest.update(sys.version.encode())
     return digest.hexdigest()
 
 
+def _extras(extras: str) -> set[str]:
+    return {part.strip() for part in extras.split(",") if part.strip()}
+
+
+def _installed() -> tuple[str, set[str]] | None:
+    """(fingerprint, extras) of the last install, or None (no stamp, or an older kind)."""
+    try:
+        stamp = json.loads(STAMP.read_text())
+        return str(stamp["fingerprint"]), set(stamp["extras"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def ensure(extras: str = "", *, fresh: bool = False) -> Path:
-    """Return the venv's python, (re)installing Parley with `extras` when needed."""
+    """Return the venv's python, installing Parley with `extras` when the venv lacks them."""
     if fresh and VENV.exists():
         shutil.rmtree(VENV)
     if not venv_python().exists():
         print(f"Creating a virtual environment in {VENV} …", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    wanted = _fingerprint(extras)
-    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
-        target = f".[{extras}]" if extras else "."
-        print(f"Installing Parley and its dependencies ({target}) …", flush=True)
-        pip = [str(venv_python()), "-m", "pip", "--disable-pip-version-check"]
-        subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True, cwd=ROOT)
-        subprocess.run([*pip, "install", "--quiet", "-e", target], check=True, cwd=ROOT)
-        STAMP.write_text(wanted)
+    wanted = _extras(extras)
+    fingerprint = _fingerprint()
+    installed = _installed()
+    if installed is not None and installed[0] == fingerprint and wanted <= installed[1]:
+        return venv_python()
+    # pip never removes what an earlier install added, so keep the earlier extras current too:
+    # the next command that needs them then starts at once.
+    if installed is not None:
+        wanted |= installed[1]
+    target = f".[{','.join(sorted(wanted))}]" if wanted else "."
+    print(f"Installing Parley and its dependencies ({target}) …", flush=True)
+    pip = [str(venv_python()), "-m", "pip", "--disable-pip-version-check"]
+    subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True, cwd=ROOT)
+    subprocess.run([*pip, "install", "--quiet", "-e", target], check=True, cwd=ROOT)
+    STAMP.write_text(json.dumps({"fingerprint": fingerprint, "extras": sorted(wanted)}))
     return venv_python()
 
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TextIO
 
 from bot.content.models import Brief, Claim, Scenario
 from bot.content.questions import scenario_questions
 from bot.content.seed import load_paragraphs, normalise, quoted_fragments
+from bot.domain.actor_names import ActorName, ActorResolver
 from bot.domain.quiz import BadAnswer, Question, Verdict, check, excerpt, letter, trim
 from bot.paths import SEEDS_DIR
 
@@ -25,6 +28,13 @@ __all__ = ["Console", "register", "run_console"]
 
 WIDTH = 78
 DEFAULT_COUNT = 10
+ARTICLE_FIRST_WORDS = frozenset(
+    {"united", "republic", "democratic", "people's", "russian", "islamic", "federated"}
+)
+ARTICLE_NAMES = frozenset(
+    {"netherlands", "philippines", "bahamas", "gambia", "maldives", "vatican"}
+)
+MORE = "-- more: Enter for the next page, q to stop reading -- "
 
 
 class Quit(Exception):
@@ -39,6 +49,7 @@ class Console:
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         rng: random.Random | None = None,
+        page_lines: int | None = None,
     ) -> None:
         self.scenarios = scenarios
         self.stdin = stdin or sys.stdin
@@ -46,6 +57,10 @@ class Console:
         self.rng = rng or random.Random()
         self.scenario: Scenario | None = None
         self.actor_id: str | None = None
+        # A brief is ~170 lines: on a terminal it is shown a page at a time, so its top does not
+        # scroll away. None: everything at once (piped output, tests of the whole text).
+        self.page_lines = page_lines
+        self._pending: list[str] | None = None
 
     # --- input and output -----------------------------------------------------------------
 
@@ -55,7 +70,32 @@ class Console:
                 paragraph, WIDTH, initial_indent=indent, subsequent_indent=indent
             ) or [""]
             for line in lines:
+                if self._pending is not None:
+                    self._pending.append(line)
+                else:
+                    print(line, file=self.stdout)
+
+    @contextmanager
+    def paged(self) -> Iterator[None]:
+        """Collect what is said inside, then show it a page at a time (Enter: next, q: stop)."""
+        if self.page_lines is None or self._pending is not None:
+            yield
+            return
+        self._pending = []
+        try:
+            yield
+        finally:
+            lines, self._pending = self._pending, None
+        size = max(self.page_lines, 5)
+        for start in range(0, len(lines), size):
+            for line in lines[start : start + size]:
                 print(line, file=self.stdout)
+            if start + size >= len(lines):
+                break
+            answer = self.ask(MORE).strip().casefold()
+            if answer in ("q", "quit"):
+                self.say(f"(stopped after {start + size} of {len(lines)} lines)")
+                break
 
     def ask(self, prompt: str) -> str:
         """One line from the student; `Quit` when the input ends."""
@@ -128,21 +168,47 @@ class Console:
     def pick_actor(self, wanted: str | None) -> str | None:
         scenario = self._scenario
         if wanted is not None:
-            found = resolve_actor(scenario, wanted)
+            found = self.find_actor(wanted)
             if found is not None:
-                self.say(f"You are {scenario.actor(found).name}.")
+                self.say(f"You are {the(scenario.actor(found).name)}.")
                 return found
-            self.say(f"There is no actor “{wanted}”.")
         self.say("Actors (your delegation):")
         for number, actor in enumerate(scenario.actors, start=1):
             self.say(f"  {number}. {actor.flag} {actor.name}")
-        self.say(f"  {len(scenario.actors) + 1}. None: just the background and the quiz")
-        number = self.choose("Choose your actor: ", len(scenario.actors) + 1)
-        if number > len(scenario.actors):
-            return None
-        actor = scenario.actors[number - 1]
-        self.say(f"You are {actor.name}. Your brief is confidential in class: don't share it.")
+        none = len(scenario.actors) + 1
+        self.say(f"  {none}. None: just the background and the quiz")
+        while True:
+            text = self.ask("Choose your actor (a number or a name, like japan): ").strip()
+            if text.casefold() in ("q", "quit"):
+                raise Quit
+            if text.isdigit() and 1 <= int(text) <= none:
+                if int(text) == none:
+                    return None
+                actor = scenario.actors[int(text) - 1]
+                break
+            found = self.find_actor(text) if text else None
+            if found is not None:
+                actor = scenario.actor(found)
+                break
+            if not text:
+                self.say(f"Type a number from 1 to {none} or an actor's name (or q to quit).")
+        self.say(f"You are {the(actor.name)}. Your brief is confidential in class: don't share it.")
         return actor.id
+
+    def find_actor(self, text: str) -> str | None:
+        """An actor from a typed name or alias ("Japan", "japan", "pyongyang", "s korea"), or
+        None after saying why (nothing close, or which ones were meant)."""
+        scenario = self._scenario
+        resolver = ActorResolver(ActorName(a.id, a.name, tuple(a.aliases)) for a in scenario.actors)
+        resolution = resolver.resolve(text)
+        if resolution.actor_id is not None:
+            return resolution.actor_id
+        if resolution.ambiguous:
+            names = " or ".join(the(scenario.actor(c).name) for c in resolution.candidates)
+            self.say(f"“{text}” could be {names}: type the full name or its number.")
+        else:
+            self.say(f"There is no actor “{text}”: type a number or a name from the list.")
+        return None
 
     def menu(self) -> int:
         self.say()
@@ -185,6 +251,10 @@ class Console:
             self.say("• " + self.cite(claim), indent="")
 
     def show_brief(self) -> None:
+        with self.paged():
+            self._brief()
+
+    def _brief(self) -> None:
         if self.actor_id is None:
             self.say("Choose an actor first (4), then read its brief.")
             return
@@ -215,8 +285,9 @@ class Console:
                 self.say(f"¶{card.paragraph} {card.tag}: “{card.quote}”")
 
     def show_background(self) -> None:
-        for section in self._scenario.background:
-            self.claims(section.title, section.points)
+        with self.paged():
+            for section in self._scenario.background:
+                self.claims(section.title, section.points)
 
     # --- the quiz -------------------------------------------------------------------------
 
@@ -328,6 +399,13 @@ class Console:
                 self.say(f"• {trim(q.prompt, 120)} → {q.right_answer}")
 
 
+def the(name: str) -> str:
+    """A country's name as it reads in a sentence: "the United States", but "Japan"."""
+    first = name.split(" ", 1)[0].casefold()
+    article = first in ARTICLE_FIRST_WORDS or name.casefold() in ARTICLE_NAMES
+    return f"the {name}" if article else name
+
+
 def resolve_actor(scenario: Scenario, text: str) -> str | None:
     wanted = " ".join(text.casefold().replace(".", "").split())
     for actor in scenario.actors:
@@ -354,12 +432,42 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="read briefs and take practice quizzes in the terminal (no Discord needed)",
         description="Read a brief and the background, and take a practice quiz, offline.",
     )
-    console.add_argument("--scenario", help="scenario id (default: ask, or the only one)")
-    console.add_argument("--actor", help="your actor, e.g. japan (default: ask)")
-    console.add_argument("--paragraph", type=int, help="quiz only items about this ¶")
-    console.add_argument("--count", type=int, help="number of quiz questions (default: ask)")
+    console.add_argument(
+        "--scenario",
+        metavar="ID",
+        help="scenario id, e.g. hanoi-2019 (default: ask, or the only one)",
+    )
+    console.add_argument(
+        "--actor", metavar="NAME", help="your actor, e.g. japan or 'north korea' (default: ask)"
+    )
+    console.add_argument(
+        "--paragraph", type=_at_least_one, metavar="N", help="quiz only items about this ¶"
+    )
+    console.add_argument(
+        "--count",
+        type=_at_least_one,
+        metavar="N",
+        help="number of quiz questions, 1 or more (default: ask)",
+    )
     console.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     console.set_defaults(func=run_console)
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _terminal_page_lines() -> int | None:
+    """A screenful, when a person reads at a terminal; None when input or output is piped."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return None
+    return max(shutil.get_terminal_size().lines - 2, 10)
 
 
 def run_console(args: argparse.Namespace) -> int:
@@ -368,5 +476,7 @@ def run_console(args: argparse.Namespace) -> int:
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:
         reconfigure(errors="replace")  # a terminal without emoji still gets the text
-    console = Console(load_scenarios(), rng=random.Random(args.seed))
+    console = Console(
+        load_scenarios(), rng=random.Random(args.seed), page_lines=_terminal_page_lines()
+    )
     return console.run(args.scenario, args.actor, args.paragraph, args.count)

@@ -12,6 +12,7 @@ import asyncio
 import sys
 from pathlib import Path
 
+from bot.cli.failures import CommandFailed, check_output_path, output_file
 from bot.errors import UserFacingError
 from bot.settings import load_settings
 
@@ -22,20 +23,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = subparsers.add_parser(
         "gradebook",
         help="write a session's gradebook (one row per student) as CSV",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write a session's gradebook as CSV: the same file as /session gradebook, "
+        "one row per student, read from Parley's database (DATABASE_URL or the SQLite file in "
+        "DATA_DIR). Floor seconds come from the rounds the session played.",
     )
     p.add_argument("session", type=int, help="the session number (as in /session status)")
     p.add_argument(
-        "-o", "--output", required=True, type=Path, help="the CSV file to write, e.g. grades.csv"
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the CSV file to write, e.g. grades.csv (- for standard output)",
     )
     p.set_defaults(func=cmd_gradebook)
 
 
-async def write_gradebook(database_url: str, session_id: int, output: Path) -> int:
-    """Write the gradebook of ``session_id``; returns the number of student rows."""
+async def write_gradebook(database_url: str, session_id: int, output: str | Path) -> int:
+    """Write the gradebook of ``session_id`` (``-``: standard output); returns the student rows.
+
+    Reads only a database that is set up (an empty one is never created), and names a session
+    that is not in it, before anything is written."""
     from bot.clock import SystemClock
     from bot.content.loader import load_scenarios
+    from bot.db.diagnose import check_ready, require_existing_file
     from bot.db.engine import Database
     from bot.services.debrief import DebriefService
     from bot.services.negotiation import NegotiationService
@@ -43,10 +53,19 @@ async def write_gradebook(database_url: str, session_id: int, output: Path) -> i
     from bot.services.timers import TimerService
     from bot.services.transcripts import TranscriptService
 
+    if str(output) != "-":
+        check_output_path(Path(output))
+    require_existing_file(database_url)
     database = Database(database_url)
     try:
+        await check_ready(database.engine, database_url)
         scenarios = load_scenarios()
         transcripts = TranscriptService(database, scenarios=scenarios)
+        if await transcripts.session(session_id) is None:
+            raise CommandFailed(
+                f"There is no session {session_id} in this database "
+                "(`parley transcript sessions` lists them)."
+            )
         negotiation = NegotiationService(database, scenarios)
         clock = SystemClock()
         # Only read here: the timer service is never started, so nothing fires.
@@ -60,14 +79,8 @@ async def write_gradebook(database_url: str, session_id: int, output: Path) -> i
             negotiation=negotiation,
             floor_seconds=rounds.floor_seconds,
         )
-        temporary = output.with_name(output.name + ".part")
-        try:
-            with temporary.open("wb") as out:
-                rows = await debrief.write_gradebook(session_id, out)
-            temporary.replace(output)
-        finally:
-            temporary.unlink(missing_ok=True)
-        return rows
+        with output_file(output) as out:
+            return await debrief.write_gradebook(session_id, out)
     finally:
         await database.dispose()
 
@@ -81,5 +94,6 @@ def cmd_gradebook(args: argparse.Namespace) -> int:
     except UserFacingError as error:
         print(f"Session {args.session}: {error}", file=sys.stderr)
         return 1
-    print(f"Wrote {rows} {'student' if rows == 1 else 'students'} to {args.output}.")
+    if args.output != "-":
+        print(f"Wrote {rows} {'student' if rows == 1 else 'students'} to {args.output}.")
     return 0

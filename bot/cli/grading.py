@@ -30,6 +30,19 @@ from bot.domain.grading import explain, grade
 
 __all__ = ["add_quiz_subcommands", "grade_line", "register", "register_bench", "run_lint"]
 
+GRADE_HELP = """\
+Grade typed answers the way Parley's quizzes do. Two forms:
+
+  one answer:  parley quiz grade --accept "Yongbyon" [--accept ...] [--reject ...] "yongbion"
+               prints {"correct": true|false, "score": ..., "reason": ...}
+  many:        JSON Lines piped in, one per answer, each
+               {"answer": "...", "accept": ["..."], "reject": ["..."]} (reject optional);
+               one result line per input line, in order. A malformed line gets
+               {"error": "line N: ..."} and the rest are still graded.
+
+The exit status reports errors, never verdicts: 0 when everything was graded, 1 when a line
+was malformed, 2 for a usage error."""
+
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
@@ -49,7 +62,7 @@ def add_quiz_subcommands(
     p = quiz_subparsers.add_parser(
         "grade",
         help="grade free-text answers (one-shot, or JSON Lines on stdin)",
-        description=__doc__.split("\n\n", 1)[1].split("\n\nThe exit", 1)[0],
+        description=GRADE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
@@ -172,6 +185,18 @@ def run_grade(args: argparse.Namespace) -> int:
     if args.accept or args.reject:
         print(
             "error: --accept/--reject need ANSWER; on stdin put them in each JSON line",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if sys.stdin.isatty():
+        # Nothing piped in: waiting for JSON typed at the keyboard would look like a hang.
+        print(
+            'quiz grade needs an answer to grade: parley quiz grade --accept "Yongbyon" "yongbion"',
+            file=sys.stderr,
+        )
+        print(
+            "or JSON Lines piped in, one per answer: "
+            '{"answer": "...", "accept": ["..."], "reject": ["..."]} (see --help).',
             file=sys.stderr,
         )
         return EXIT_USAGE

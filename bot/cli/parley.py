@@ -13,30 +13,33 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-import discord
-
 from bot import __version__
+from bot.cli.failures import (
+    INTENTS_MISSING,
+    TOKEN_MALFORMED,
+    TOKEN_MISSING,
+    TOKEN_REJECTED,
+    Failure,
+    explain,
+    report,
+    silence_broken_pipe,
+    token_problem,
+)
+from bot.exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_SETTINGS
 from bot.settings import ConfigurationError, Settings, load_settings
 
-log = logging.getLogger("parley")
+__all__ = [
+    "INTENTS_MISSING",
+    "TOKEN_MALFORMED",
+    "TOKEN_MISSING",
+    "TOKEN_REJECTED",
+    "build_parser",
+    "freeze_startup_heap",
+    "main",
+    "run_checks",
+]
 
-TOKEN_MISSING = (
-    "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot's token after "
-    "DISCORD_TOKEN= (README, step 'Set up the Discord application')."
-)
-TOKEN_MALFORMED = (
-    "DISCORD_TOKEN does not look like a bot token (it has three parts separated by dots): "
-    "copy it again from the Developer Portal → your application → Bot → Reset Token."
-)
-TOKEN_REJECTED = (
-    "Discord rejected DISCORD_TOKEN: reset the token in the Developer Portal (your application → "
-    "Bot → Reset Token), put the new one in .env, and run again."
-)
-INTENTS_MISSING = (
-    "Discord refused the privileged intents Parley needs: in the Developer Portal open your "
-    "application → Bot → Privileged Gateway Intents, turn on 'Server Members Intent' and "
-    "'Message Content Intent', save, and run again."
-)
+log = logging.getLogger("parley")
 
 
 def freeze_startup_heap() -> None:
@@ -47,11 +50,6 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-def _fail(message: str, code: int = 2) -> int:
-    print(message, file=sys.stderr)
-    return code
-
-
 # --- parley run --------------------------------------------------------------------------------
 
 
@@ -60,15 +58,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.logging_setup import configure_logging
 
     configure_logging(settings.log_level_number)
-    if settings.discord_token is None:
-        return _fail(TOKEN_MISSING)
+    problem = token_problem(settings.discord_token)
+    if problem is not None or settings.discord_token is None:
+        return report(Failure(problem or TOKEN_MISSING, EXIT_SETTINGS))
     token = settings.discord_token.get_secret_value().strip()
-    if token.count(".") != 2:
-        return _fail(TOKEN_MALFORMED)
     return asyncio.run(_run(settings, token))
 
 
 async def _run(settings: Settings, token: str) -> int:
+    """Run until stopped; a failure a teacher can meet ends in its one or two lines."""
+    try:
+        return await _serve(settings, token)
+    except Exception as exc:
+        failure = explain(exc, database_url=settings.resolved_database_url)
+        if failure is None:
+            raise
+        return report(failure, exc)
+
+
+async def _serve(settings: Settings, token: str) -> int:
     from bot.client import ParleyBot
     from bot.db.engine import Database
     from bot.db.migrate import upgrade
@@ -83,14 +91,9 @@ async def _run(settings: Settings, token: str) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError):  # Windows has no signal handlers
                 loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
-        try:
-            async with bot:
-                await bot.start(token)
-        except discord.LoginFailure:
-            return _fail(TOKEN_REJECTED)
-        except discord.PrivilegedIntentsRequired:
-            return _fail(INTENTS_MISSING)
-        return 0
+        async with bot:
+            await bot.start(token)
+        return EXIT_OK
     finally:
         await database.dispose()
 
@@ -98,8 +101,12 @@ async def _run(settings: Settings, token: str) -> int:
 # --- parley check ------------------------------------------------------------------------------
 
 
-async def run_checks(settings: Settings | None = None) -> list[str]:
-    """Everything that can be verified without a network; returns the problems found."""
+async def run_checks(settings: Settings | None = None, *, online: bool = False) -> list[str]:
+    """What `run` needs, checked without starting the bot; returns the problems found.
+
+    Offline: settings, the token's shape (the rule `run` applies), content, the migrations and
+    models (on a temporary database), every extension, and the configured database (reachable,
+    set up at the current revision, writable). `online` also asks Discord."""
     from bot.client import ParleyBot
     from bot.content.check import check_all
     from bot.content.loader import load_scenarios
@@ -113,6 +120,12 @@ async def run_checks(settings: Settings | None = None) -> list[str]:
         except ConfigurationError as exc:
             return [str(exc)]
     print("ok  settings")
+
+    token_fault = token_problem(settings.discord_token)
+    if token_fault is None:
+        print("ok  token: shaped like a bot token" + ("" if online else " (--online asks Discord)"))
+    else:
+        problems.append(token_fault)
 
     content_problems = [str(p) for p in check_all()]
     problems += content_problems
@@ -131,7 +144,7 @@ async def run_checks(settings: Settings | None = None) -> list[str]:
                     f"--autogenerate`): {differences}"
                 )
             else:
-                print("ok  database: migrations apply to a fresh SQLite file and match the models")
+                print("ok  migrations: apply to a fresh SQLite file and match the models")
 
             bot = ParleyBot(settings, database, scenarios=scenarios, sync_on_start=False)
             try:
@@ -146,19 +159,69 @@ async def run_checks(settings: Settings | None = None) -> list[str]:
                 await bot.close()
         finally:
             await database.dispose()
+
+    problems += await _check_configured_database(settings.resolved_database_url)
+    if online and token_fault is None and settings.discord_token is not None:
+        problems += await _check_discord(settings.discord_token.get_secret_value())
     return problems
 
 
+async def _check_configured_database(url: str) -> list[str]:
+    """The database `run` will use: reachable, set up at the current revision, writable. An
+    SQLite file that does not exist yet is fine when `run` can create it (nothing is created)."""
+    from bot.db.diagnose import DatabaseProblem, check_ready, sqlite_folder_problem, sqlite_path
+    from bot.db.engine import Database
+
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        problem = sqlite_folder_problem(path)
+        if problem is not None:
+            return [str(problem)]
+        print(f"ok  database: no SQLite file yet; `parley run` creates {path}")
+        return []
+    try:
+        database = Database(url)
+        try:
+            found = await check_ready(database.engine, url, write=True)
+        finally:
+            await database.dispose()
+    except DatabaseProblem as problem:
+        log.debug("database check", exc_info=True)
+        return [str(problem)]
+    where = path if path is not None else url.split("@")[-1]
+    print(f"ok  database: {found.backend} {where} at revision {found.revision}, writable")
+    return []
+
+
+async def _check_discord(token: str) -> list[str]:
+    from bot.cli.online import check_online
+
+    try:
+        status = await check_online(token)
+    except Exception as exc:
+        failure = explain(exc)
+        if failure is None:
+            raise
+        log.debug("online check", exc_info=True)
+        return [failure.message]
+    print(
+        f"ok  discord: answers, accepts the token of {status.bot_name} "
+        f"(application {status.application_id})"
+    )
+    if not status.problems:
+        print("ok  intents: Server Members and Message Content are on")
+    return status.problems
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    problems = asyncio.run(run_checks())
+    problems = asyncio.run(run_checks(online=args.online))
     for problem in problems:
         print(f"FAIL {problem}", file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
-        return 1
+        return EXIT_FAILURE
     print("Parley is ready to run.")
-    return 0
+    return EXIT_OK
 
 
 # --- parley db ---------------------------------------------------------------------------------
@@ -180,7 +243,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
     revision = asyncio.run(_upgrade())
     print(f"Database at revision {revision} ({settings.resolved_database_url.split(':')[0]}).")
-    return 0
+    return EXIT_OK
 
 
 # --- parley invite -----------------------------------------------------------------------------
@@ -206,20 +269,48 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli.transcript import register as register_transcripts
     from bot.content import cli as content_cli
 
-    parser = argparse.ArgumentParser(prog="parley", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="parley",
+        description="Parley, the Discord bot for negotiation classes: run it, check an "
+        "installation, export transcripts and gradebooks, manage the database and the content. "
+        "The README is the guide.",
+    )
     parser.add_argument("--version", action="version", version=f"parley {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="connect to Discord and run the bot")
+    run = sub.add_parser(
+        "run",
+        help="connect to Discord and run the bot",
+        description="Prepare the database (migrations), then connect to Discord and run until "
+        "stopped with Ctrl-C. scripts/run_bot.py runs this.",
+    )
     run.set_defaults(func=cmd_run)
 
-    check = sub.add_parser("check", help="verify settings, database, extensions and content")
+    check = sub.add_parser(
+        "check",
+        help="check what `run` needs: token, database, content, extensions",
+        description="Check, without starting the bot, what `parley run` needs: the settings, "
+        "the token's shape, the content, every extension, and the configured database "
+        "(reachable, set up, writable). Exits 1 with one line per problem.",
+    )
+    check.add_argument(
+        "--online",
+        action="store_true",
+        help="also ask Discord: it answers, accepts the token, and the intents are on",
+    )
     check.set_defaults(func=cmd_check)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_upgrade = db_sub.add_parser("upgrade", help="apply database migrations")
-    db_upgrade.add_argument("revision", nargs="?", default="head")
+    db_upgrade = db_sub.add_parser(
+        "upgrade",
+        help="apply database migrations",
+        description="Set up the database, or bring it to the current version (`run` does this "
+        "by itself).",
+    )
+    db_upgrade.add_argument(
+        "revision", nargs="?", default="head", help="a migration id (default: the newest)"
+    )
     db_upgrade.set_defaults(func=cmd_db_upgrade)
 
     invite = sub.add_parser("invite", help="print the link that adds Parley to a server")
@@ -242,15 +333,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _database_url(args: argparse.Namespace) -> str | None:
+    """The database a command uses, to name it in a failure (None if settings are broken)."""
+    explicit = getattr(args, "database", None)
+    if explicit:
+        return str(explicit)
+    try:
+        return load_settings().resolved_database_url
+    except ConfigurationError:
+        return None
+
+
+def _configure_terminal_logging(args: argparse.Namespace) -> None:
+    """`run` logs as configured; the other commands show warnings, or everything with
+    LOG_LEVEL=DEBUG (where failures leave their traceback)."""
+    if args.func is cmd_run:
+        return
+    try:
+        debug = load_settings().log_level == "DEBUG"
+    except ConfigurationError:
+        debug = False
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _configure_terminal_logging(args)
     try:
         result: int = args.func(args)
-    except ConfigurationError as exc:
-        return _fail(str(exc))
+        sys.stdout.flush()
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `parley … | head`: the reader has what it wanted; nothing to say.
+        silence_broken_pipe()
+        return EXIT_FAILURE
+    except Exception as exc:
+        failure = explain(exc, database_url=_database_url(args))
+        if failure is None:
+            raise
+        return report(failure, exc)
     return result
 
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
-import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from bot.cli.failures import check_output_path, output_file
 from bot.domain.transcript_formats import FORMATS
 from bot.errors import UserFacingError
 
@@ -26,7 +24,10 @@ log = logging.getLogger(__name__)
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     transcript = subparsers.add_parser(
-        "transcript", help="export session transcripts", description=__doc__
+        "transcript",
+        help="export session transcripts",
+        description="List the sessions in Parley's database and export a session's whole "
+        "transcript to a file, of any size (Discord's upload limit does not apply here).",
     )
     sub = transcript.add_subparsers(dest="transcript_command", required=True, metavar="ACTION")
 
@@ -40,14 +41,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export.add_argument(
         "session", type=int, help="the session id (see `parley transcript sessions`)"
     )
-    export.add_argument("--format", "-f", choices=FORMATS, default="html")
+    export.add_argument(
+        "--format", "-f", choices=FORMATS, default="html", help="the file's format (default: html)"
+    )
     export.add_argument(
         "-o",
         "--output",
         metavar="FILE",
         help="where to write (default: transcript-session-N.FORMAT here; - for stdout)",
     )
-    export.add_argument("--phase", help="only this phase (its title, as in the transcript)")
+    export.add_argument(
+        "--phase", help="only this phase (its title as in the transcript, any case)"
+    )
     export.add_argument("--database", metavar="URL", help="default: DATABASE_URL from settings")
     export.set_defaults(func=cmd_export)
 
@@ -72,33 +77,33 @@ def _service(url: str) -> Any:
 
     try:
         scenarios = load_scenarios()
-    except Exception:  # titles and actor names are a nicety; the transcript is not
-        log.warning("Scenario content did not load; using ids in the export", exc_info=True)
+    except Exception as exc:  # titles and actor names are a nicety; the transcript is not
+        log.warning(
+            "Scenario content did not load (%s); using ids in the export", type(exc).__name__
+        )
+        log.debug("Scenario content did not load", exc_info=True)
         scenarios = {}
     database = Database(url)
     return database, TranscriptService(database, scenarios=scenarios)
 
 
-@contextlib.contextmanager
-def _open_output(path: str) -> Iterator[IO[bytes]]:
-    """stdout, or a file that appears only once it is complete (no half-written exports)."""
-    if path == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    target = Path(path)
-    partial = target.with_name(target.name + ".part")
-    try:
-        with partial.open("wb") as handle:
-            yield handle
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
+async def _ready(database: Any, url: str) -> None:
+    """Only read a database that is there and set up: never leave an empty one behind."""
+    from bot.db.diagnose import check_ready
+
+    await check_ready(database.engine, url)
 
 
 async def _export(args: argparse.Namespace) -> int:
-    database, service = _service(_database_url(args))
+    if args.output not in (None, "-"):
+        check_output_path(Path(args.output))
+    url = _database_url(args)
+    from bot.db.diagnose import require_existing_file
+
+    require_existing_file(url)
+    database, service = _service(url)
     try:
+        await _ready(database, url)
         session = await service.session(args.session)
         if session is None:
             print(
@@ -109,7 +114,7 @@ async def _export(args: argparse.Namespace) -> int:
             return 1
         plan = await service.plan_export(session, phase=args.phase, facilitator=True)
         output = args.output or plan.filename(args.format)
-        with _open_output(output) as out:
+        with output_file(output) as out:
             result = await service.export_plan(plan, args.format, out)
         if output != "-":
             print(f"Wrote {result.messages} messages of session {session.id} to {output}")
@@ -126,8 +131,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 async def _sessions(args: argparse.Namespace) -> int:
-    database, service = _service(_database_url(args))
+    url = _database_url(args)
+    from bot.db.diagnose import require_existing_file
+
+    require_existing_file(url)
+    database, service = _service(url)
     try:
+        await _ready(database, url)
         found = await service.sessions(args.guild, limit=1000)
     finally:
         await database.dispose()

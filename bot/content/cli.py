@@ -25,13 +25,28 @@ __all__ = ["main", "register", "run_check", "run_schema", "run_show"]
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``content`` command and its subcommands; each sets ``func(args) -> int``."""
     content = subparsers.add_parser(
-        "content", help="check, show and export scenario content", description=__doc__
+        "content",
+        help="check, show and export scenario content",
+        description="Check scenario packs against their source articles, show a scenario, "
+        "or print the JSON Schema editors use for pack files.",
     )
     commands = content.add_subparsers(dest="content_command", metavar="COMMAND", required=True)
 
     check = commands.add_parser("check", help="check every scenario pack against its seed")
-    check.add_argument("--content", type=Path, default=DEFAULT_CONTENT_DIR, metavar="DIR")
-    check.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS_DIR, metavar="DIR")
+    check.add_argument(
+        "--content",
+        type=Path,
+        default=DEFAULT_CONTENT_DIR,
+        metavar="DIR",
+        help="the folder of scenario packs (default: content/ in the clone)",
+    )
+    check.add_argument(
+        "--seeds",
+        type=Path,
+        default=DEFAULT_SEEDS_DIR,
+        metavar="DIR",
+        help="the folder of source articles (default: seeds/ in the clone)",
+    )
     check.add_argument(
         "--explain",
         metavar="SCENARIO",
@@ -42,11 +57,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show = commands.add_parser("show", help="print a scenario (summary, or --json)")
     show.add_argument("scenario", metavar="SCENARIO", help="scenario id, e.g. hanoi-2019")
     show.add_argument("--json", action="store_true", help="the full scenario as JSON")
-    show.add_argument("--content", type=Path, default=DEFAULT_CONTENT_DIR, metavar="DIR")
+    show.add_argument(
+        "--content",
+        type=Path,
+        default=DEFAULT_CONTENT_DIR,
+        metavar="DIR",
+        help="the folder of scenario packs (default: content/ in the clone)",
+    )
     show.set_defaults(func=run_show)
 
     schema = commands.add_parser("schema", help="print the JSON Schema for pack files")
-    schema.add_argument("-o", "--output", type=Path, metavar="FILE", help="write it here")
+    schema.add_argument(
+        "-o", "--output", metavar="FILE", help="write it to this file (default or -: print it)"
+    )
     schema.set_defaults(func=run_schema)
 
 
@@ -96,12 +119,15 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_schema(args: argparse.Namespace) -> int:
     """Print the pack JSON Schema, or write it to ``--output``."""
+    from bot.cli.failures import output_file
+
     text = schema_text()
-    if args.output is None:
+    if args.output in (None, "-"):
         sys.stdout.write(text)
-    else:
-        args.output.write_text(text, encoding="utf-8")
-        print(f"wrote {display_path(args.output)}")
+        return 0
+    with output_file(args.output) as out:
+        out.write(text.encode("utf-8"))
+    print(f"wrote {display_path(Path(args.output))}")
     return 0
 
 

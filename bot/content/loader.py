@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.content.models import Role, Scenario, SeedMeta
-from bot.content.problems import REPO_ROOT, ContentError, Problem, display_path
+from bot.content.problems import REPO_ROOT, ContentError, Problem, display_path, read_utf8
 from bot.content.seed import load_paragraphs
 from bot.content.seed import paragraph as _paragraph
 
@@ -70,7 +70,7 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
+        return yaml.load(read_utf8(path), Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise ContentError(
             [Problem(display_path(path), None, None, f"invalid YAML: {_one_line(exc)}")]

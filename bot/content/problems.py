@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["REPO_ROOT", "ContentError", "Problem", "display_path"]
+__all__ = ["REPO_ROOT", "ContentError", "Problem", "display_path", "read_utf8"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,3 +44,23 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def read_utf8(path: Path) -> str:
+    """A content file's text; one that is not UTF-8 (saved by an editor in another encoding) is a
+    `ContentError` naming the file and the line, not a decoding traceback."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ContentError(
+            [
+                Problem(
+                    display_path(path),
+                    f"line {line}",
+                    None,
+                    f"not UTF-8 text (byte 0x{data[exc.start]:02x}): save the file as UTF-8",
+                )
+            ]
+        ) from exc

@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from bot.content.problems import read_utf8
+
 __all__ = [
     "load_paragraphs",
     "normalise",
@@ -102,7 +104,7 @@ def split_paragraphs(text: str) -> list[str]:
 
 def load_paragraphs(path: Path | str) -> list[str]:
     """Read a seed file and return its paragraphs; ``paragraphs[0]`` is ¶1 (see ``paragraph``)."""
-    return split_paragraphs(Path(path).read_text(encoding="utf-8"))
+    return split_paragraphs(read_utf8(Path(path)))
 
 
 def paragraph(paragraphs: Sequence[str], number: int) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.db.diagnose import prepare_sqlite_folder
 from bot.db.unit_of_work import Transaction, transaction
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
@@ -38,13 +39,15 @@ def backend_name(url: str) -> str:
 def create_engine(
     url: str, *, echo: bool = False, connect_args: dict[str, Any] | None = None
 ) -> AsyncEngine:
-    """Create the engine; for SQLite also create the file's folder and set the pragmas."""
+    """Create the engine; for SQLite also check (or create) the file's folder and set the pragmas.
+
+    Raises `DatabaseProblem` when the folder cannot hold the file (see `prepare_sqlite_folder`)."""
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo, "connect_args": dict(connect_args or {})}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            prepare_sqlite_folder(Path(database))
         kwargs["connect_args"].setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
     else:
         kwargs["pool_pre_ping"] = True

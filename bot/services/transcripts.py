@@ -310,12 +310,16 @@ class TranscriptService:
         title, actor_names = self.scenario_names(session.scenario_id)
         if phase is not None:
             phases = await self.phases(session.id)
-            if phase not in phases:
+            # "plenary" and "Plenary " mean the phase stored as "Plenary": people type titles.
+            wanted = " ".join(phase.split()).casefold()
+            matching = [p for p in phases if " ".join(p.split()).casefold() == wanted]
+            if not matching:
                 known = ", ".join(phases) if phases else "none yet"
                 raise UserFacingError(
                     f"Session {session.id} has no messages in a phase called “{echo(phase)}”. "
                     f"Phases with messages: {known}."
                 )
+            phase = matching[0]
         scope = "whole session" if phase is None else f"phase: {phase}"
         if facilitator:
             return ExportPlan(session, title, scope, phase, actor_names=actor_names)

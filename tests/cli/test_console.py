@@ -10,7 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.cli.console import Console
+import pytest
+
+from bot.cli.console import MORE, Console
 from bot.content.loader import load_scenarios
 from bot.content.questions import scenario_questions
 from bot.content.seed import load_paragraphs
@@ -134,3 +136,67 @@ def test_a_narrow_miss_in_the_console_says_what_was_close() -> None:
     text = out.getvalue()
     assert "Close, but “spurt” does not belong in the answer." in text
     assert "That is a common wrong answer: the answer is “growth”." in text
+
+
+def drive(script: list[str], *, page_lines: int | None = None, actor: str | None = None) -> str:
+    out = io.StringIO()
+    console = Console(
+        SCENARIOS,
+        stdin=io.StringIO("\n".join(script) + "\n"),
+        stdout=out,
+        rng=random.Random(3),
+        page_lines=page_lines,
+    )
+    assert console.run(actor=actor) == 0
+    return out.getvalue()
+
+
+def test_a_long_brief_comes_a_page_at_a_time() -> None:
+    whole = drive(["1", "q"], actor="japan")
+    brief_lines = whole.split("CONFIDENTIAL BRIEF: JAPAN", 1)[1].split("What next?", 1)[0]
+    assert len(brief_lines.splitlines()) > 60  # long enough to lose its top on a screen
+
+    paged = drive(["1", "", "q", "q"], page_lines=20, actor="japan")
+    assert paged.count(MORE) == 2  # read page 1, Enter, page 2, q
+    first_page = paged.split("CONFIDENTIAL BRIEF: JAPAN", 1)[1].split(MORE, 1)[0]
+    assert len(first_page.splitlines()) == 20 - 1  # the heading line is the page's first
+    assert "(stopped after 40 of" in paged
+    assert "What next?" in paged.split("(stopped after 40 of", 1)[1]  # back to the menu
+    assert "EVIDENCE" not in paged  # the rest was not shown
+
+
+def test_the_background_is_paged_too_and_enter_reads_to_the_end() -> None:
+    out = drive(["2", *[""] * 20, "q"], page_lines=15, actor="usa")
+    assert MORE in out
+    assert "stopped after" not in out
+    assert out.count("What next?") == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Japan", "You are Japan."),
+        ("japan", "You are Japan."),
+        ("tokyo", "You are Japan."),
+        ("united states", "You are the United States."),
+        ("USA", "You are the United States."),
+        ("pyongyang", "You are North Korea."),
+        ("1", "You are the United States."),
+    ],
+)
+def test_actors_are_chosen_by_name_alias_or_number(typed: str, expected: str) -> None:
+    out = drive([typed, "q"])
+    assert expected in out
+
+
+def test_an_ambiguous_or_unknown_name_asks_again() -> None:
+    out = drive(["korea", "atlantis", "s korea", "q"])
+    assert "“korea” could be North Korea or South Korea" in out
+    assert "There is no actor “atlantis”" in out
+    assert "You are South Korea." in out
+
+
+def test_actor_given_on_the_command_line_reads_naturally(tmp_path: Path) -> None:
+    result = run_console("--actor", "us", cwd=tmp_path, stdin="q\n")
+    assert result.returncode == 0, result.stderr
+    assert "You are the United States." in result.stdout

@@ -56,9 +56,14 @@ def test_invalid_configuration_names_the_setting(tmp_path: Path) -> None:
 
 
 def test_check_passes_offline(tmp_path: Path) -> None:
-    result = run_parley("check", cwd=tmp_path, env={"DATA_DIR": str(tmp_path)})
+    result = run_parley(
+        "check", cwd=tmp_path, env={"DATA_DIR": str(tmp_path), "DISCORD_TOKEN": "MTIz.abc.def"}
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "ok  database" in result.stdout
+    assert "ok  token" in result.stdout
+    assert "ok  migrations" in result.stdout
+    assert "ok  database: no SQLite file yet" in result.stdout
+    assert list(tmp_path.iterdir()) == []  # checking creates nothing
     assert "ok  extensions" in result.stdout
     assert "ok  content" in result.stdout
     assert "Parley is ready to run." in result.stdout

@@ -157,3 +157,23 @@ def test_missing_seed_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ContentError, match=r"nothing\.txt: seed file missing"):
         load_seed(tmp_path, "nothing.txt")
+
+
+def test_a_pack_file_not_in_utf8_names_the_file_and_line(build_pack: PackBuilder) -> None:
+    pack = build_pack(None)
+    target = pack / "scenario.yaml"
+    text = target.read_text(encoding="utf-8")
+    target.write_bytes(text.encode("utf-8") + "title_note: Côte\n".encode("latin-1"))
+    with pytest.raises(ContentError) as caught:
+        read_pack(pack)
+    line = text.count("\n") + 1
+    assert str(caught.value) == (
+        f"minimal/scenario.yaml: line {line}: not UTF-8 text (byte 0xf4): save the file as UTF-8"
+    )
+
+
+def test_a_seed_not_in_utf8_is_a_content_error(tmp_path: Path) -> None:
+    path = tmp_path / "seed.txt"
+    path.write_bytes("First.\n\nSecond ¶ in latin-1: caf\xe9.".encode("latin-1"))
+    with pytest.raises(ContentError, match=r"line 3: not UTF-8 text \(byte 0xb6\)"):
+        load_paragraphs(path)

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.failures import CommandFailed
 from bot.cli.gradebook import write_gradebook
 from bot.content.models import Scenario
 from bot.db.engine import Database
 from bot.db.models.quiz import QuizAttempt, QuizRace, QuizRaceAnswer
 from bot.domain.transcripts import IncomingMessage
-from bot.errors import UserFacingError
 from bot.services.debrief import DebriefService
 from bot.services.negotiation import NegotiationService
 from bot.services.sessions import SessionService
@@ -166,6 +166,6 @@ async def test_students_participation_and_quiz_work(
         cli = list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
         assert [r["floor_seconds"] for r in cli] == ["0", "0", "0"]
         assert [r["messages"] for r in cli] == [r["messages"] for r in parsed]
-        with pytest.raises(UserFacingError):
+        with pytest.raises(CommandFailed, match=f"There is no session {sid + 99} in this"):
             await write_gradebook(database.url, sid + 99, tmp_path / "none.csv")
         assert not (tmp_path / "none.csv").exists()
