@@ -21,6 +21,7 @@ from bot.domain.message_content import MessageContentProbe
 from bot.settings import Settings
 from cogs import EXTENSIONS
 from cogs.common.retry import DEFAULT_POLICY, RetryPolicy
+from cogs.common.scope import Scoped
 from cogs.debrief.flow import DebriefFlow
 from cogs.negotiation.flow import NegotiationFlow
 from cogs.quiz.race_views import DiscordRaceAnnouncer
@@ -57,7 +58,8 @@ class ParleyBot(commands.AutoShardedBot):
     """Parley on Discord. Everything a feature needs is one attribute of the bot, built here:
 
     - services (from `bot.composition.build_services`): `guild_config`, `sessions`, `timers`,
-      `transcripts`, `rounds`, `negotiation`, `debrief`, `quiz`; and `clock`, `settings`,
+      `transcripts`, `rounds`, `negotiation`, `debrief`, `quiz`, `scopes`, `privacy`,
+      `retention`; and `clock`, `settings`,
       `scenarios`, `database`;
     - each feature's Discord-side orchestration: `session_flow`, `round_flow`,
       `negotiation_flow`, `debrief_flow`; the facilitator panel's `panel_controls`.
@@ -113,6 +115,8 @@ class ParleyBot(commands.AutoShardedBot):
             race_announcer=race_announcer,
             race_notifier=race_announcer,
             floor_seconds=self._floor_seconds,
+            retention_days=settings.retention_days,
+            grace_days=settings.removed_guild_grace_days,
         )
         self.guild_config = services.guild_config
         self.sessions = services.sessions
@@ -122,6 +126,9 @@ class ParleyBot(commands.AutoShardedBot):
         self.negotiation = services.negotiation
         self.debrief = services.debrief
         self.quiz = services.quiz
+        self.scopes = services.scopes
+        self.privacy = services.privacy
+        self.retention = services.retention
         # The Discord side of each feature: services decide, these show it in Discord. Built
         # here so one feature's orchestration can be handed to another's (the debrief posts
         # through the negotiation's), never looked up through a cog.
@@ -142,6 +149,17 @@ class ParleyBot(commands.AutoShardedBot):
     def _floor_seconds(self, session_id: int) -> Any:
         """Seconds of floor per student, from the rounds engine the bot holds when asked."""
         return self.rounds.floor_seconds(session_id)
+
+    def add_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
+        """Register buttons and menus; each must be `cogs.common.scope.Scoped`, the guard that
+        checks the object a click names belongs to this server and channel."""
+        unscoped = [item.__name__ for item in items if not issubclass(item, Scoped)]
+        if unscoped:
+            raise TypeError(
+                f"{', '.join(unscoped)}: every Parley button and menu must subclass "
+                "cogs.common.scope.Scoped (it checks the server and channel of each click)"
+            )
+        super().add_dynamic_items(*items)
 
     @property
     def version(self) -> str:

@@ -22,9 +22,12 @@ from bot.db.engine import Database
 from bot.services.debrief import DebriefService, FloorSource
 from bot.services.guild_config import GuildConfigService
 from bot.services.negotiation import NegotiationService
+from bot.services.privacy import PrivacyService
 from bot.services.quiz import QuizServices, build_quiz_services
 from bot.services.quiz_race import RaceAnnouncer, RaceNotifier
+from bot.services.retention import RetentionService
 from bot.services.rounds import RoundService
+from bot.services.scope import ScopeService
 from bot.services.sessions import SessionService
 from bot.services.timers import TimerService
 from bot.services.transcripts import TranscriptService
@@ -47,6 +50,9 @@ class Services:
     negotiation: NegotiationService
     debrief: DebriefService
     quiz: QuizServices
+    scopes: ScopeService
+    privacy: PrivacyService
+    retention: RetentionService
 
 
 def build_services(
@@ -59,6 +65,8 @@ def build_services(
     race_announcer: RaceAnnouncer,
     floor_seconds: FloorSource | None = None,
     race_notifier: RaceNotifier | None = None,
+    retention_days: int = 365,
+    grace_days: int = 30,
 ) -> Services:
     """Build and wire every service. `ready` gates the timer dispatcher (nothing fires before the
     bot is connected); `race_announcer` posts a quiz race's messages; `floor_seconds` is where the
@@ -84,6 +92,12 @@ def build_services(
         floor_seconds=floor_seconds or rounds.floor_seconds,
     )
     quiz = build_quiz_services(database, scenarios, race_announcer, clock, race_notifier)
+    # Data rights and retention: buffered transcript messages are flushed before any erasure.
+    privacy = PrivacyService(database, clock, flush=transcripts.flush)
+    retention = RetentionService(
+        privacy, timers, retention_days=retention_days, grace_days=grace_days
+    )
+    retention.register()
     return Services(
         guild_config=guild_config,
         sessions=sessions,
@@ -93,4 +107,7 @@ def build_services(
         negotiation=negotiation,
         debrief=debrief,
         quiz=quiz,
+        scopes=ScopeService(database),
+        privacy=privacy,
+        retention=retention,
     )

@@ -52,6 +52,24 @@ class Settings(BaseSettings):
         description="A server id: slash commands are synced there instantly at start-up.",
     )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    retention_days: int = Field(
+        default=365,
+        ge=0,
+        le=36500,
+        description=(
+            "Days an ended session (its transcript, roster and votes) and quiz history are "
+            "kept before Parley deletes them; 0 keeps them until deleted by hand."
+        ),
+    )
+    removed_guild_grace_days: int = Field(
+        default=30,
+        ge=0,
+        le=3650,
+        description=(
+            "Days after Parley is removed from a server before everything about that server "
+            "is deleted (cancelled if Parley is added back in time)."
+        ),
+    )
     owner_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated Discord user ids allowed to run owner commands.",

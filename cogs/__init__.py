@@ -13,4 +13,5 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.rounds.extension",
     "cogs.negotiation.extension",
     "cogs.debrief.extension",
+    "cogs.privacy.extension",
 )

@@ -66,8 +66,18 @@ def scenarios() -> Mapping[str, Scenario]:
 
 
 def parley_settings(tmp_path: Path, **overrides: Any) -> Settings:
-    """Settings that ignore the developer's .env and environment-specific values."""
-    values: dict[str, Any] = {"data_dir": tmp_path, "discord_token": None, "dev_guild_id": None}
+    """Settings that ignore the developer's .env and environment-specific values.
+
+    The daily retention sweep is off (``retention_days=0``): it is a timer, and a pending timer
+    sleeps on a test's fake clock, which tests that wait for *their* sleeper would mistake for
+    it. tests/services/test_privacy.py drives the sweep; tests/wire/test_privacy_wire.py turns
+    it on to see it scheduled."""
+    values: dict[str, Any] = {
+        "data_dir": tmp_path,
+        "discord_token": None,
+        "dev_guild_id": None,
+        "retention_days": 0,
+    }
     values.update(overrides)
     return Settings(_env_file=None, **values)
 

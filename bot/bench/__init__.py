@@ -1,5 +1,5 @@
-"""Benchmarks of the transcript pipeline, the timer service, the deal space and a class's
-busiest seconds (`parley bench ingest|timers|deal|class`).
+"""Benchmarks of the transcript pipeline, the timer service, the deal space, a class's
+busiest seconds and data rights (`parley bench ingest|timers|deal|class|privacy`).
 
 Each prints a short report, then its JSON result as the last line on stdout, with the baselines
 measured in the same run (machines here are shared and noisy: compare within one run).
@@ -13,8 +13,8 @@ __all__ = ["register"]
 
 
 def register(bench_subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``ingest``, ``timers``, ``deal`` and ``class`` under an existing ``bench`` parser."""
-    from bot.bench import classroom, deal, ingest, timers
+    """Add ``ingest``, ``timers``, ``deal``, ``class`` and ``privacy`` under a ``bench`` parser."""
+    from bot.bench import classroom, deal, ingest, privacy, timers
 
     p = bench_subparsers.add_parser(
         "ingest",
@@ -52,3 +52,12 @@ def register(bench_subparsers: argparse._SubParsersAction[argparse.ArgumentParse
     )
     classroom.build_parser(p)
     p.set_defaults(func=classroom.run)
+
+    p = bench_subparsers.add_parser(
+        "privacy",
+        help="a student's export and erasure in a server with 100,000 messages, with a baseline",
+        description=privacy.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    privacy.build_parser(p)
+    p.set_defaults(func=privacy.run)

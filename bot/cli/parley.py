@@ -264,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli import console
     from bot.cli.gradebook import register as register_gradebook
     from bot.cli.grading import register_bench
+    from bot.cli.purge import register as register_purge
     from bot.cli.quiz import register as register_quiz
     from bot.cli.transcript import register as register_transcripts
     from bot.content import cli as content_cli
@@ -324,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_quiz(sub)
     register_transcripts(sub)
     register_gradebook(sub)
+    register_purge(sub)
     bench = sub.add_parser("bench", help="benchmarks that print figures")
     bench_sub = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCHMARK")
     register_bench(bench_sub)

@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.repositories.gradebook import GradebookRepository
 from bot.db.repositories.guild_config import GuildConfigRepository
 from bot.db.repositories.negotiation import NegotiationRepository
+from bot.db.repositories.privacy import PrivacyRepository
 from bot.db.repositories.quiz import QuizRepository
 from bot.db.repositories.quiz_race import QuizRaceRepository
 from bot.db.repositories.rounds import RoundRepository
+from bot.db.repositories.scope import ScopeRepository
 from bot.db.repositories.session_channels import SessionChannelsRepository
 from bot.db.repositories.sessions import SessionRepository
 from bot.db.repositories.timers import TimerRepository
@@ -41,6 +43,10 @@ class Transaction:
         return NegotiationRepository(self.session)
 
     @cached_property
+    def privacy(self) -> PrivacyRepository:
+        return PrivacyRepository(self.session)
+
+    @cached_property
     def quiz(self) -> QuizRepository:
         return QuizRepository(self.session)
 
@@ -51,6 +57,10 @@ class Transaction:
     @cached_property
     def rounds(self) -> RoundRepository:
         return RoundRepository(self.session)
+
+    @cached_property
+    def scope(self) -> ScopeRepository:
+        return ScopeRepository(self.session)
 
     @cached_property
     def sessions(self) -> SessionRepository:

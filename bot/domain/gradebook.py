@@ -10,7 +10,8 @@ The figures are `bot.domain.scorecard.participation`'s (the debrief shows the sa
 
 The file is UTF-8 with a byte-order mark (Excel then reads names with accents and emoji),
 CRLF line ends, and every cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``,
-``@``, tab, carriage return) neutralised with the transcript exporter's own guard
+``@`` or their full-width forms, also after leading spaces, newlines or invisible characters;
+a leading tab or carriage return) neutralised with the transcript exporter's own guard
 (`bot.domain.transcript_formats.csv_safe`): a student named ``=HYPERLINK(…)`` stays text.
 
 Pure: no Discord, no database.

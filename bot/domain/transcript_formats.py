@@ -12,7 +12,8 @@ chunk by chunk from the database).
   sends them, so JavaScript does not round them), times in ISO 8601 UTC.
 * **csv** — one row per message for spreadsheets: UTF-8 with a byte-order mark (so Excel reads
   accents and emoji), readable columns first and ids last; any cell that a spreadsheet would
-  run as a formula (starting with = + - @, tab or carriage return) is prefixed with a quote.
+  run as a formula (= + - @ or a full-width form of them, after any leading whitespace or
+  invisible character; or a leading tab, CR or newline) is prefixed with a quote.
 
 Pure: no Discord, no database.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -419,13 +421,40 @@ CSV_COLUMNS = (
     "channel_id",
     "message_id",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset("=+-@")
+# Signs a spreadsheet may read as one of the above after its own normalisation, which NFKC
+# does not map: the minus sign and the heavy minus / plus / equals of dingbat fonts.
+_FORMULA_LOOKALIKES = frozenset("\u2212\u2796\u2795\U0001f7f0")
+# Invisible characters a spreadsheet (or the person pasting) may drop before evaluating.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad")
+
+
+def _could_run(first: str) -> bool:
+    return (
+        first in _FORMULA_START
+        or first in _FORMULA_LOOKALIKES
+        or unicodedata.normalize("NFKC", first)[:1] in _FORMULA_START
+    )
 
 
 def csv_safe(value: str) -> str:
     """Neutralise spreadsheet formulas (OWASP "CSV injection"): a leading quote makes the cell
-    text in Excel, LibreOffice and Google Sheets."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    text in Excel, LibreOffice and Google Sheets.
+
+    Spreadsheets trim before they evaluate, and some fold full-width forms (``＝``, ``＋``,
+    ``－``, ``＠``, ``﹦`` …) into ASCII, so the test looks at the first character left after
+    whitespace (any Unicode space, tab, newline, CR) and invisible characters are skipped. A
+    cell that merely *starts* with a tab or CR is quoted too (some importers split on them).
+    """
+    if not value:
+        return value
+    if value[0] in "\t\r\n":
+        return "'" + value
+    for char in value:
+        if char.isspace() or char in _INVISIBLE:
+            continue
+        return "'" + value if _could_run(char) else value
+    return value
 
 
 def _sheet_time(when: datetime | None) -> str:

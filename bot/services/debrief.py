@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING
 
 from bot.db.engine import Database
 from bot.domain.debrief import DebriefReport, Said, Student, build_report, report_pages
+from bot.domain.echo import echo
 from bot.domain.gradebook import GradebookRow, gradebook_rows, write_gradebook_csv
 from bot.domain.speaking import FloorTime
 from bot.errors import UserFacingError
@@ -77,7 +78,7 @@ class DebriefService:
         try:
             return self._scenarios[scenario_id]
         except KeyError:
-            raise UserFacingError(f"Parley has no scenario “{scenario_id}” loaded.") from None
+            raise UserFacingError(f"Parley has no scenario “{echo(scenario_id)}” loaded.") from None
 
     async def _floor(self, session_id: int) -> FloorTime:
         if self.floor_seconds is None:

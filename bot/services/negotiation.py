@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from bot.clock import Clock, SystemClock
 from bot.db.engine import Database
 from bot.domain.deal_space import Package, option_rules, package_options, score
+from bot.domain.echo import echo
 from bot.domain.voting import (
     PACKAGE,
     Ballot,
@@ -256,7 +257,7 @@ class NegotiationService:
         try:
             return self._scenarios[scenario_id]
         except KeyError:
-            raise UserFacingError(f"Parley has no scenario “{scenario_id}” loaded.") from None
+            raise UserFacingError(f"Parley has no scenario “{echo(scenario_id)}” loaded.") from None
 
     async def _session(self, tx: Transaction, session_id: int, *, live: bool) -> ClassSession:
         row = await tx.sessions.get(session_id)

@@ -12,6 +12,7 @@ from bot.content.questions import scenario_questions
 from bot.content.seed import load_paragraphs
 from bot.db.models.quiz import QuizBank, QuizBankItem
 from bot.db.unit_of_work import Transaction
+from bot.domain.echo import echo
 from bot.domain.quiz import Question
 from bot.errors import UserFacingError
 from bot.paths import SEEDS_DIR
@@ -59,7 +60,7 @@ class QuizCatalogue:
             if wanted in (scenario.id, scenario.title.casefold()):
                 return scenario
         names = ", ".join(f"{s.title} ({s.id})" for s in self.scenarios.values())
-        raise UserFacingError(f"There is no scenario “{scenario_id}”. Pick one of: {names}.")
+        raise UserFacingError(f"There is no scenario “{echo(scenario_id)}”. Pick one of: {names}.")
 
     def scenario_questions(self, scenario_id: str) -> list[Question]:
         return list(self._scenario_bank(scenario_id).values())
@@ -91,7 +92,7 @@ class QuizCatalogue:
                 return actor
         listed = ", ".join(a.name for a in scenario.actors)
         raise UserFacingError(
-            f"There is no actor “{text}” in {scenario.title}. Pick one of: {listed}."
+            f"There is no actor “{echo(text)}” in {scenario.title}. Pick one of: {listed}."
         )
 
     # --- imported banks -------------------------------------------------------------------

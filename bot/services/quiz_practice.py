@@ -19,6 +19,7 @@ from bot.db.models.quiz import QuizAttempt, QuizCard, QuizRun
 from bot.db.repositories.quiz import DuplicateAttempt
 from bot.db.unit_of_work import Transaction
 from bot.domain.choice_order import shuffled_for
+from bot.domain.echo import echo
 from bot.domain.leitner import CardState, review
 from bot.domain.quiz import (
     LEARNED_BOX,
@@ -164,8 +165,8 @@ class QuizPracticeService:
                 questions = await self.catalogue.bank_questions(tx, wanted.bank)
                 if questions is None:
                     raise UserFacingError(
-                        f"There is no question bank called “{wanted.bank}”. Pick one from the "
-                        "list, or ask your teacher to import it (README, “Quizzes”)."
+                        f"There is no question bank called “{echo(wanted.bank)}”. Pick one "
+                        "from the list, or ask your teacher to import it (README, “Quizzes”)."
                     )
                 label = f"Practice · {questions[0].source if questions else wanted.bank}"
             else:
@@ -183,7 +184,9 @@ class QuizPracticeService:
             topic = next((t for t in scenario.topics if text in (t.id, t.title.casefold())), None)
             if topic is None:
                 names = ", ".join(t.title for t in scenario.topics)
-                raise UserFacingError(f"There is no topic “{wanted.topic}”. Pick one of: {names}.")
+                raise UserFacingError(
+                    f"There is no topic “{echo(wanted.topic)}”. Pick one of: {names}."
+                )
             questions = [q for q in questions if q.topic == topic.id]
             parts.append(f"topic: {topic.title}")
         if wanted.paragraph is not None:

@@ -49,6 +49,7 @@ from bot.db.repositories.quiz_race import (
     RaceAlreadyRunning,
 )
 from bot.domain.choice_order import shuffled_for
+from bot.domain.echo import echo
 from bot.domain.quiz import (
     BadAnswer,
     Question,
@@ -256,7 +257,7 @@ class QuizRaceService:
             found = next((t for t in scenario.topics if wanted in (t.id, t.title.casefold())), None)
             if found is None:
                 names = ", ".join(t.title for t in scenario.topics)
-                raise UserFacingError(f"There is no topic “{topic}”. Pick one of: {names}.")
+                raise UserFacingError(f"There is no topic “{echo(topic)}”. Pick one of: {names}.")
             questions = [q for q in questions if q.topic == found.id]
             label += f" · {found.title}"
         if not questions:

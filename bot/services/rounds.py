@@ -46,6 +46,7 @@ from bot.db.engine import Database
 from bot.db.repositories.rounds import FloorTurnRecord
 from bot.db.repositories.timers import NewTimer
 from bot.domain.caucus import CaucusBook
+from bot.domain.echo import echo
 from bot.domain.phase_clock import PhaseClock
 from bot.domain.round_plan import PlanWarning, RoundPlan
 from bot.domain.round_state import (
@@ -346,7 +347,7 @@ class RoundService:
         try:
             return self._scenarios[scenario_id]
         except KeyError:
-            raise UserFacingError(f"Parley has no scenario “{scenario_id}”.") from None
+            raise UserFacingError(f"Parley has no scenario “{echo(scenario_id)}”.") from None
 
     async def _actors(self, tx: Transaction, session: ClassSession) -> tuple[str, ...]:
         """The delegations at the table, in the scenario's order of play."""

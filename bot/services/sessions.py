@@ -61,6 +61,7 @@ from bot.db.engine import Database
 from bot.db.errors import AlreadyJoined, LiveSessionExists, SeatTaken
 from bot.domain.actor_names import ActorName, ActorResolver, Resolution
 from bot.domain.assignment import deal, lowest_free_seat, new_seed, seat_caps
+from bot.domain.echo import echo
 from bot.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -267,7 +268,7 @@ class SessionService:
             return self._scenarios[scenario_id]
         except KeyError:
             raise UserFacingError(
-                f"Parley has no scenario “{scenario_id}”. Pick one from the list."
+                f"Parley has no scenario “{echo(scenario_id)}”. Pick one from the list."
             ) from None
 
     def scenario_for(self, session: SessionInfo) -> Scenario:

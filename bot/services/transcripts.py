@@ -26,6 +26,7 @@ from bot.db.engine import Database
 from bot.db.repositories.transcripts import (
     SessionSummary as SessionSummary,  # part of this service's API: features never import bot.db
 )
+from bot.domain.echo import echo
 from bot.domain.transcript_formats import FORMATS, ExportMeta, formatter, redact
 from bot.domain.transcripts import (
     CHANNEL_KINDS,
@@ -315,7 +316,7 @@ class TranscriptService:
             if not matching:
                 known = ", ".join(phases) if phases else "none yet"
                 raise UserFacingError(
-                    f"Session {session.id} has no messages in a phase called {phase!r}. "
+                    f"Session {session.id} has no messages in a phase called “{echo(phase)}”. "
                     f"Phases with messages: {known}."
                 )
             phase = matching[0]

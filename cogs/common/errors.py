@@ -14,6 +14,7 @@ from typing import Any, cast
 import discord
 from discord import app_commands
 
+from bot.domain.echo import echo
 from bot.errors import UserFacingError
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def user_message(error: BaseException) -> tuple[str, bool]:
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works in a server channel, not in direct messages.", False
     if isinstance(error, app_commands.TransformerError):
-        return f"I couldn't understand “{error.value}”. Check it and try again.", False
+        return f"I couldn't understand “{echo(str(error.value))}”. Check it and try again.", False
     if isinstance(error, app_commands.CheckFailure):
         return (str(error) or "You can't use this command here."), False
     if isinstance(error, discord.Forbidden):

@@ -23,9 +23,11 @@ from bot.domain.brief_pages import (
     brief_pages,
     fit,
 )
+from bot.domain.scope import Scope
 from bot.errors import UserFacingError
 from cogs.common.checks import member_is_facilitator
 from cogs.common.interactions import bot_of, guarded
+from cogs.common.scope import Scoped
 
 BRIEF = "brief"
 BACKGROUND = "bg"
@@ -141,7 +143,16 @@ async def _turn(
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
+def pages_scope(interaction: discord.Interaction[Any], kind: str) -> Scope | None:
+    """The background is public teaching material; a brief is read in a server, by someone
+    allowed to read it there (checked again when the page turns)."""
+    if kind != BRIEF:
+        return Scope.anywhere()
+    return None if interaction.guild_id is None else Scope.of(interaction.guild_id)
+
+
 class PageButton(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=rf"parley:(?P<kind>brief|bg):(?P<scenario>{_SLUG}):(?P<actor>[a-z0-9-]*)"
     r":(?P<page>[0-9]+):(?P<dir>prev|next|open)",
@@ -189,6 +200,9 @@ class PageButton(
             match["kind"], match["scenario"], match["actor"], int(match["page"]), match["dir"]
         )
 
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return pages_scope(interaction, self.kind)
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         step = {"prev": -1, "next": 1, "open": 0}[self.direction]
         await guarded(
@@ -208,6 +222,7 @@ def jump_options(pages: Sequence[Page], current: int) -> list[discord.SelectOpti
 
 
 class JumpSelect(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Select[Any]],
     template=rf"parley:(?P<kind>brief|bg):(?P<scenario>{_SLUG}):(?P<actor>[a-z0-9-]*):jump",
 ):
@@ -239,6 +254,9 @@ class JumpSelect(
         /,
     ) -> JumpSelect:
         return cls(match["kind"], match["scenario"], match["actor"])
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return pages_scope(interaction, self.kind)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         values = self.item.values

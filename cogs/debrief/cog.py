@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot.client import ParleyBot
 from cogs.common.checks import facilitator_only, guild_only
 from cogs.common.interactions import bot_of
+from cogs.common.options import SessionNumber
 from cogs.debrief import views as debrief_views
 from cogs.sessions.panel import PanelControl
 
@@ -45,7 +46,9 @@ async def session_choices(
 @app_commands.describe(session="Which session (default: the one in this channel, or the newest)")
 @guild_only()
 @facilitator_only("download the gradebook")
-async def gradebook(interaction: discord.Interaction[Any], session: int | None = None) -> None:
+async def gradebook(
+    interaction: discord.Interaction[Any], session: SessionNumber | None = None
+) -> None:
     await bot_of(interaction).debrief_flow.gradebook(interaction, session)
 
 
@@ -94,7 +97,7 @@ class Debrief(commands.Cog):
     @guild_only()
     @facilitator_only("run the debrief")
     async def debrief(
-        self, interaction: discord.Interaction[ParleyBot], session: int | None = None
+        self, interaction: discord.Interaction[ParleyBot], session: SessionNumber | None = None
     ) -> None:
         await self.bot.debrief_flow.debrief(interaction, session)
 

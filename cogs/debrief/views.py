@@ -15,8 +15,10 @@ from typing import Any, ClassVar
 import discord
 
 from bot.domain.brief_pages import Page, fit
+from bot.domain.scope import Scope
 from cogs.common.interactions import bot_of, guarded
 from cogs.common.pages import jump_options
+from cogs.common.scope import Scoped, session_scope
 from cogs.negotiation.proposal_views import student_text
 
 __all__ = [
@@ -73,6 +75,7 @@ def archive_view(session_id: int) -> discord.ui.View:
 
 
 class DebriefPageButton(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"parley:debrief:(?P<sid>[0-9]+):(?P<page>[0-9]+):(?P<dir>prev|next)",
 ):
@@ -103,6 +106,10 @@ class DebriefPageButton(
     ) -> DebriefPageButton:
         return cls(int(match["sid"]), int(match["page"]), match["dir"])
 
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        """A past session's debrief may be opened anywhere in its server (`/debrief session:`)."""
+        return await session_scope(interaction, self.session_id, any_channel=True)
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         step = 1 if self.direction == "next" else -1
         flow = bot_of(interaction).debrief_flow
@@ -110,6 +117,7 @@ class DebriefPageButton(
 
 
 class DebriefJump(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Select[Any]],
     template=r"parley:debrief:(?P<sid>[0-9]+):jump",
 ):
@@ -135,6 +143,10 @@ class DebriefJump(
     ) -> DebriefJump:
         return cls(int(match["sid"]))
 
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        """A past session's debrief may be opened anywhere in its server (`/debrief session:`)."""
+        return await session_scope(interaction, self.session_id, any_channel=True)
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         values = self.item.values
         index = int(values[0]) if values else 0
@@ -143,6 +155,7 @@ class DebriefJump(
 
 
 class ArchiveButton(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"parley:debrief:(?P<sid>[0-9]+):archive",
 ):
@@ -168,6 +181,10 @@ class ArchiveButton(
         /,
     ) -> ArchiveButton:
         return cls(int(match["sid"]))
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        """A past session's debrief may be opened anywhere in its server (`/debrief session:`)."""
+        return await session_scope(interaction, self.session_id, any_channel=True)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         flow = bot_of(interaction).debrief_flow

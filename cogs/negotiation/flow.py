@@ -25,6 +25,7 @@ import discord
 
 from bot.domain.brief_pages import fit
 from bot.domain.debrief import vote_result_pages
+from bot.domain.echo import echo
 from bot.domain.package_builder import LEAVE_OUT, decode_draft, encode_draft, item_pages
 from bot.domain.voting import CHOICES, TABLING_PHASES, Choice, VotingError
 from bot.errors import UserFacingError
@@ -151,7 +152,9 @@ class NegotiationFlow:
         if len(matches) == 1:
             return matches[0]
         titles = "; ".join(item.title for item in scenario.agenda)
-        raise UserFacingError(f"“{typed}” is not an agenda item. Pick one from the list: {titles}.")
+        raise UserFacingError(
+            f"“{echo(typed)}” is not an agenda item. Pick one from the list: {titles}."
+        )
 
     async def propose(
         self, interaction: discord.Interaction[Any], item: str | None, text: str | None

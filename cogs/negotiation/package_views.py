@@ -31,7 +31,9 @@ from bot.domain.package_builder import (
     select_choices,
     worth_lines,
 )
+from bot.domain.scope import Scope
 from cogs.common.interactions import bot_of, guarded
+from cogs.common.scope import Scoped, session_scope
 
 __all__ = [
     "DYNAMIC_ITEMS",
@@ -150,6 +152,7 @@ def worth_embed(
 
 
 class PackageSelect(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Select[Any]],
     template=_PREFIX + r":(?P<item>[0-9]+)",
 ):
@@ -208,6 +211,9 @@ class PackageSelect(
             int(match["item"]),
         )
 
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         data: Any = interaction.data or {}
         values = list(data.get("values") or [])
@@ -228,6 +234,7 @@ class PackageSelect(
 
 
 class PackageButton(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=_PREFIX + r":(?P<action>prev|next|review|table|edit)",
 ):
@@ -285,6 +292,9 @@ class PackageButton(
             match["draft"],
             match["action"],
         )
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         flow = bot_of(interaction).negotiation_flow

@@ -12,6 +12,7 @@ buttons are dynamic items registered here; the forms are routed by custom_id fro
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import discord
@@ -19,9 +20,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ParleyBot
+from bot.domain.scope import Scope
 from bot.domain.voting import MAX_PROPOSAL_CHARS
 from cogs.common.checks import guild_only
-from cogs.common.errors import handle_interaction_error, user_message
+from cogs.common.interactions import bot_of
+from cogs.common.scope import ModalRoute, route_modal, session_scope
 from cogs.negotiation import package_views as package_views
 from cogs.negotiation import proposal_views as proposal_views
 from cogs.negotiation.proposal_views import PROPOSE_FORM, REPLACE_FORM, form_text
@@ -93,25 +96,28 @@ class Proposals(commands.Cog):
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Proposal forms, before or after a restart (see cogs/negotiation/proposal_views.py)."""
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        custom_id = str(dict(interaction.data or {}).get("custom_id", ""))
-        if match := PROPOSE_FORM.fullmatch(custom_id):
-            action = self.flow.table(
-                interaction, int(match["sid"]), match["agenda"], form_text(interaction)
-            )
-        elif match := REPLACE_FORM.fullmatch(custom_id):
-            action = self.flow.replace(
-                interaction, int(match["sid"]), int(match["number"]), form_text(interaction)
-            )
-        else:
-            return
-        try:
-            await action
-        except Exception as error:
-            await handle_interaction_error(interaction, error)
-            if user_message(error)[1]:
-                raise
+        await route_modal(interaction, MODAL_ROUTES)
+
+
+async def _table(interaction: discord.Interaction[Any], match: re.Match[str]) -> None:
+    flow = bot_of(interaction).negotiation_flow
+    await flow.table(interaction, int(match["sid"]), match["agenda"], form_text(interaction))
+
+
+async def _replace(interaction: discord.Interaction[Any], match: re.Match[str]) -> None:
+    flow = bot_of(interaction).negotiation_flow
+    await flow.replace(interaction, int(match["sid"]), int(match["number"]), form_text(interaction))
+
+
+async def _session_of(interaction: discord.Interaction[Any], match: re.Match[str]) -> Scope | None:
+    return await session_scope(interaction, int(match["sid"]))
+
+
+# Forms routed by custom_id, after the scope check (cogs/common/scope.py).
+MODAL_ROUTES = (
+    ModalRoute(PROPOSE_FORM, _session_of, _table),
+    ModalRoute(REPLACE_FORM, _session_of, _replace),
+)
 
 
 async def setup(bot: ParleyBot) -> None:

@@ -24,9 +24,11 @@ from bot.content.models import Scenario
 from bot.domain.brief_pages import fit
 from bot.domain.deal_space import Package
 from bot.domain.package_builder import package_lines, rule_lines
+from bot.domain.scope import Scope
 from bot.domain.voting import MAX_PROPOSAL_CHARS, Proposal
 from cogs.common.interactions import bot_of, guarded
 from cogs.common.modals import ParleyModal
+from cogs.common.scope import Scoped, session_scope
 
 __all__ = [
     "DYNAMIC_ITEMS",
@@ -168,6 +170,7 @@ def proposal_view(session_id: int, proposal: Proposal, *, locked: bool = False) 
 
 
 class ProposalButton(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"parley:proposal:(?P<sid>[0-9]+):(?P<number>[0-9]+)"
     r":(?P<action>cosponsor|support|drop|replace|amend|withdraw|withdraw-yes|worth)",
@@ -209,6 +212,9 @@ class ProposalButton(
         /,
     ) -> ProposalButton:
         return cls(int(match["sid"]), int(match["number"]), match["action"])
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         flow = bot_of(interaction).negotiation_flow

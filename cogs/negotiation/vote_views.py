@@ -18,9 +18,11 @@ from bot.content.models import Scenario
 from bot.domain.brief_pages import Page, fit
 from bot.domain.deal_space import Package
 from bot.domain.package_builder import package_lines, rule_lines
+from bot.domain.scope import Scope
 from bot.domain.voting import Ballot, Proposal
 from bot.services.negotiation import NegotiationState, counting_by_actor, proposals_on_ballot
 from cogs.common.interactions import bot_of, guarded
+from cogs.common.scope import Scoped, session_scope
 from cogs.negotiation.proposal_views import (
     actor_label,
     proposal_subject,
@@ -180,6 +182,7 @@ def page_embeds(pages: Sequence[Page], colour: discord.Colour) -> list[discord.E
 
 
 class VoteButton(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"parley:vote:(?P<sid>[0-9]+):(?P<number>[0-9]+):(?P<choice>yes|no|abstain)",
 ):
@@ -210,6 +213,9 @@ class VoteButton(
     ) -> VoteButton:
         return cls(int(match["sid"]), int(match["number"]), match["choice"])
 
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         flow = bot_of(interaction).negotiation_flow
         await guarded(
@@ -218,6 +224,7 @@ class VoteButton(
 
 
 class OurVotesButton(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"parley:vote:(?P<sid>[0-9]+):ours",
 ):
@@ -241,6 +248,9 @@ class OurVotesButton(
         /,
     ) -> OurVotesButton:
         return cls(int(match["sid"]))
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         flow = bot_of(interaction).negotiation_flow

@@ -23,6 +23,8 @@ from bot.services.quiz_practice import (
 )
 from bot.services.quiz_race import MAX_RACE_COUNT, MAX_RACE_SECONDS, MIN_RACE_SECONDS
 from cogs.common.checks import facilitator_only, guild_only
+from cogs.common.options import BankName, Name
+from cogs.common.scope import ModalRoute, race_scope, route_modal, run_scope
 from cogs.quiz.choices import (
     Choices,
     actor_choices,
@@ -50,6 +52,12 @@ from cogs.quiz.race_views import (
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[ParleyBot]
 Count = app_commands.Range[int, 1, MAX_COUNT]
+
+
+MODAL_ROUTES = (
+    ModalRoute(PRACTICE_MODAL, lambda i, m: run_scope(i, int(m["run"])), submit_practice_answer),
+    ModalRoute(RACE_MODAL, lambda i, m: race_scope(i, int(m["race"])), submit_race_answer),
+)
 
 
 class Quiz(
@@ -86,14 +94,7 @@ class Quiz(
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Typed answers: every quiz modal submission lands here (see question_views.py)."""
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        data: dict[str, Any] = dict(interaction.data or {})
-        custom_id = str(data.get("custom_id", ""))
-        if match := PRACTICE_MODAL.fullmatch(custom_id):
-            await submit_practice_answer(interaction, match)
-        elif match := RACE_MODAL.fullmatch(custom_id):
-            await submit_race_answer(interaction, match)
+        await route_modal(interaction, MODAL_ROUTES)
 
     # --- solo -----------------------------------------------------------------------------
 
@@ -109,12 +110,12 @@ class Quiz(
     async def practice(
         self,
         interaction: Interaction,
-        scenario: str | None = None,
-        topic: str | None = None,
+        scenario: Name | None = None,
+        topic: Name | None = None,
         paragraph: app_commands.Range[int, 1, 999] | None = None,
-        actor: str | None = None,
+        actor: Name | None = None,
         count: Count = DEFAULT_COUNT,
-        bank: str | None = None,
+        bank: BankName | None = None,
     ) -> None:
         wanted = PracticeFilter(scenario, topic, paragraph, actor, bank, count)
         screen = await self.services.practice.start_practice(
@@ -149,7 +150,7 @@ class Quiz(
 
     @app_commands.command(name="stats", description="Your progress by paragraph and by actor")
     @app_commands.describe(scenario="Which scenario (default: the first)")
-    async def stats(self, interaction: Interaction, scenario: str | None = None) -> None:
+    async def stats(self, interaction: Interaction, scenario: Name | None = None) -> None:
         report = await self.services.practice.stats(interaction.user.id, scenario)
         await interaction.response.send_message(embed=stats_embed(report), ephemeral=True)
 
@@ -180,8 +181,8 @@ class Quiz(
         count: app_commands.Range[int, 1, MAX_RACE_COUNT] = 5,
         seconds: app_commands.Range[int, MIN_RACE_SECONDS, MAX_RACE_SECONDS] = 30,
         mode: Literal["first", "all"] = "all",
-        topic: str | None = None,
-        scenario: str | None = None,
+        topic: Name | None = None,
+        scenario: Name | None = None,
     ) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
         race = await self.services.races.start(

@@ -9,7 +9,9 @@ from typing import Any
 import discord
 
 from bot.domain.quiz import Progress, trim
+from bot.domain.scope import Scope
 from bot.services.quiz_practice import NothingDue, RunScreen, StatsReport, Summary
+from cogs.common.scope import run_scope
 from cogs.quiz.question_views import (
     QuestionButton,
     answer_buttons,
@@ -47,6 +49,9 @@ def practice_id(run_id: int, position: int, action: str, value: str | None = Non
 
 class PracticeButton(QuestionButton, template=PRACTICE_ID):
     """Any button of a solo quiz (`quiz_id` is the run)."""
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await run_scope(interaction, self.quiz_id)
 
     async def _handle(self, interaction: discord.Interaction[Any]) -> None:
         practice = services_of(interaction).practice

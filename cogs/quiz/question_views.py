@@ -22,6 +22,7 @@ from bot.domain.quiz import Question, excerpt, letter, trim
 from bot.services.quiz import QuizServices
 from cogs.common.interactions import NO_MENTIONS, bot_of, guarded
 from cogs.common.modals import ParleyModal
+from cogs.common.scope import Scoped
 
 __all__ = [
     "ANSWER_FIELD",
@@ -159,7 +160,9 @@ QUESTION_BUTTON_ID = re.compile(
 )
 
 
-class QuestionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=QUESTION_BUTTON_ID):
+class QuestionButton(
+    Scoped, discord.ui.DynamicItem[discord.ui.Button[Any]], template=QUESTION_BUTTON_ID
+):
     """A button on a quiz question, solo or race: its custom_id names the quiz (`quiz_id`), the
     question (`position`), what to do (`action`) and the choice (`value`), so it works after a
     restart. Subclasses give their own template (with the same groups) and `_handle`."""

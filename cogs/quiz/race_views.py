@@ -14,10 +14,12 @@ import aiohttp
 import discord
 
 from bot.domain.quiz import Question, Standing, trim
+from bot.domain.scope import Scope
 from bot.errors import UserFacingError
 from bot.services.quiz_race import PostFailed, QuestionResult, RaceInfo
 from cogs.common.checks import require_facilitator
 from cogs.common.retry import TooLate, classify, deliver, refusal
+from cogs.common.scope import race_scope
 from cogs.quiz.question_views import (
     NO_MENTIONS,
     QuestionButton,
@@ -64,6 +66,9 @@ def race_id(race: int, position: int, action: str, value: str | None = None) -> 
 class RaceButton(QuestionButton, template=RACE_ID):
     """A button on a race question (`quiz_id` is the race): an answer, "Answer" (opens the
     form) or "End race"."""
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await race_scope(interaction, self.quiz_id)
 
     async def _handle(self, interaction: discord.Interaction[Any]) -> None:
         races = services_of(interaction).races

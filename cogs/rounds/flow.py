@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.domain.echo import echo
 from bot.domain.round_state import (
     CaucusOpened,
     CaucusRequested,
@@ -187,9 +188,9 @@ class RoundFlow:
             return found.actor_id
         if found.ambiguous:
             options = " or ".join(actor_label(scenario, a) for a in found.candidates)
-            raise UserFacingError(f"“{typed}” could be {options}: pick one from the list.")
+            raise UserFacingError(f"“{echo(typed)}” could be {options}: pick one from the list.")
         names = ", ".join(actor_label(scenario, a.id) for a in scenario.actors)
-        raise UserFacingError(f"“{typed}” is not a delegation in {scenario.title}: {names}.")
+        raise UserFacingError(f"“{echo(typed)}” is not a delegation in {scenario.title}: {names}.")
 
     def actor_choices(self, session: SessionInfo | None, typed: str) -> list[tuple[str, str]]:
         if session is None:

@@ -36,10 +36,12 @@ from bot.domain.round_state import (
     TimeWarning,
     describe_marks,
 )
+from bot.domain.scope import Scope
 from bot.domain.speaking import Floor, Turn
 from bot.services.rounds import PlanView
 from bot.services.sessions import actor_label
 from cogs.common.interactions import bot_of, guarded
+from cogs.common.scope import Scoped, session_scope
 
 MESSAGE_LIMIT = 2000
 STATUS = {"planning": "Not started", "running": "Running", "finished": "Over"}
@@ -383,6 +385,7 @@ def status_text(state: Round, scenario: Scenario, now: datetime) -> str:
 
 
 class CaucusDecisionButton(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"parley:round:(?P<id>[0-9]+):caucus:(?P<n>[0-9]+):(?P<decision>approve|decline)",
 ):
@@ -409,6 +412,9 @@ class CaucusDecisionButton(
         /,
     ) -> CaucusDecisionButton:
         return cls(int(match["id"]), int(match["n"]), match["decision"] == "approve")
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         flow = bot_of(interaction).round_flow

@@ -12,10 +12,12 @@ from discord.ext import commands
 
 from bot.client import ParleyBot
 from bot.content.models import Scenario
+from bot.domain.echo import echo
 from bot.errors import UserFacingError
 from bot.services.sessions import actor_label, describe_candidates
 from cogs.common import pages as brief_views
 from cogs.common.checks import guild_only, member_is_facilitator
+from cogs.common.options import Name
 from cogs.common.pages import BACKGROUND, BRIEF, pager
 
 
@@ -54,13 +56,20 @@ class Briefs(commands.Cog):
         self,
         interaction: discord.Interaction[ParleyBot],
         actor: app_commands.Range[str, 1, 100] | None = None,
-        scenario: str | None = None,
+        scenario: Name | None = None,
     ) -> None:
         member = interaction.user
         assert interaction.guild_id is not None and isinstance(member, discord.Member)
         sessions = self.bot.sessions
+        named = sessions.scenario(scenario) if scenario else None  # an unknown one is refused
         mine = await sessions.assignment_of(interaction.guild_id, interaction.channel_id, member.id)
         if actor is None:
+            if named is not None and (mine is None or mine[0].scenario_id != named.id):
+                raise UserFacingError(
+                    "`scenario:` works with `actor:` (a facilitator opening a delegation's "
+                    "brief). On its own, `/brief` shows your delegation's brief in this "
+                    "channel's session."
+                )
             if mine is None:
                 raise UserFacingError(
                     "You are not in a live session here: press **Join** on the session card "
@@ -81,12 +90,15 @@ class Briefs(commands.Cog):
             resolution = sessions.resolve_actor(chosen.id, actor)
             if resolution.ambiguous:
                 raise UserFacingError(
-                    f"“{actor}” could be {describe_candidates(chosen, resolution.candidates)}: "
+                    f"“{echo(actor)}” could be "
+                    f"{describe_candidates(chosen, resolution.candidates)}: "
                     "type more of the name."
                 )
             if resolution.actor_id is None:
                 names = ", ".join(actor_label(chosen, a.id) for a in chosen.actors)
-                raise UserFacingError(f"“{actor}” is not an actor in {chosen.title}: {names}.")
+                raise UserFacingError(
+                    f"“{echo(actor)}” is not an actor in {chosen.title}: {names}."
+                )
             actor_id = resolution.actor_id
             own = mine is not None and mine[1] == actor_id
             if (
@@ -121,7 +133,7 @@ class Briefs(commands.Cog):
     @app_commands.command(name="background", description="The public background everyone reads")
     @app_commands.describe(scenario="The scenario, outside a session")
     async def background(
-        self, interaction: discord.Interaction[ParleyBot], scenario: str | None = None
+        self, interaction: discord.Interaction[ParleyBot], scenario: Name | None = None
     ) -> None:
         chosen = await self._scenario_here(interaction, scenario)
         shown = await self.bot.sessions.scenario_seen_by(

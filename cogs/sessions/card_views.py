@@ -12,8 +12,10 @@ from typing import Any
 import discord
 
 from bot.content.models import Scenario
+from bot.domain.scope import Scope
 from bot.services.sessions import Roster
 from cogs.common.interactions import bot_of, guarded
+from cogs.common.scope import Scoped, session_scope
 
 STAGE_TEXT = {
     "joining": (
@@ -95,7 +97,9 @@ def pick_options(roster: Roster, scenario: Scenario) -> list[discord.SelectOptio
 
 
 class JoinButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"parley:session:(?P<id>[0-9]+):join"
+    Scoped,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"parley:session:(?P<id>[0-9]+):join",
 ):
     def __init__(self, session_id: int) -> None:
         self.session_id = session_id
@@ -118,6 +122,9 @@ class JoinButton(
     ) -> JoinButton:
         return cls(int(match["id"]))
 
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await guarded(
             interaction, bot_of(interaction).session_flow.join(interaction, self.session_id)
@@ -125,7 +132,9 @@ class JoinButton(
 
 
 class MineButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"parley:session:(?P<id>[0-9]+):mine"
+    Scoped,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"parley:session:(?P<id>[0-9]+):mine",
 ):
     def __init__(self, session_id: int) -> None:
         self.session_id = session_id
@@ -148,6 +157,9 @@ class MineButton(
     ) -> MineButton:
         return cls(int(match["id"]))
 
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await guarded(
             interaction, bot_of(interaction).session_flow.mine(interaction, self.session_id)
@@ -155,7 +167,9 @@ class MineButton(
 
 
 class LeaveButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"parley:session:(?P<id>[0-9]+):leave"
+    Scoped,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"parley:session:(?P<id>[0-9]+):leave",
 ):
     def __init__(self, session_id: int) -> None:
         self.session_id = session_id
@@ -177,6 +191,9 @@ class LeaveButton(
     ) -> LeaveButton:
         return cls(int(match["id"]))
 
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await guarded(
             interaction, bot_of(interaction).session_flow.leave(interaction, self.session_id)
@@ -184,7 +201,9 @@ class LeaveButton(
 
 
 class PickSelect(
-    discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"parley:session:(?P<id>[0-9]+):pick"
+    Scoped,
+    discord.ui.DynamicItem[discord.ui.Select[Any]],
+    template=r"parley:session:(?P<id>[0-9]+):pick",
 ):
     """Self-pick: one option per delegation in play; caps are enforced by the database."""
 
@@ -207,6 +226,9 @@ class PickSelect(
         /,
     ) -> PickSelect:
         return cls(int(match["id"]))
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         values = self.item.values

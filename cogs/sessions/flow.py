@@ -21,6 +21,7 @@ import discord
 from bot.content.loader import teaching_note_path
 from bot.content.models import Scenario
 from bot.domain.brief_pages import fit
+from bot.domain.echo import echo
 from bot.errors import UserFacingError
 from bot.services.sessions import (
     AssignmentResult,
@@ -42,6 +43,7 @@ from cogs.sessions.panel import (
     PanelControl,
     panel_embed,
     panel_view,
+    reshuffle_confirmation,
 )
 
 if TYPE_CHECKING:
@@ -435,13 +437,13 @@ class SessionFlow:
                     )
                 )
             return Outcome(
-                f"“{typed}” could be {describe_candidates(scenario, resolution.candidates)}. "
+                f"“{echo(typed)}” could be {describe_candidates(scenario, resolution.candidates)}. "
                 f"Which one for {student.display_name}?",
                 view=view,
             )
         names = ", ".join(actor_label(scenario, a.id) for a in scenario.actors)
         raise UserFacingError(
-            f"“{typed}” is not an actor in {scenario.title}. Choose one of: {names}."
+            f"“{echo(typed)}” is not an actor in {scenario.title}. Choose one of: {names}."
         )
 
     async def assign_exact(
@@ -576,6 +578,13 @@ class SessionFlow:
                 view=view,
             )
 
+        async def random_deal(interaction: discord.Interaction[Any], session: SessionInfo) -> None:
+            if session.stage == "assigned":  # briefs are out: ask first
+                text, view = reshuffle_confirmation(session.id, None)
+                await reply(interaction, text, view=view)
+                return
+            await self.from_panel(interaction, session, self.deal_random)
+
         async def roster(interaction: discord.Interaction[Any], session: SessionInfo) -> None:
             await reply(interaction, embed=await self.status_embed(session))
 
@@ -629,7 +638,7 @@ class SessionFlow:
                 key="random",
                 label="Random deal",
                 emoji="🎲",
-                handler=action(self.deal_random),
+                handler=random_deal,
                 order=1,
                 style=discord.ButtonStyle.primary,
             ),

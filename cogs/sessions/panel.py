@@ -33,10 +33,12 @@ from typing import Any
 import discord
 
 from bot.content.models import Scenario
+from bot.domain.scope import Scope
 from bot.errors import UserFacingError
 from bot.services.sessions import Roster, SessionInfo
 from cogs.common.checks import require_facilitator
-from cogs.common.interactions import bot_of, guarded
+from cogs.common.interactions import bot_of, guarded, reply
+from cogs.common.scope import Scoped, session_scope
 
 ASSIGNMENT_ROW = 0
 ROUND_ROW = 1
@@ -125,6 +127,7 @@ def panel_view(session: SessionInfo, controls: PanelControls) -> discord.ui.View
 
 
 class PanelButton(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"parley:session:(?P<id>[0-9]+):panel:(?P<key>[a-z0-9-]+)",
 ):
@@ -151,6 +154,9 @@ class PanelButton(
     ) -> PanelButton:
         return cls(int(match["id"]), None, match["key"])
 
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await guarded(interaction, self._run(interaction))
 
@@ -164,6 +170,7 @@ class PanelButton(
 
 
 class AssignChoiceButton(
+    Scoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"parley:session:(?P<id>[0-9]+):assign:(?P<user>[0-9]+):(?P<actor>[a-z0-9-]+)",
 ):
@@ -189,6 +196,9 @@ class AssignChoiceButton(
     ) -> AssignChoiceButton:
         return cls(int(match["id"]), int(match["user"]), match["actor"])
 
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await guarded(interaction, self._run(interaction))
 
@@ -199,4 +209,117 @@ class AssignChoiceButton(
         await bot.session_flow.assign_exact(interaction, session, self.user_id, self.actor_id)
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (PanelButton, AssignChoiceButton)
+class ReshuffleButton(
+    Scoped,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"parley:session:(?P<id>[0-9]+):reshuffle(?::(?P<seed>[0-9]+))?",
+):
+    """The confirmation of a random deal once delegations are set and briefs are out."""
+
+    def __init__(self, session_id: int, seed: int | None = None) -> None:
+        self.session_id, self.seed = session_id, seed
+        suffix = "" if seed is None else f":{seed}"
+        super().__init__(
+            discord.ui.Button(
+                label="Yes, reshuffle every delegation",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"parley:session:{session_id}:reshuffle{suffix}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ReshuffleButton:
+        return cls(int(match["id"]), int(match["seed"]) if match["seed"] else None)
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        return await session_scope(interaction, self.session_id)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._run(interaction))
+
+    async def _run(self, interaction: discord.Interaction[Any]) -> None:
+        await require_facilitator(interaction, "hand out delegations")
+        bot = bot_of(interaction)
+        session = await bot.sessions.require_live(self.session_id)
+        flow = bot.session_flow
+        await flow.from_panel(interaction, session, lambda i, s: flow.deal_random(i, s, self.seed))
+
+
+RESHUFFLE_WARNING = (
+    "Reshuffle every delegation of session #{sid}? Delegations are set and their briefs are "
+    "out: every student may change delegation after reading one confidential brief, and the "
+    "threads and roles follow the new deal. The round is not restarted."
+)
+
+
+def reshuffle_confirmation(session_id: int, seed: int | None) -> tuple[str, discord.ui.View]:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ReshuffleButton(session_id, seed))
+    return RESHUFFLE_WARNING.format(sid=session_id), view
+
+
+class PurgeButton(
+    Scoped,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"parley:session:(?P<id>[0-9]+):purge",
+):
+    """The confirmation of `/session purge`: delete an ended session's whole record."""
+
+    def __init__(self, session_id: int) -> None:
+        self.session_id = session_id
+        super().__init__(
+            discord.ui.Button(
+                label="Yes, delete it for good",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"parley:session:{session_id}:purge",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> PurgeButton:
+        return cls(int(match["id"]))
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        """An ended session may be purged from any channel of its server (its own may be gone)."""
+        return await session_scope(interaction, self.session_id, any_channel=True)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._run(interaction))
+
+    async def _run(self, interaction: discord.Interaction[Any]) -> None:
+        await require_facilitator(interaction, "delete a session's record")
+        report = await bot_of(interaction).privacy.purge_session(
+            self.session_id, guild_id=interaction.guild_id
+        )
+        await reply(interaction, f"Session #{self.session_id} deleted: {report.summary()}.")
+
+
+def purge_confirmation(session_id: int, counted: str) -> tuple[str, discord.ui.View]:
+    view = discord.ui.View(timeout=None)
+    view.add_item(PurgeButton(session_id))
+    return (
+        f"Delete session #{session_id} for good? That is {counted}: its transcript, roster, "
+        "proposals, votes and floor turns, and so its debrief and gradebook. This cannot be "
+        "undone (download the transcript or gradebook first if you need them).",
+        view,
+    )
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    PanelButton,
+    AssignChoiceButton,
+    ReshuffleButton,
+    PurgeButton,
+)

@@ -17,6 +17,8 @@ from discord.ext import commands
 from bot.client import ParleyBot
 from bot.services.sessions import actor_label
 from cogs.common.checks import facilitator_only, guild_only
+from cogs.common.interactions import reply
+from cogs.common.options import Name, SessionNumber
 from cogs.sessions import card_views as session_card
 from cogs.sessions import panel as panel_views
 
@@ -75,7 +77,7 @@ class Sessions(
     @app_commands.describe(scenario="The scenario to play")
     @guild_only()
     @facilitator_only("start a session")
-    async def create(self, interaction: discord.Interaction[ParleyBot], scenario: str) -> None:
+    async def create(self, interaction: discord.Interaction[ParleyBot], scenario: Name) -> None:
         await self.flow.create(interaction, scenario)
 
     @create.autocomplete("scenario")
@@ -111,6 +113,10 @@ class Sessions(
         seed: app_commands.Range[int, 0, 999_999_999] | None = None,
     ) -> None:
         session = await self.flow.session_here(interaction)
+        if mode == "random" and session.stage == "assigned":
+            text, view = panel_views.reshuffle_confirmation(session.id, seed)
+            await reply(interaction, text, view=view)
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         if mode == "self-pick":
             outcome = await self.flow.open_self_pick(interaction, session)
@@ -134,6 +140,22 @@ class Sessions(
         await self.flow.send_outcome(
             interaction, await self.flow.swap(interaction, session, first, second)
         )
+
+    @app_commands.command(
+        name="purge", description="Delete an ended session's whole record for good"
+    )
+    @app_commands.describe(session="The session number (as in /session status or /debrief)")
+    @guild_only()
+    @facilitator_only("delete a session's record")
+    async def purge(
+        self, interaction: discord.Interaction[ParleyBot], session: SessionNumber
+    ) -> None:
+        assert interaction.guild_id is not None
+        counted = await self.bot.privacy.purge_session(
+            session, guild_id=interaction.guild_id, dry_run=True
+        )
+        text, view = panel_views.purge_confirmation(session, counted.summary())
+        await reply(interaction, text, view=view)
 
     @app_commands.command(name="end", description="End the session in this channel")
     @guild_only()

@@ -20,6 +20,7 @@ from bot.client import ParleyBot
 from bot.errors import UserFacingError
 from bot.services.transcripts import ExportPlan
 from cogs.common.checks import guild_only, member_is_facilitator
+from cogs.common.options import PhaseName, SessionNumber
 from cogs.transcripts.capture import TranscriptCapture
 
 log = logging.getLogger(__name__)
@@ -108,8 +109,8 @@ class Transcripts(
         self,
         interaction: discord.Interaction[ParleyBot],
         format: ExportFormat = "html",
-        phase: str | None = None,
-        session: int | None = None,
+        phase: PhaseName | None = None,
+        session: SessionNumber | None = None,
     ) -> None:
         assert interaction.guild_id is not None and isinstance(interaction.user, discord.Member)
         facilitator = await member_is_facilitator(self.bot, interaction.user)

@@ -9,6 +9,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.domain.transcript_formats import (
     CSV_COLUMNS,
@@ -97,10 +99,35 @@ def render(fmt: str, entries: list[TranscriptEntry], meta: ExportMeta = META) ->
         ("plain", "plain"),
         ("", ""),
         ("a=b", "a=b"),
+        (" =1+1", "' =1+1"),
+        ("\n=1+1", "'\n=1+1"),
+        ("\r\n@SUM(A1)", "'\r\n@SUM(A1)"),
+        ("\u00a0\u3000+1", "'\u00a0\u3000+1"),
+        ("\u200b=1", "'\u200b=1"),
+        ("\ufeff-2", "'\ufeff-2"),
+        ("\uff1dHYPERLINK(1)", "'\uff1dHYPERLINK(1)"),
+        ("\uff0b1", "'\uff0b1"),
+        ("\uff0d1", "'\uff0d1"),
+        ("\uff20A1", "'\uff20A1"),
+        ("\ufe66cmd", "'\ufe66cmd"),
+        ("\u22121", "'\u22121"),
+        ("   ", "   "),
+        ("  plain = fine", "  plain = fine"),
+        ("\uff21 full-width letter", "\uff21 full-width letter"),
     ],
 )
 def test_csv_cells_that_would_run_as_formulas_are_quoted(cell: str, safe: str) -> None:
     assert csv_safe(cell) == safe
+
+
+@given(
+    pad=st.text(alphabet=" \t\n\r\u00a0\u2003\u3000\u200b\ufeff", max_size=5),
+    sign=st.sampled_from(list("=+-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b")),
+    rest=st.text(max_size=20),
+)
+def test_a_formula_after_any_trimmable_prefix_is_quoted(pad: str, sign: str, rest: str) -> None:
+    cell = pad + sign + rest
+    assert csv_safe(cell) == "'" + cell
 
 
 def test_json_parses_back_with_every_message_edit_and_deletion() -> None:

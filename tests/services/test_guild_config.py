@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.db.engine import Database
+from bot.errors import UserFacingError
 from bot.services.guild_config import GuildConfigService
 
 
@@ -25,3 +26,16 @@ async def test_defaults_then_changes_persist(database: Database) -> None:
 async def test_unknown_private_space_kind_is_refused(database: Database) -> None:
     with pytest.raises(ValueError, match="thread"):
         await GuildConfigService(database).set_private_space(10, "voice")
+
+
+async def test_everyone_is_refused_as_the_facilitator_role_and_never_counts(
+    database: Database,
+) -> None:
+    service = GuildConfigService(database)
+    await service.set_facilitator_role(10, 555)
+    with pytest.raises(UserFacingError, match="every member of the server"):
+        await service.set_facilitator_role(10, 10)  # @everyone's id is the server's
+    assert (await service.get(10)).facilitator_role_id == 555  # unchanged
+    async with database.transaction() as tx:  # stored before this guard existed
+        (await tx.guild_config.get_or_create(10)).facilitator_role_id = 10
+    assert (await service.get(10)).facilitator_role_id is None

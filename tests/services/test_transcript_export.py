@@ -131,7 +131,7 @@ async def test_a_student_exports_their_own_delegation_only(
 
     with pytest.raises(UserFacingError, match="Only facilitators"):
         await service.plan_export(session, facilitator=False, user_id=999)
-    with pytest.raises(UserFacingError, match="no messages in a phase called 'Debrief'"):
+    with pytest.raises(UserFacingError, match="no messages in a phase called “Debrief”"):
         await service.plan_export(session, facilitator=True, phase="Debrief")
     with pytest.raises(UserFacingError, match="no session 999"):
         await service.resolve_session(1, session_id=999)
