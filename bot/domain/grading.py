@@ -49,8 +49,17 @@ The named rules (`Grade.rule` says which made an answer right):
 * ``word_form`` and ``synonym``: another form of the key word (Snowball stems:
   "abductions" for "abductees"; "Japanese" for "Japan") or a phrase for it ("sending back"
   for "return").
-* refusals that beat all of them: ``negation``, ``real_word``, ``proper_noun`` (two
-  different countries), ``number``.
+* refusals that beat all of them: ``negation``, ``real_word`` (also a word with "re-"
+  in front: "renegotiations"), ``proper_noun`` (a typed country or region name is that
+  place: "Laos" is not "Lagos", "Indiana" is not "India"), ``number``.
+
+Short proper nouns get less typo room than other words (round 6, `_proper_typo_ok`): in a
+capitalised answer key, a name of five or six letters that is not an English word keeps
+its first letter ("Sienna" is not "Vienna"), a replaced letter must be a neighbouring key,
+a vowel or a sound-alike ("Osama" is not "Obama", "Boston" is not "Bolton"), and a name of
+five letters may not lose its last one ("Lago" is not "Lagos"). Two forms of a root of
+three letters are different words ("arms" is not "armed"; "end" still stands for
+"ending").
 
 A wrong answer that came close carries a `Miss` saying how; `explain` words it, with or
 without giving the answer away.
@@ -238,7 +247,7 @@ def explain_miss(miss: Miss | None, *, reveal: bool) -> str | None:
     if miss.kind == "proper_noun":
         if reveal:
             return f"You named {given.title()}; the answer is {expected.title()}."
-        return f"{given.title()} is a different country."
+        return f"{given.title()} is a different place."
     if reveal:
         return f"Check the number: you wrote {given}, the answer has {expected}."
     return f"Check the number: {given} is not it."
@@ -254,6 +263,7 @@ _APOSTROPHES = dict.fromkeys(map(ord, "'\u2018\u2019\u02bc\u02bb`\u00b4\u2032"),
 _LETTER_FOLDS = str.maketrans(
     {"đ": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ð": "d"}
 )
+_TRAILING_PLUS = re.compile(r"\+(?![\s+]*\w)")  # "OPEC+" names another group
 _DOTTED_ACRONYM = re.compile(r"\b(?:[a-z]\.)+[a-z]\b\.?")
 _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 _THOUSANDS_SEP = re.compile(r"(?<=\d),(?=\d{3}\b)")
@@ -389,7 +399,7 @@ def normalise(text: str) -> str:
     s = unicodedata.normalize("NFKD", s.casefold())
     s = "".join(_fold_char(ch) for ch in s)
     s = s.casefold().translate(_APOSTROPHES).translate(_LETTER_FOLDS)
-    s = s.replace("&", " and ").replace("+", " and ")
+    s = _TRAILING_PLUS.sub(" plus ", s.replace("&", " and ")).replace("+", " and ")
     s = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), s)
     s = _THOUSANDS_SEP.sub("", s)
     s = _DECIMAL_POINT.sub("\x00", s)
@@ -464,6 +474,10 @@ class _Places:
     """Single words that are a whole country name ("niger", "nigeria", "iceland")."""
     official: dict[str, tuple[str, ...]]
     """Normalised long official form -> the country's shorter names."""
+    words: frozenset[str] = frozenset()
+    """Single words that are a whole place name, a country or a region that is not also an
+    English word ("laos", "indiana", "lagos"): a typed place name is that place, never a
+    typo of another."""
 
 
 _PLACE_ALIASES = (
@@ -518,7 +532,11 @@ def _places() -> _Places:
         names.add(normalise(str(sub.name)))
         names.add(str(sub.code).rpartition("-")[2].casefold())  # "Springfield, IL"
     tokens = frozenset(n for n in countries if " " not in n and n.isalpha() and len(n) > 3)
-    return _Places(frozenset(names), frozenset(countries), tokens, official)
+    # Region names that are English words ("South", "Central") name no place by themselves.
+    words = tokens | {
+        n for n in names if " " not in n and n.isalpha() and len(n) > 3 and not _is_word(n)
+    }
+    return _Places(frozenset(names), frozenset(countries), tokens, official, words)
 
 
 _DERIVATIONS = ("ance", "ence", "ment", "ness", "ity", "ism", "ship", "hood")
@@ -537,6 +555,10 @@ def _same_root(a: str, b: str) -> bool:
     """Two forms of one word: equal roots, or long roots one letter apart at the end
     ("economy"/"economic")."""
     ra, rb = _root(a), _root(b)
+    if ra == rb and len(ra) <= 3:
+        # A root this short is ambiguous: "end"/"ending" share it, "arms"/"armed" do not
+        # (a noun and a verb); only the bare root stands for one of its forms.
+        return min(a, b, key=len) in (ra, ra + "e")
     if ra == rb or (ra[:-1] == rb[:-1] and {ra[-1:], rb[-1:]} == {"f", "v"}):  # relief/relieve
         return True
     short, long_ = sorted((ra, rb), key=len)
@@ -763,6 +785,41 @@ def _typo_ok(ans: str, tgt: str) -> bool:
     return distance <= _edit_budget(n) and fuzz.ratio(ans, tgt) >= LONG_WORD_MIN_RATIO
 
 
+_SOUND_ALIKE = frozenset(frozenset(p) for p in ("gj", "ck", "cs", "sz", "kq", "fv", "ie"))
+
+
+def _proper_typo_ok(ans: str, tgt: str) -> bool:
+    """Extra care for a typo in a short proper noun, where one edit often names another
+    place or person: the first letter must be kept in names of five or six letters
+    ("Sienna" is not "Vienna") and the last letter may not be dropped from a name of five
+    ("Lago" is not "Lagos"; "Hanoy" for "Hanoi" is still a typo), and a letter replaced in
+    them must be a neighbouring key, a vowel or a sound-alike ("Osama" is not "Obama",
+    "Boston" is not "Bolton"; "Nijer" is "Niger"). Shorter names are
+    already held to one edit inside the word by `_typo_ok` and `SHORT_ANSWER_LENGTH`."""
+    if 5 <= len(tgt) <= 6 and ans[:1] != tgt[:1]:
+        return False
+    if 5 <= len(tgt) <= 6 and len(ans) == len(tgt):
+        diff = [(x, y) for x, y in zip(ans, tgt, strict=True) if x != y]
+        if len(diff) == 1 and not (
+            _adjacent_keys(*diff[0])
+            or set(diff[0]) <= set("aeiouy")
+            or frozenset(diff[0]) in _SOUND_ALIKE
+        ):
+            # "Osama" is not "Obama": neither a slip of the finger nor a sound-alike
+            # ("Nijer" for "Niger", "Hanoy" for "Hanoi").
+            return False
+    return not (len(tgt) == 5 and len(ans) == 4 and tgt.startswith(ans))
+
+
+def _other_place(ans: str, tgt: str) -> bool:
+    """Whether place name `ans` names another place than `tgt`: a typed place name is
+    that place, unless it is the same name spelt as it sounds ("Columbia" for "Colombia")
+    or the country of a demonym ("Korea war" for "Korean War")."""
+    if _name_key(ans) == _name_key(tgt) or _demonym_of(tgt) == ans:
+        return False
+    return OSA.distance(ans, tgt, score_cutoff=3) <= 2 or tgt.startswith(ans[:4])
+
+
 def _swapped(ans: str, tgt: str) -> bool:
     """Two neighbouring letters swapped in a short word ("teh", "nu" for "un")."""
     if len(ans) != len(tgt) or not 2 <= len(tgt) <= 4 or ans == tgt:
@@ -864,6 +921,10 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     places = _places()
     if ans in places.tokens and tgt in places.tokens:
         return None, "proper_noun"  # "Niger" / "Nigeria", "Iceland" / "Ireland"
+    if len(tgt) >= 5 and ans == "re" + tgt:
+        return None, "real_word"  # "renegotiations" is not "negotiations"
+    if ans in places.words and _other_place(ans, tgt):
+        return None, "proper_noun"  # "Laos" is not "Lagos", "Indiana" is not "India"
     same_root = min(len(ans), len(tgt)) >= 3 and _same_root(ans, tgt)
     ends = [w.removesuffix("s")[-2:] for w in (ans, tgt)]
     agents = [e in ("er", "or") for e in ends]
@@ -885,7 +946,7 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     if ans in places.tokens and len(tgt) > len(ans) and _demonym_of(tgt) == ans:
         return "demonym", None  # "Korea war" for "Korean War" (see `_compare`)
     if _typo_ok(ans, tgt):
-        if _is_word(ans) and _is_word(tgt) and not same_root and not _slip(ans, tgt):
+        if _is_word(ans) and _is_word(tgt) and not _slip(ans, tgt):
             return None, "real_word"  # "launch" is not a typo of "lunch"
         return "typo", None
     if _swapped(ans, tgt) and not _is_word(ans):
@@ -1005,6 +1066,13 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
                 and t.startswith(a)
             ):
                 rule = "name_fold"  # a short first name: "Abe Lincoln"
+            if (
+                rule in ("typo", "word_form")
+                and alt.capitalised
+                and not _proper_typo_ok(a, t)
+                and not _is_word(t)
+            ):
+                rule = None  # "Sienna" for "Vienna", "Lago" for "Lagos"; "Nort Korea" is a typo
             if rule in ("clip", "demonym") and len(required) < 2:
                 rule = None  # "Korea" alone is not "Korean", "Univ" alone not "university"
             if t in alt.exact_only and a != t:

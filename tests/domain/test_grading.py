@@ -433,6 +433,7 @@ def test_data_set_is_well_formed() -> None:
         "grader_heldout_3.jsonl",
         "grader_heldout_4.jsonl",
         "grader_heldout_5.jsonl",
+        "grader_heldout_6.jsonl",
     ):
         rows = [json.loads(line) for line in (DATA_DIR / name).read_text("utf-8").splitlines()]
         for row in rows:
@@ -480,3 +481,26 @@ def test_later_held_out_sets_stay_ahead_of_every_baseline(name: str) -> None:
     for baseline in (result["baseline"], *result["baselines"].values()):
         assert grader["f1"] > baseline["f1"]
         assert grader["false_accept_rate"] < baseline["false_accept_rate"]
+
+
+@pytest.mark.parametrize(
+    ("name", "min_accept", "max_false_accept"),
+    [
+        # tuned on since (round 6 shaped on set 5): today's figures, less a small margin
+        ("grader_heldout_4.jsonl", 0.91, 0.05),
+        ("grader_heldout_5.jsonl", 0.89, 0.05),
+        # held out at the round-6 freeze and never tuned on: measured 86.0 % / 2.7 %
+        ("grader_heldout_6.jsonl", 0.85, 0.03),
+    ],
+)
+def test_sets_4_to_6_hold_their_measured_figures(
+    name: str, min_accept: float, max_false_accept: float
+) -> None:
+    """A regression guard below the README's figures for the newest sets, not a target
+    (the target, 97 % accepted at most 1 % false accepts, is not met on them)."""
+    result = evaluate(DATA_DIR / name)
+    grader = result["grader"]
+    assert grader["accept_rate"] >= min_accept, grader["misclassified"]
+    assert grader["false_accept_rate"] <= max_false_accept, grader["misclassified"]
+    for baseline in (result["baseline"], *result["baselines"].values()):
+        assert grader["f1"] > baseline["f1"]

@@ -109,6 +109,20 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("typo", "Hanio", ["Hanoi"]),
     ("typo", "untied states", ["United States"]),  # swapped neighbours, though a real word
     ("typo", "fire and furry", ["fire and fury"]),  # a doubled letter, though a real word
+    # round 6: short proper nouns keep a typo when it is a slip or a sound-alike
+    ("typo", "Hanoy", ["Hanoi"]),  # a vowel-like letter at the end
+    ("typo", "Nijer", ["Niger"]),  # a sound-alike letter
+    ("typo", "Obamma", ["Barack Obama", "Obama"]),  # a doubled letter
+    ("typo", "Onama", ["Obama"]),  # a neighbouring key
+    ("typo", "Viena", ["Vienna"]),  # a letter dropped from a six-letter name
+    ("typo", "Lagso", ["Lagos"]),  # neighbours swapped
+    ("typo", "Nort Korea", ["North Korea"]),  # an English word is not held to name rules
+    ("typo", "Columbia", ["Colombia"]),  # a place name spelt as it sounds
+    ("typo", "East Timur", ["East Timor"]),
+    ("word_form", "ending the war", ["end the war"]),  # a bare root of three letters
+    ("word_form", "arm", ["armed"]),
+    ("word_form", "Korea war", ["Korean War"]),  # a country for its demonym, still
+    ("typo", "renegotiatons", ["renegotiations"]),
 ]
 
 
@@ -217,6 +231,16 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("selection", ["election"], [], "real_word"),
     ("governance", ["governments"], [], "real_word"),
     ("trainer", ["trainees"], [], None),
+    # round 6 (after held-out set 5): a typed place is that place; short names get less room
+    ("Laos", ["Lagos"], [], "proper_noun"),
+    ("Indiana", ["India"], [], "proper_noun"),
+    ("Sienna", ["Vienna"], [], None),  # first letter of a six-letter name
+    ("Lago", ["Lagos"], [], None),  # last letter of a five-letter name
+    ("Osama", ["Barack Obama", "Obama"], [], None),  # a far key in a five-letter name
+    ("Boston", ["John Bolton"], [], None),
+    ("arms", ["armed"], [], None),  # two forms of a three-letter root
+    ("renegotiations", ["negotiations"], [], "real_word"),
+    ("OPEC+", ["OPEC"], [], "extra_word"),  # a trailing plus names another group
 ]
 
 
