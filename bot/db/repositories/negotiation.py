@@ -41,6 +41,13 @@ class NegotiationRepository:
 
     async def lock(self, session_id: int) -> Negotiation:
         """Serialise changes to this session's negotiation (see the module docstring)."""
+        await self.hold(session_id)
+        row = await self._session.get(Negotiation, session_id, populate_existing=True)
+        assert row is not None
+        return row
+
+    async def hold(self, session_id: int) -> None:
+        """`lock` without loading the row: one statement, for a change that does not edit it."""
         now = utcnow()
         table: Any = Negotiation.__table__
         statement = (
@@ -52,9 +59,6 @@ class NegotiationRepository:
             )
         )
         await self._session.execute(statement)
-        row = await self._session.get(Negotiation, session_id, populate_existing=True)
-        assert row is not None
-        return row
 
     async def get(self, session_id: int) -> Negotiation | None:
         return await self._session.get(Negotiation, session_id)
@@ -143,7 +147,10 @@ class NegotiationRepository:
         cast_by: int | None,
         cast_at: datetime,
     ) -> BallotRow:
-        """Keep the ballot and make it the delegation's counting vote on that proposal."""
+        """Keep the ballot and make it the delegation's counting vote on that proposal.
+
+        Two statements: the ballot's INSERT, then one ``INSERT … ON CONFLICT DO UPDATE`` of the
+        counting vote (no read of the old one first; the caller holds the session's lock)."""
         ballot = BallotRow(
             round_id=round_id,
             proposal_number=proposal_number,
@@ -154,23 +161,24 @@ class NegotiationRepository:
         )
         self._session.add(ballot)
         await self._session.flush()
-        counting = await self._session.get(DelegationVote, (round_id, proposal_number, actor_id))
-        if counting is None:
-            self._session.add(
-                DelegationVote(
-                    round_id=round_id,
-                    proposal_number=proposal_number,
-                    actor_id=actor_id,
-                    choice=choice,
-                    ballot_id=ballot.id,
-                    cast_by=cast_by,
-                    cast_at=cast_at,
-                )
+        table: Any = DelegationVote.__table__
+        counting = {
+            "choice": choice,
+            "ballot_id": ballot.id,
+            "cast_by": cast_by,
+            "cast_at": cast_at,
+        }
+        statement = (
+            insert_for(self._session, table)
+            .values(
+                round_id=round_id, proposal_number=proposal_number, actor_id=actor_id, **counting
             )
-        else:
-            counting.choice, counting.ballot_id = choice, ballot.id
-            counting.cast_by, counting.cast_at = cast_by, cast_at
-        await self._session.flush()
+            .on_conflict_do_update(
+                index_elements=[table.c.round_id, table.c.proposal_number, table.c.actor_id],
+                set_=counting,
+            )
+        )
+        await self._session.execute(statement)
         return ballot
 
     async def set_ballot_messages(self, round_id: int, messages: dict[str, int]) -> None:
