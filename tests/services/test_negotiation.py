@@ -300,6 +300,40 @@ async def test_a_ballot_returns_the_state_as_stored(
         assert result.state == await service.state(sid)
 
 
+async def test_a_ballot_is_one_transaction_of_twelve_statements(
+    service: NegotiationService, sessions: SessionService, database: Database
+) -> None:
+    """The vote burst's cost per ballot: one commit, the vote read once, no read-modify-write of
+    the counting vote (it was 22 statements: the vote read twice, the counting vote read first)."""
+    sid = await class_of(sessions, per_actor=2)
+    await service.table(sid, student("us"), "remains", "Return the remains.", phase_kind="plenary")
+    await service.open_vote(sid, None)
+    statements: list[str] = []
+    commits: list[object] = []
+
+    def statement(*args: Any) -> None:
+        statements.append(args[2])
+
+    def commit(connection: object) -> None:
+        commits.append(connection)
+
+    sync_engine = database.engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", statement)
+    event.listen(sync_engine, "commit", commit)
+    try:
+        for user, choice in [(student("us", 0), "yes"), (student("us", 1), "no")]:
+            statements.clear()
+            commits.clear()
+            await service.cast(sid, user, 1, choice)  # type: ignore[arg-type]
+            assert len(commits) == 1
+            writes = [s for s in statements if not s.lstrip().upper().startswith("SELECT")]
+            assert len(writes) == 3, writes  # the lock, the ballot, the counting vote
+            assert len(statements) == 12, statements
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", statement)
+        event.remove(sync_engine, "commit", commit)
+
+
 async def test_a_burst_of_ballots_never_waits_on_sqlites_lock(
     scenarios: Mapping[str, Scenario], tmp_path: Path
 ) -> None:
