@@ -1,12 +1,14 @@
 """Proposals, vote rounds, ballots and the debrief's milestones, inside one transaction.
 
-`lock(session_id)` must be the first statement of any unit of work that changes a session's
-proposals or votes: it writes the session's `negotiations` row (creating it on first use) with
-one ``INSERT … ON CONFLICT DO UPDATE``. On PostgreSQL that holds the row's lock until commit; on
-SQLite the write takes the database's write lock. Either way a second change to the same
-session waits until the first committed, then reads what it wrote: read-modify-write through the
-domain rules (`bot.domain.voting`) is safe, proposal numbers are never handed out twice, and
-ballots get ids in the order they counted.
+`lock(session_id)` (or `hold`, the same without loading the row) must be the first write of
+any unit of work that changes a session's proposals or votes: it writes the session's
+`negotiations` row (creating it on first use) with one ``INSERT … ON CONFLICT DO UPDATE``. On
+PostgreSQL that holds the row's lock until commit; on SQLite the write takes the database's
+write lock (the driver begins the transaction just before that first write, so reads before it
+take no lock and the transaction never has to upgrade one). Either way a second change to the
+same session waits until the first committed, then reads what it wrote: read-modify-write
+through the domain rules (`bot.domain.voting`) is safe, proposal numbers are never handed out
+twice, and ballots get ids in the order they counted.
 """
 
 from __future__ import annotations
