@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.content.models import Scenario
 from bot.db.engine import Database
@@ -21,6 +23,7 @@ from bot.domain.voting import Choice, VotingError
 from bot.errors import UserFacingError
 from bot.services.negotiation import NegotiationService
 from bot.services.sessions import SessionService
+from tests.db_backends import migrated_database
 
 GUILD, PLENARY, TEACHER = 1000, 2000, 3000
 ACTORS = ["us", "dprk", "rok", "japan", "china", "russia"]
@@ -279,6 +282,90 @@ async def test_a_whole_class_voting_at_once_keeps_every_ballot(
         last[(ballot.proposal_number, ballot.actor_id)] = ballot
     for vote in counting:
         assert vote.ballot_id == last[(vote.proposal_number, vote.actor_id)].id
+
+
+async def test_a_ballot_returns_the_state_as_stored(
+    service: NegotiationService, sessions: SessionService
+) -> None:
+    """`cast` builds the state it returns without reading the vote again: it must be the one a
+    fresh read gives (ballots in order, ids as stored)."""
+    sid = await class_of(sessions, per_actor=2)
+    await service.table(sid, student("us"), "remains", "Return the remains.", phase_kind="plenary")
+    await service.open_vote(sid, None)
+    for user, choice in [
+        (student("us", 0), "yes"),
+        (student("dprk", 0), "no"),
+        (student("us", 1), "no"),  # a change: a second ballot for the US
+        (student("us", 1), "no"),  # a repeat: no ballot
+    ]:
+        result = await service.cast(sid, user, 1, choice)  # type: ignore[arg-type]
+        assert result.state == await service.state(sid)
+
+
+async def test_a_ballot_is_one_transaction_of_twelve_statements(
+    service: NegotiationService, sessions: SessionService, database: Database
+) -> None:
+    """The vote burst's cost per ballot: one commit, the vote read once, no read-modify-write of
+    the counting vote (it was 22 statements: the vote read twice, the counting vote read first)."""
+    sid = await class_of(sessions, per_actor=2)
+    await service.table(sid, student("us"), "remains", "Return the remains.", phase_kind="plenary")
+    await service.open_vote(sid, None)
+    statements: list[str] = []
+    commits: list[object] = []
+
+    def statement(*args: Any) -> None:
+        statements.append(args[2])
+
+    def commit(connection: object) -> None:
+        commits.append(connection)
+
+    sync_engine = database.engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", statement)
+    event.listen(sync_engine, "commit", commit)
+    try:
+        for user, choice in [(student("us", 0), "yes"), (student("us", 1), "no")]:
+            statements.clear()
+            commits.clear()
+            await service.cast(sid, user, 1, choice)  # type: ignore[arg-type]
+            assert len(commits) == 1
+            writes = [s for s in statements if not s.lstrip().upper().startswith("SELECT")]
+            assert len(writes) == 3, writes  # the lock, the ballot, the counting vote
+            assert len(statements) == 12, statements
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", statement)
+        event.remove(sync_engine, "commit", commit)
+
+
+async def test_a_burst_of_ballots_never_waits_on_sqlites_lock(
+    scenarios: Mapping[str, Scenario], tmp_path: Path
+) -> None:
+    """Ballots for one session queue in the process: with SQLite's busy timeout at zero, a
+    ballot that reached the database while another held the write lock would fail with
+    "database is locked" (and with the usual 5 s timeout, sleep in SQLite's busy handler)."""
+    async with migrated_database("sqlite", tmp_path) as database:
+        await database.engine.dispose()  # new connections get the listener below
+        event.listen(database.engine.sync_engine, "connect", _no_busy_wait)
+        sessions = SessionService(database, scenarios)
+        service = NegotiationService(database, scenarios)
+        sid = await class_of(sessions, per_actor=2)
+        for actor, item in [("us", "remains"), ("dprk", "end-of-war")]:
+            await service.table(sid, student(actor), item, f"{actor} text", phase_kind="plenary")
+        await service.open_vote(sid, None)
+        calls = [
+            service.cast(sid, student(actor, seat), number, "yes" if seat == 0 else "no")
+            for actor in ACTORS
+            for seat in (0, 1)
+            for number in (1, 2)
+        ]
+        results = await asyncio.gather(*calls)
+        assert all(r.changed for r in results)
+        assert await count(database, BallotRow) == 24
+
+
+def _no_busy_wait(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=0")
+    cursor.close()
 
 
 async def test_proposals_tabled_at_once_get_distinct_numbers(

@@ -1,12 +1,14 @@
 """Proposals, vote rounds, ballots and the debrief's milestones, inside one transaction.
 
-`lock(session_id)` must be the first statement of any unit of work that changes a session's
-proposals or votes: it writes the session's `negotiations` row (creating it on first use) with
-one ``INSERT … ON CONFLICT DO UPDATE``. On PostgreSQL that holds the row's lock until commit; on
-SQLite the write takes the database's write lock. Either way a second change to the same
-session waits until the first committed, then reads what it wrote: read-modify-write through the
-domain rules (`bot.domain.voting`) is safe, proposal numbers are never handed out twice, and
-ballots get ids in the order they counted.
+`lock(session_id)` (or `hold`, the same without loading the row) must be the first write of
+any unit of work that changes a session's proposals or votes: it writes the session's
+`negotiations` row (creating it on first use) with one ``INSERT … ON CONFLICT DO UPDATE``. On
+PostgreSQL that holds the row's lock until commit; on SQLite the write takes the database's
+write lock (the driver begins the transaction just before that first write, so reads before it
+take no lock and the transaction never has to upgrade one). Either way a second change to the
+same session waits until the first committed, then reads what it wrote: read-modify-write
+through the domain rules (`bot.domain.voting`) is safe, proposal numbers are never handed out
+twice, and ballots get ids in the order they counted.
 """
 
 from __future__ import annotations
@@ -41,6 +43,13 @@ class NegotiationRepository:
 
     async def lock(self, session_id: int) -> Negotiation:
         """Serialise changes to this session's negotiation (see the module docstring)."""
+        await self.hold(session_id)
+        row = await self._session.get(Negotiation, session_id, populate_existing=True)
+        assert row is not None
+        return row
+
+    async def hold(self, session_id: int) -> None:
+        """`lock` without loading the row: one statement, for a change that does not edit it."""
         now = utcnow()
         table: Any = Negotiation.__table__
         statement = (
@@ -52,9 +61,6 @@ class NegotiationRepository:
             )
         )
         await self._session.execute(statement)
-        row = await self._session.get(Negotiation, session_id, populate_existing=True)
-        assert row is not None
-        return row
 
     async def get(self, session_id: int) -> Negotiation | None:
         return await self._session.get(Negotiation, session_id)
@@ -143,7 +149,10 @@ class NegotiationRepository:
         cast_by: int | None,
         cast_at: datetime,
     ) -> BallotRow:
-        """Keep the ballot and make it the delegation's counting vote on that proposal."""
+        """Keep the ballot and make it the delegation's counting vote on that proposal.
+
+        Two statements: the ballot's INSERT, then one ``INSERT … ON CONFLICT DO UPDATE`` of the
+        counting vote (no read of the old one first; the caller holds the session's lock)."""
         ballot = BallotRow(
             round_id=round_id,
             proposal_number=proposal_number,
@@ -154,23 +163,24 @@ class NegotiationRepository:
         )
         self._session.add(ballot)
         await self._session.flush()
-        counting = await self._session.get(DelegationVote, (round_id, proposal_number, actor_id))
-        if counting is None:
-            self._session.add(
-                DelegationVote(
-                    round_id=round_id,
-                    proposal_number=proposal_number,
-                    actor_id=actor_id,
-                    choice=choice,
-                    ballot_id=ballot.id,
-                    cast_by=cast_by,
-                    cast_at=cast_at,
-                )
+        table: Any = DelegationVote.__table__
+        counting = {
+            "choice": choice,
+            "ballot_id": ballot.id,
+            "cast_by": cast_by,
+            "cast_at": cast_at,
+        }
+        statement = (
+            insert_for(self._session, table)
+            .values(
+                round_id=round_id, proposal_number=proposal_number, actor_id=actor_id, **counting
             )
-        else:
-            counting.choice, counting.ballot_id = choice, ballot.id
-            counting.cast_by, counting.cast_at = cast_by, cast_at
-        await self._session.flush()
+            .on_conflict_do_update(
+                index_elements=[table.c.round_id, table.c.proposal_number, table.c.actor_id],
+                set_=counting,
+            )
+        )
+        await self._session.execute(statement)
         return ballot
 
     async def set_ballot_messages(self, round_id: int, messages: dict[str, int]) -> None:
