@@ -189,9 +189,7 @@ class Console:
         if exact:
             return exact[0]
         close = [
-            s
-            for s in scenarios
-            if s.id.startswith(wanted) or s.title.casefold().startswith(wanted)
+            s for s in scenarios if s.id.startswith(wanted) or s.title.casefold().startswith(wanted)
         ]
         if len(close) == 1:
             return close[0]
