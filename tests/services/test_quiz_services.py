@@ -18,6 +18,7 @@ from bot.domain.quiz import Question, Standing
 from bot.errors import UserFacingError
 from bot.services.quiz import build_quiz_services
 from bot.services.quiz_banks import store_trivia_list
+from bot.services.quiz_catalogue import QuizCatalogue
 from bot.services.quiz_practice import PracticeFilter, RunScreen, Summary
 from bot.services.quiz_race import QuestionResult, RaceInfo
 from tests.waiting import wait_until
@@ -256,3 +257,17 @@ async def test_a_narrow_miss_carries_its_reason_and_keeps_it_when_shown_again(
     again = await practice.current(screen.run_id, ANN)
     assert isinstance(again, RunScreen) and again.verdict is not None
     assert again.verdict.teaching(reveal=True) == shown
+
+
+def test_every_pack_quotes_its_own_article_from_the_seeds_folder_it_was_loaded_with(
+    scenarios: Mapping[str, Scenario],
+) -> None:
+    """The catalogue reads seeds where the packs came from ($PARLEY_SEEDS_DIR, which the suite
+    points at shipped + fixture seeds), so the fixture pack's items quote its own paragraphs."""
+    catalogue = QuizCatalogue(scenarios)
+    assert len(scenarios) > 1
+    for scenario_id in scenarios:
+        questions = catalogue.scenario_questions(scenario_id)
+        quoted = [q for q in questions if q.paragraph]
+        assert quoted, scenario_id
+        assert all(q.paragraph_text for q in quoted), scenario_id
