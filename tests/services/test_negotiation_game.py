@@ -20,8 +20,10 @@ from bot.db.engine import Database
 from bot.db.models import ProposalOption, ProposalRow, VoteRoundRow
 from bot.domain.voting import PACKAGE, VotingError
 from bot.errors import UserFacingError
+from bot.services.debrief import DebriefService
 from bot.services.negotiation import NegotiationService
 from bot.services.sessions import SessionService
+from bot.services.transcripts import TranscriptService
 
 FIXTURES = Path(__file__).parents[1] / "content" / "fixtures"
 GUILD, PLENARY, TEACHER = 1000, 2000, 3000
@@ -197,10 +199,9 @@ async def test_binary_game_packages_adopt_items(
 
 
 @pytest.fixture
-def debrief(database: Database, packs: Mapping[str, Scenario], service: NegotiationService):  # type: ignore[no-untyped-def]
-    from bot.services.debrief import DebriefService
-    from bot.services.transcripts import TranscriptService
-
+def debrief(
+    database: Database, packs: Mapping[str, Scenario], service: NegotiationService
+) -> DebriefService:
     transcripts = TranscriptService(database, scenarios=packs)
     return DebriefService(database, packs, transcripts=transcripts, negotiation=service)
 
@@ -208,7 +209,7 @@ def debrief(database: Database, packs: Mapping[str, Scenario], service: Negotiat
 async def test_debrief_scores_a_package_deal_and_writes_the_gradebook(
     service: NegotiationService,
     sessions: SessionService,
-    debrief,  # type: ignore[no-untyped-def]
+    debrief: DebriefService,
 ) -> None:
     import csv
     import io
@@ -274,7 +275,7 @@ def debrief_pages(record, report) -> str:  # type: ignore[no-untyped-def]
 async def test_debrief_scores_no_agreement_as_no_deal_values(
     service: NegotiationService,
     sessions: SessionService,
-    debrief,  # type: ignore[no-untyped-def]
+    debrief: DebriefService,
 ) -> None:
     sid = await class_of(sessions)
     await service.table_package(
