@@ -18,9 +18,10 @@ from bot.content.loader import load_scenario
 from bot.content.models import Scenario
 from bot.db.engine import Database
 from bot.db.models import ProposalOption, ProposalRow, VoteRoundRow
+from bot.domain.debrief import DebriefReport, report_pages
 from bot.domain.voting import PACKAGE, VotingError
 from bot.errors import UserFacingError
-from bot.services.debrief import DebriefService
+from bot.services.debrief import DebriefService, SessionRecord
 from bot.services.negotiation import NegotiationService
 from bot.services.sessions import SessionService
 from bot.services.transcripts import TranscriptService
@@ -262,9 +263,7 @@ async def test_debrief_scores_a_package_deal_and_writes_the_gradebook(
     assert "✅ **🅰️ Alpha**: 25 points, no deal 10 (+15) — beat no deal" in pages
 
 
-def debrief_pages(record, report) -> str:  # type: ignore[no-untyped-def]
-    from bot.domain.debrief import report_pages
-
+def debrief_pages(record: SessionRecord, report: DebriefReport) -> str:
     pages = report_pages(record.scenario, report)
     return "\n".join(
         f"{p.title}\n{p.description}\n" + "\n".join(f"{f.name}\n{f.value}" for f in p.fields)
