@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import pytest
 
 from bot.cli.grading import main
-from bot.domain.quiz_lint import LintItem, lint_items, vocabulary_of
+from bot.domain.quiz_lint import Finding, LintItem, lint_items, vocabulary_of
 
 LUNCH = LintItem("q-lunch", "What did observers see empty?", ("lunch table",), ())
 CAPITAL = LintItem("q-cap", "In which city was the office to open?", ("Pyongyang",), ("Seoul",))
@@ -18,7 +19,7 @@ NEAR = LintItem("q-near", "Which leader?", ("Kim Jong-un",), ())
 NEAR_OTHER = LintItem("q-near2", "Whose father?", ("Kim Jong-il",), ())
 
 
-def kinds(findings: list, item_id: str) -> dict[str, list[str]]:  # type: ignore[type-arg]
+def kinds(findings: Sequence[Finding], item_id: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for f in findings:
         if f.item_id == item_id:
