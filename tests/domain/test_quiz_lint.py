@@ -98,3 +98,10 @@ def test_cli_unknown_scenario_is_a_clear_error(capsys: pytest.CaptureFixture[str
     assert main(["quiz", "lint", "atlantis"]) == 1
     err = capsys.readouterr().err
     assert "no scenario 'atlantis'" in err and "hanoi-2019" in err
+
+
+def test_cli_finds_packs_where_parley_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --content, `quiz lint` reads $PARLEY_CONTENT_DIR like the rest of Parley: the
+    suite's second pack lives only there, so it is found and linted."""
+    assert main(["quiz", "lint", "bridge-talks"]) == 0
+    assert "short-answer item(s)" in capsys.readouterr().out
