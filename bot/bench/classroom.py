@@ -379,7 +379,7 @@ async def _votes(
     await h.slash(
         member["dprk"],
         "propose",
-        options={"item": "yongbyon-sanctions", "text": "Dismantle Yongbyon for sanctions relief."},
+        options={"item": "yongbyon", "text": "Dismantle Yongbyon for sanctions relief."},
     )
     await h.slash(
         member["us"],

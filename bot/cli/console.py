@@ -150,21 +150,56 @@ class Console:
         return 0
 
     def pick_scenario(self, wanted: str | None) -> Scenario:
+        """The scenario from --scenario, else the only one, else asked for by number or name."""
         scenarios = sorted(self.scenarios.values(), key=lambda s: s.title)
         if not scenarios:
             raise SystemExit("No scenario is installed: run `parley content check`.")
         if wanted is not None:
-            for scenario in scenarios:
-                if wanted.casefold() in (scenario.id, scenario.title.casefold()):
-                    return scenario
-            self.say(f"There is no scenario “{wanted}”.")
+            found = self.find_scenario(wanted, scenarios)
+            if found is not None:
+                self.say(f"Scenario: {found.title}")
+                return found
         if len(scenarios) == 1:
             self.say(f"Scenario: {scenarios[0].title}")
             return scenarios[0]
         self.say("Scenarios:")
         for number, scenario in enumerate(scenarios, start=1):
             self.say(f"  {number}. {scenario.title}")
-        return scenarios[self.choose("Choose a scenario: ", len(scenarios)) - 1]
+        while True:
+            text = self.ask("Choose a scenario (a number or a name, like hanoi): ").strip()
+            if text.casefold() in ("q", "quit"):
+                raise Quit
+            if text.isdigit() and 1 <= int(text) <= len(scenarios):
+                chosen = scenarios[int(text) - 1]
+                break
+            found = self.find_scenario(text, scenarios) if text else None
+            if found is not None:
+                chosen = found
+                break
+            if not text:
+                self.say(f"Type a number from 1 to {len(scenarios)} or a scenario's name.")
+        self.say(f"Scenario: {chosen.title}")
+        return chosen
+
+    def find_scenario(self, text: str, scenarios: Sequence[Scenario]) -> Scenario | None:
+        """A scenario from its id, its title or the start of either ("hanoi", "bridge talks"),
+        or None after saying why (nothing matches, or which ones were meant)."""
+        wanted = " ".join(text.casefold().split())
+        exact = [s for s in scenarios if wanted in (s.id, s.title.casefold())]
+        if exact:
+            return exact[0]
+        close = [
+            s for s in scenarios if s.id.startswith(wanted) or s.title.casefold().startswith(wanted)
+        ]
+        if len(close) == 1:
+            return close[0]
+        if close:
+            names = " or ".join(s.title for s in close)
+            self.say(f"“{text}” could be {names}: type more of the name or its number.")
+        else:
+            names = ", ".join(f"{s.title} ({s.id})" for s in scenarios)
+            self.say(f"There is no scenario “{text}”. The scenarios are: {names}.")
+        return None
 
     def pick_actor(self, wanted: str | None) -> str | None:
         scenario = self._scenario

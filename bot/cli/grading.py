@@ -217,12 +217,12 @@ def run_grade(args: argparse.Namespace) -> int:
 
 def run_lint(args: argparse.Namespace) -> int:
     """``quiz lint SCENARIO``: print the advice, item by item (or JSON Lines)."""
-    from bot.content.loader import DEFAULT_CONTENT_DIR, DEFAULT_SEEDS_DIR, load_scenarios
+    from bot.content.loader import content_dir, load_scenarios, seeds_dir
     from bot.content.problems import ContentError
     from bot.domain.quiz_lint import LintItem, lint_items, vocabulary_of
 
     try:
-        scenarios = load_scenarios(args.content or DEFAULT_CONTENT_DIR)
+        scenarios = load_scenarios(args.content or content_dir())
     except ContentError as exc:
         print(f"error: the content does not load: {exc}", file=sys.stderr)
         return 1
@@ -238,7 +238,7 @@ def run_lint(args: argparse.Namespace) -> int:
     ]
     texts = [q.prompt for q in scenario.quiz]
     texts += [a for item in items for a in (*item.accept, *item.reject)]
-    seed = Path(args.seeds or DEFAULT_SEEDS_DIR) / scenario.source.seed
+    seed = Path(args.seeds or seeds_dir()) / scenario.source.seed
     if seed.is_file():
         texts.append(seed.read_text(encoding="utf-8"))
     findings = lint_items(items, vocabulary_of(texts))

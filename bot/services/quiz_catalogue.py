@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from bot.content.loader import seeds_dir
 from bot.content.models import Actor, Scenario
 from bot.content.questions import scenario_questions
 from bot.content.seed import load_paragraphs
@@ -15,7 +16,6 @@ from bot.db.unit_of_work import Transaction
 from bot.domain.echo import echo
 from bot.domain.quiz import Question
 from bot.errors import UserFacingError
-from bot.paths import SEEDS_DIR
 
 __all__ = ["TRIVIA_PREFIX", "QuizCatalogue", "bank_key", "trivia_question"]
 
@@ -42,9 +42,11 @@ def trivia_question(bank: QuizBank, item: QuizBankItem) -> Question:
 
 
 class QuizCatalogue:
-    def __init__(self, scenarios: Mapping[str, Scenario], seeds_dir: Path = SEEDS_DIR) -> None:
+    def __init__(self, scenarios: Mapping[str, Scenario], seeds: Path | None = None) -> None:
         self.scenarios = scenarios
-        self._seeds_dir = seeds_dir
+        # The same folder the packs were checked against ($PARLEY_SEEDS_DIR, else seeds/): a
+        # pack kept outside the clone must find its article here too.
+        self._seeds_dir = seeds if seeds is not None else seeds_dir()
         self._questions: dict[str, dict[str, Question]] = {}
 
     # --- scenarios ------------------------------------------------------------------------

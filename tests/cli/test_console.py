@@ -147,7 +147,15 @@ def test_a_narrow_miss_in_the_console_says_what_was_close() -> None:
     assert "That is a common wrong answer: the answer is “growth”." in text
 
 
-def drive(script: list[str], *, page_lines: int | None = None, actor: str | None = None) -> str:
+def drive(
+    script: list[str],
+    *,
+    page_lines: int | None = None,
+    actor: str | None = None,
+    scenario: str | None = "hanoi-2019",
+) -> str:
+    """The console's whole output for a typed script (Hanoi unless told otherwise: the suite
+    always has a second pack, so without a scenario the console asks for one first)."""
     out = io.StringIO()
     console = Console(
         SCENARIOS,
@@ -156,7 +164,7 @@ def drive(script: list[str], *, page_lines: int | None = None, actor: str | None
         rng=random.Random(3),
         page_lines=page_lines,
     )
-    assert console.run(actor=actor) == 0
+    assert console.run(scenario, actor=actor) == 0
     return out.getvalue()
 
 
@@ -206,6 +214,45 @@ def test_an_ambiguous_or_unknown_name_asks_again() -> None:
 
 
 def test_actor_given_on_the_command_line_reads_naturally(tmp_path: Path) -> None:
-    result = run_console("--actor", "us", cwd=tmp_path, stdin="q\n")
+    result = run_console("--scenario", "hanoi-2019", "--actor", "us", cwd=tmp_path, stdin="q\n")
     assert result.returncode == 0, result.stderr
     assert "You are the United States." in result.stdout
+
+
+def test_with_several_packs_the_scenario_is_asked_for_by_number_or_name(tmp_path: Path) -> None:
+    """The suite runs with a second pack, so a console without --scenario must ask; the student
+    may type a name (or its start) as at the actor prompt, and --actor applies to the choice."""
+    assert len(SCENARIOS) > 1
+    result = run_console("--actor", "us", cwd=tmp_path, stdin="atlantis\nhanoi\nq\n")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in out + result.stderr
+    assert "Scenarios:" in out and "Hanoi 2019" in out and "Bridge talks (fiction)" in out
+    assert "There is no scenario “atlantis”" in out
+    assert "Scenario: Hanoi 2019" in out
+    assert "You are the United States." in out
+
+
+@pytest.mark.parametrize("typed", ["Hanoi 2019", "hanoi-2019", "HANOI", "its number"])
+def test_the_scenario_prompt_takes_a_name_an_id_or_a_number(typed: str) -> None:
+    titles = sorted(s.title for s in SCENARIOS.values())
+    number = str(titles.index(HANOI.title) + 1)
+    out = drive([number if typed == "its number" else typed, "japan", "q"], scenario=None)
+    assert "Scenario: Hanoi 2019" in out
+    assert "You are Japan." in out
+
+
+def test_the_other_pack_opens_by_name_with_its_own_actors() -> None:
+    other = next(s for s in SCENARIOS.values() if s.id != HANOI.id)
+    first = other.actors[0]
+    out = drive([other.title.split()[0].lower(), first.name, "q"], scenario=None)
+    assert f"Scenario: {other.title}" in out
+    assert f"You are {first.name}" in out or f"You are the {first.name}" in out
+    assert "Japan" not in out
+
+
+def test_a_wrong_scenario_on_the_command_line_lists_them_and_asks() -> None:
+    out = drive(["hanoi", "q"], scenario="atlantis")
+    assert "There is no scenario “atlantis”. The scenarios are:" in out
+    assert "hanoi-2019" in out
+    assert "Scenario: Hanoi 2019" in out

@@ -89,7 +89,8 @@ def test_classify(error: BaseException, kind: str) -> None:
 
 
 async def test_transient_errors_are_retried_with_growing_waits() -> None:
-    clock, slept = FakeClock(T0), []
+    clock = FakeClock(T0)
+    slept: list[float] = []
     op = Script(http_error(503), aiohttp.ClientOSError(104, "reset"), http_error(500))
     policy = policy_on(clock, slept, attempts=4, initial=1.0, maximum=8.0, jitter=0.5)
     assert await deliver(op, clock=clock, policy=policy) == "ok"
@@ -100,7 +101,8 @@ async def test_transient_errors_are_retried_with_growing_waits() -> None:
 
 
 async def test_permanent_errors_are_not_retried() -> None:
-    clock, slept = FakeClock(T0), []
+    clock = FakeClock(T0)
+    slept: list[float] = []
     op = Script(http_error(403, 50013, "Missing Permissions"))
     with pytest.raises(discord.Forbidden):
         await deliver(op, clock=clock, policy=policy_on(clock, slept))
@@ -108,7 +110,8 @@ async def test_permanent_errors_are_not_retried() -> None:
 
 
 async def test_other_errors_are_not_retried() -> None:
-    clock, slept = FakeClock(T0), []
+    clock = FakeClock(T0)
+    slept: list[float] = []
     op = Script(http_error(400, 50035), http_error(400))
     with pytest.raises(discord.HTTPException):
         await deliver(op, clock=clock, policy=policy_on(clock, slept))
@@ -116,7 +119,8 @@ async def test_other_errors_are_not_retried() -> None:
 
 
 async def test_gives_up_after_the_attempts() -> None:
-    clock, slept = FakeClock(T0), []
+    clock = FakeClock(T0)
+    slept: list[float] = []
     op = Script(*[http_error(500)] * 10)
     with pytest.raises(discord.DiscordServerError):
         await deliver(op, clock=clock, policy=policy_on(clock, slept, attempts=3))
@@ -124,7 +128,8 @@ async def test_gives_up_after_the_attempts() -> None:
 
 
 async def test_never_past_the_deadline() -> None:
-    clock, slept = FakeClock(T0), []
+    clock = FakeClock(T0)
+    slept: list[float] = []
     op = Script(*[http_error(503)] * 10)
     policy = policy_on(clock, slept, attempts=10, initial=1.0, maximum=8.0, jitter=0.0)
     with pytest.raises(TooLate) as caught:
@@ -144,7 +149,8 @@ async def test_a_passed_deadline_means_no_attempt() -> None:
 
 
 async def test_a_hanging_attempt_is_cut_off_and_retried() -> None:
-    clock, slept = FakeClock(T0), []
+    clock = FakeClock(T0)
+    slept: list[float] = []
     hung = {"first": True}
 
     async def op() -> str:
@@ -166,7 +172,8 @@ async def test_a_hanging_attempt_is_cut_off_and_retried() -> None:
     attempts=st.integers(min_value=1, max_value=8),
 )
 async def test_bounded_by_attempts_and_deadline(failures: int, window: int, attempts: int) -> None:
-    clock, slept = FakeClock(T0), []
+    clock = FakeClock(T0)
+    slept: list[float] = []
     deadline = T0 + timedelta(seconds=window)
     op = Script(*[http_error(500)] * failures)
     policy = policy_on(clock, slept, attempts=attempts, initial=0.5, maximum=8.0, jitter=0.25)
@@ -211,7 +218,8 @@ def test_each_cause_is_told_once() -> None:
 
 
 async def test_each_paced_spaces_calls_and_retries_the_transient() -> None:
-    clock, slept = FakeClock(T0), []
+    clock = FakeClock(T0)
+    slept: list[float] = []
     seen: list[int] = []
     flaky = {3: [http_error(503)]}
 
@@ -230,7 +238,8 @@ async def test_each_paced_spaces_calls_and_retries_the_transient() -> None:
 
 
 async def test_each_paced_stops_at_the_first_refusal() -> None:
-    clock, slept = FakeClock(T0), []
+    clock = FakeClock(T0)
+    slept: list[float] = []
     calls: list[int] = []
 
     async def add(student: int) -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.db.engine import Database
-from bot.domain.transcripts import Attachment, IncomingMessage, MessageEdit
+from bot.domain.transcripts import Attachment, IncomingMessage, MessageEdit, TranscriptEntry
 from bot.services.transcript_writer import TranscriptWriter
 from tests.session_rows import add_participant, make_session
 
@@ -43,9 +43,16 @@ def msg(
     )
 
 
-async def stored(database: Database, message_id: int):  # type: ignore[no-untyped-def]
+async def stored(database: Database, message_id: int) -> TranscriptEntry | None:
     async with database.transaction() as tx:
         return await tx.transcripts.get(message_id)
+
+
+async def found(database: Database, message_id: int) -> TranscriptEntry:
+    """The stored message, which the test expects to be there."""
+    entry = await stored(database, message_id)
+    assert entry is not None, f"message {message_id} was not stored"
+    return entry
 
 
 async def session_with_people(database: Database) -> int:
@@ -69,7 +76,7 @@ async def test_insert_is_idempotent_on_the_discord_message_id(database: Database
     async with database.transaction() as tx:
         await tx.transcripts.insert_messages([first, msg(2, session_id)])
         assert await tx.transcripts.count(session_id) == 2
-    entry = await stored(database, 1)
+    entry = await found(database, 1)
     assert entry.content == "first version seen"
 
 
@@ -91,11 +98,11 @@ async def test_actor_comes_from_the_thread_or_from_the_participant(database: Dat
                 msg(4, session_id, author=99),  # not a participant
             ]
         )
-    actors = [(await stored(database, i)).actor_id for i in (1, 2, 3, 4)]
+    actors = [(await found(database, i)).actor_id for i in (1, 2, 3, 4)]
     assert actors == ["japan", "japan", None, None]
-    teacher = await stored(database, 3)
+    teacher = await found(database, 3)
     assert teacher.is_facilitator and teacher.role == "facilitator"
-    assert (await stored(database, 1)).channel_label == "#plenary"
+    assert (await found(database, 1)).channel_label == "#plenary"
 
 
 async def test_edits_keep_every_earlier_version(database: Database) -> None:
@@ -113,7 +120,7 @@ async def test_edits_keep_every_earlier_version(database: Database) -> None:
         async with database.transaction() as tx:
             applied.append(await tx.transcripts.apply_edit(edit))
     assert applied == [True, False, True]
-    entry = await stored(database, 1)
+    entry = await found(database, 1)
     assert entry.content == "We accept the proposal"
     assert entry.attachments == picture
     assert entry.edited_at == T0 + timedelta(minutes=3)
@@ -130,7 +137,7 @@ async def test_an_edit_of_an_unknown_message_stores_it_whole_if_it_can(database:
         assert await tx.transcripts.apply_edit(MessageEdit(4, "?", (), T0)) is False
         assert await tx.transcripts.apply_edit(MessageEdit(5, whole.content, (), T0, whole))
     assert await stored(database, 4) is None
-    assert (await stored(database, 5)).content == whole.content
+    assert (await found(database, 5)).content == whole.content
 
 
 async def test_deletions_are_flagged_and_keep_the_text(database: Database) -> None:
@@ -139,7 +146,7 @@ async def test_deletions_are_flagged_and_keep_the_text(database: Database) -> No
         await tx.transcripts.insert_messages([msg(1, session_id, content="oops, our red line")])
         assert await tx.transcripts.mark_deleted([1, 77], T0 + timedelta(minutes=1)) == 1
         assert await tx.transcripts.mark_deleted([1], T0 + timedelta(minutes=2)) == 0
-    entry = await stored(database, 1)
+    entry = await found(database, 1)
     assert entry.deleted and entry.deleted_at == T0 + timedelta(minutes=1)
     assert entry.content == "oops, our red line"
 
@@ -158,8 +165,8 @@ async def test_writer_batches_and_flushes_on_demand(database: Database) -> None:
     async with database.transaction() as tx:
         assert await tx.transcripts.count(session_id) == 1200
         assert await tx.transcripts.last_message_ids([PLENARY, JAPAN_THREAD]) == {PLENARY: 1200}
-    assert (await stored(database, 3)).content == "changed"
-    assert (await stored(database, 1)).content == "hello"
+    assert (await found(database, 3)).content == "changed"
+    assert (await found(database, 1)).content == "hello"
 
 
 async def test_the_background_writer_commits_without_being_asked(database: Database) -> None:

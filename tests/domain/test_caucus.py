@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -234,7 +235,9 @@ def test_phase_end_closes_caucuses_and_lapses_requests(book: CaucusBook) -> None
         ),
     ],
 )
-def test_refusals_say_why(book: CaucusBook, action, message) -> None:  # type: ignore[no-untyped-def]
+def test_refusals_say_why(
+    book: CaucusBook, action: Callable[[CaucusBook], object], message: str
+) -> None:
     with pytest.raises(CaucusError) as caught:
         action(book)
     assert str(caught.value) == message

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from bot.content.loader import DEFAULT_CONTENT_DIR, load_scenario
 from bot.content.questions import scenario_questions
 from bot.domain.choice_order import choice_order, shuffled_for
-from bot.domain.quiz import check
+from bot.domain.quiz import Question, check
 
 MAX_KEY_SHARE = 0.40
 
@@ -56,20 +56,20 @@ def test_a_bad_right_index_is_refused() -> None:
 
 
 @pytest.fixture(scope="module")
-def questions():  # type: ignore[no-untyped-def]
+def questions() -> list[Question]:
     return scenario_questions(load_scenario(DEFAULT_CONTENT_DIR / "hanoi-2019"))
 
 
 @pytest.mark.parametrize("user", [0, 1, 7, 42, 10**6, 2**40 + 3, 987654321987])
 def test_no_position_holds_more_than_40_percent_of_keys_as_a_student_sees_them(
-    questions, user: int
-) -> None:  # type: ignore[no-untyped-def]
+    questions: list[Question], user: int
+) -> None:
     shown = [shuffled_for(q, user) for q in questions if q.kind == "multiple_choice"]
     keys = Counter([c.value for c in q.choices].index(q.answer) for q in shown)
     assert max(keys.values()) / len(shown) <= MAX_KEY_SHARE, keys
 
 
-def test_shuffled_items_still_grade_by_value(questions) -> None:  # type: ignore[no-untyped-def]
+def test_shuffled_items_still_grade_by_value(questions: list[Question]) -> None:
     for q in questions:
         if q.kind != "multiple_choice":
             assert shuffled_for(q, 5) is q

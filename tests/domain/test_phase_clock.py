@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -148,7 +149,9 @@ def test_end_keeps_what_was_left_unused() -> None:
         ),
     ],
 )
-def test_forbidden_operations_say_why(make, operation, message) -> None:  # type: ignore[no-untyped-def]
+def test_forbidden_operations_say_why(
+    make: Callable[[], PhaseClock], operation: Callable[[PhaseClock], object], message: str
+) -> None:
     with pytest.raises(ClockError) as caught:
         operation(make())
     assert str(caught.value) == message

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import pytest
 
 from bot.cli.grading import main
-from bot.domain.quiz_lint import LintItem, lint_items, vocabulary_of
+from bot.domain.quiz_lint import Finding, LintItem, lint_items, vocabulary_of
 
 LUNCH = LintItem("q-lunch", "What did observers see empty?", ("lunch table",), ())
 CAPITAL = LintItem("q-cap", "In which city was the office to open?", ("Pyongyang",), ("Seoul",))
@@ -18,7 +19,7 @@ NEAR = LintItem("q-near", "Which leader?", ("Kim Jong-un",), ())
 NEAR_OTHER = LintItem("q-near2", "Whose father?", ("Kim Jong-il",), ())
 
 
-def kinds(findings: list, item_id: str) -> dict[str, list[str]]:  # type: ignore[type-arg]
+def kinds(findings: Sequence[Finding], item_id: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for f in findings:
         if f.item_id == item_id:
@@ -97,3 +98,10 @@ def test_cli_unknown_scenario_is_a_clear_error(capsys: pytest.CaptureFixture[str
     assert main(["quiz", "lint", "atlantis"]) == 1
     err = capsys.readouterr().err
     assert "no scenario 'atlantis'" in err and "hanoi-2019" in err
+
+
+def test_cli_finds_packs_where_parley_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --content, `quiz lint` reads $PARLEY_CONTENT_DIR like the rest of Parley: the
+    suite's second pack lives only there, so it is found and linted."""
+    assert main(["quiz", "lint", "bridge-talks"]) == 0
+    assert "short-answer item(s)" in capsys.readouterr().out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -192,7 +193,9 @@ def test_every_kind_parses_from_its_own_name() -> None:
         ),
     ],
 )
-def test_edits_that_cannot_run_are_refused_with_a_reason(edit, message, plan) -> None:  # type: ignore[no-untyped-def]
+def test_edits_that_cannot_run_are_refused_with_a_reason(
+    edit: Callable[[RoundPlan], object], message: str, plan: RoundPlan
+) -> None:
     with pytest.raises(PlanError) as caught:
         edit(plan)
     assert str(caught.value) == message

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.content.loader import DEFAULT_CONTENT_DIR, load_scenario
-from bot.content.models import Outcome, Scenario
+from bot.content.models import Card, Outcome, Scenario
 from bot.domain.scorecard import (
     CitationIndex,
     Member,
@@ -194,7 +194,7 @@ def test_count_words(text: str, words: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def deck(hanoi: Scenario) -> list:  # type: ignore[type-arg]
+def deck(hanoi: Scenario) -> list[Card]:
     return [card for _, card in hanoi.all_cards()]
 
 
@@ -219,11 +219,11 @@ def deck(hanoi: Scenario) -> list:  # type: ignore[type-arg]
         ("¶99", ()),
     ],
 )
-def test_find_citations(deck: list, text: str, cited: tuple[str, ...]) -> None:  # type: ignore[type-arg]
+def test_find_citations(deck: list[Card], text: str, cited: tuple[str, ...]) -> None:
     assert find_citations(text, deck) == cited
 
 
-def test_citation_index_keeps_deck_order(deck: list) -> None:  # type: ignore[type-arg]
+def test_citation_index_keeps_deck_order(deck: list[Card]) -> None:
     index = CitationIndex(deck)
     assert index.find("jp-2 then pub-1") == ("pub-1", "jp-2")
     assert CitationIndex([]).find("pub-1 ¶1") == ()
@@ -232,7 +232,7 @@ def test_citation_index_keeps_deck_order(deck: list) -> None:  # type: ignore[ty
 # --- participation -------------------------------------------------------------------------------
 
 
-def test_participation_rows_match_the_records(hanoi: Scenario, deck: list) -> None:  # type: ignore[type-arg]
+def test_participation_rows_match_the_records(hanoi: Scenario, deck: list[Card]) -> None:
     members = [Member(11, "japan"), Member(12, "japan"), Member(21, "us")]
     messages = [
         Message(11, 'Japan agrees: "the maximum pressure campaign is not dead yet" (jp-1).'),

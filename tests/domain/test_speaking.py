@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -162,7 +163,7 @@ def test_students_may_queue_one_by_one() -> None:
         ),
     ],
 )
-def test_refusals_say_why(action, message) -> None:  # type: ignore[no-untyped-def]
+def test_refusals_say_why(action: Callable[[Floor], object], message: str) -> None:
     floor = Floor.moderated(60).raise_hand("us", 1, at(0)).raise_hand("rok", 3, at(1))
     with pytest.raises(SpeakingError) as caught:
         action(floor)

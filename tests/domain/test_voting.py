@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -354,7 +355,9 @@ def test_withdraw_and_backing(book: ProposalBook) -> None:
         ),
     ],
 )
-def test_proposal_refusals_say_why(book: ProposalBook, action, message) -> None:  # type: ignore[no-untyped-def]
+def test_proposal_refusals_say_why(
+    book: ProposalBook, action: Callable[[ProposalBook], object], message: str
+) -> None:
     with pytest.raises(VotingError) as caught:
         action(tabled(book))
     assert str(caught.value) == message
@@ -397,7 +400,9 @@ def test_limits_on_the_table(book: ProposalBook) -> None:
         ),
     ],
 )
-def test_vote_refusals_say_why(book: ProposalBook, action, message) -> None:  # type: ignore[no-untyped-def]
+def test_vote_refusals_say_why(
+    book: ProposalBook, action: Callable[[VoteRound], object], message: str
+) -> None:
     _, vote = open_vote(tabled(book), at(100))
     with pytest.raises(VotingError) as caught:
         action(vote)

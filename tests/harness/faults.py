@@ -33,7 +33,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import aiohttp
 import discord
@@ -192,6 +192,14 @@ class FakeSession:
 
     async def close(self) -> None:
         self.closed = True
+
+
+def _use_asyncio(stand_in: object) -> None:
+    """discord.py's REST and webhook code reach ``asyncio.sleep`` through their module's own
+    ``asyncio`` name; swap that name in the modules' namespaces (it is not part of their typed
+    interface, so it is set through ``vars``, not as an attribute)."""
+    for module in (discord.http, discord.webhook.async_):
+        vars(module)["asyncio"] = stand_in
 
 
 class _ScaledAsyncio:
@@ -420,13 +428,14 @@ class FaultInjector:
             )  # fmt: skip
             token = _PENDING.set(pending)
             try:
-                return await AsyncWebhookAdapter.request(adapter, route, self.session, **kwargs)
+                # The fake answers the calls discord.py makes on a ClientSession (duck-typed).
+                session = cast(aiohttp.ClientSession, self.session)
+                return await AsyncWebhookAdapter.request(adapter, route, session, **kwargs)
             finally:
                 _PENDING.reset(token)
 
         adapter.request = webhook_request  # type: ignore[method-assign]
-        discord.http.asyncio = self._scaled  # type: ignore[attr-defined]
-        discord.webhook.async_.asyncio = self._scaled  # type: ignore[attr-defined]
+        _use_asyncio(self._scaled)
         self.installed = True
         return self
 
@@ -434,8 +443,7 @@ class FaultInjector:
         if not self.installed:
             return
         self.installed = False
-        discord.http.asyncio = asyncio  # type: ignore[attr-defined]
-        discord.webhook.async_.asyncio = asyncio  # type: ignore[attr-defined]
+        _use_asyncio(asyncio)
         self.h.adapter.__dict__.pop("request", None)
         http = self.h.bot.http
         if not self.h.closed:  # closing already restored the recorder's own patch

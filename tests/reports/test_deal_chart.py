@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import io
 import struct
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib.image
 import pytest
+from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
 
 from bot.content.loader import load_scenario
 from bot.content.models import Scenario
 from bot.domain.deal_space import DealSpace, Marker, Package, chart_data
-from bot.reports import deal_chart
 from bot.reports.deal_chart import CHART_DPI, CHART_INCHES, render_chart
 
 GAME = Path(__file__).parents[1] / "content" / "fixtures" / "game"
@@ -68,20 +72,21 @@ def test_render_hands_the_data_to_matplotlib_and_the_png_opens(
     space = DealSpace(game)
     data = chart_data(space, [(1, Package.of({"dam": "full"}, AGENDA))], None)
     plotted: list[tuple[list[float], list[float]]] = []
-    real_scatter = deal_chart.Figure.add_subplot
+    real_add_subplot = Figure.add_subplot
 
-    def spy_subplot(self: deal_chart.Figure, *args: object, **kwargs: object) -> object:
-        ax = real_scatter(self, *args, **kwargs)
+    def spy_subplot(self: Figure, *args: Any, **kwargs: Any) -> Axes:
+        ax: Axes = real_add_subplot(self, *args, **kwargs)
         original = ax.scatter
 
-        def scatter(x: object, y: object, *a: object, **k: object) -> object:
-            plotted.append((list(x), list(y)))  # type: ignore[call-overload]
-            return original(x, y, *a, **k)
+        def scatter(x: Sequence[float], y: Sequence[float], *a: Any, **k: Any) -> PathCollection:
+            plotted.append((list(x), list(y)))
+            drawn: PathCollection = original(x, y, *a, **k)
+            return drawn
 
-        ax.scatter = scatter  # type: ignore[method-assign]
+        monkeypatch.setattr(ax, "scatter", scatter)
         return ax
 
-    monkeypatch.setattr(deal_chart.Figure, "add_subplot", spy_subplot)
+    monkeypatch.setattr(Figure, "add_subplot", spy_subplot)
     png = render_chart(data)
     # every package, then the zone, then no deal, the proposal, the outcome
     xs, ys = plotted[0]

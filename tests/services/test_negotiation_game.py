@@ -18,10 +18,13 @@ from bot.content.loader import load_scenario
 from bot.content.models import Scenario
 from bot.db.engine import Database
 from bot.db.models import ProposalOption, ProposalRow, VoteRoundRow
+from bot.domain.debrief import DebriefReport, report_pages
 from bot.domain.voting import PACKAGE, VotingError
 from bot.errors import UserFacingError
+from bot.services.debrief import DebriefService, SessionRecord
 from bot.services.negotiation import NegotiationService
 from bot.services.sessions import SessionService
+from bot.services.transcripts import TranscriptService
 
 FIXTURES = Path(__file__).parents[1] / "content" / "fixtures"
 GUILD, PLENARY, TEACHER = 1000, 2000, 3000
@@ -197,10 +200,9 @@ async def test_binary_game_packages_adopt_items(
 
 
 @pytest.fixture
-def debrief(database: Database, packs: Mapping[str, Scenario], service: NegotiationService):  # type: ignore[no-untyped-def]
-    from bot.services.debrief import DebriefService
-    from bot.services.transcripts import TranscriptService
-
+def debrief(
+    database: Database, packs: Mapping[str, Scenario], service: NegotiationService
+) -> DebriefService:
     transcripts = TranscriptService(database, scenarios=packs)
     return DebriefService(database, packs, transcripts=transcripts, negotiation=service)
 
@@ -208,7 +210,7 @@ def debrief(database: Database, packs: Mapping[str, Scenario], service: Negotiat
 async def test_debrief_scores_a_package_deal_and_writes_the_gradebook(
     service: NegotiationService,
     sessions: SessionService,
-    debrief,  # type: ignore[no-untyped-def]
+    debrief: DebriefService,
 ) -> None:
     import csv
     import io
@@ -261,9 +263,7 @@ async def test_debrief_scores_a_package_deal_and_writes_the_gradebook(
     assert "✅ **🅰️ Alpha**: 25 points, no deal 10 (+15) — beat no deal" in pages
 
 
-def debrief_pages(record, report) -> str:  # type: ignore[no-untyped-def]
-    from bot.domain.debrief import report_pages
-
+def debrief_pages(record: SessionRecord, report: DebriefReport) -> str:
     pages = report_pages(record.scenario, report)
     return "\n".join(
         f"{p.title}\n{p.description}\n" + "\n".join(f"{f.name}\n{f.value}" for f in p.fields)
@@ -274,7 +274,7 @@ def debrief_pages(record, report) -> str:  # type: ignore[no-untyped-def]
 async def test_debrief_scores_no_agreement_as_no_deal_values(
     service: NegotiationService,
     sessions: SessionService,
-    debrief,  # type: ignore[no-untyped-def]
+    debrief: DebriefService,
 ) -> None:
     sid = await class_of(sessions)
     await service.table_package(

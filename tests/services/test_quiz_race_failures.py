@@ -56,7 +56,9 @@ class FlakyAnnouncer:
 
 
 def right(services: QuizServices, key: str) -> str:
-    question = {q.key: q for q in services.catalogue.scenario_questions("hanoi-2019")}[key]
+    """The right answer to a scenario item, whichever pack the race drew it from."""
+    scenario_id = key.split("/", 1)[0]
+    question = {q.key: q for q in services.catalogue.scenario_questions(scenario_id)}[key]
     return question.answer if question.is_choice else question.accept[0]
 
 

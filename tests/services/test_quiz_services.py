@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
+from functools import partial
 
 import pytest
 
@@ -18,6 +19,7 @@ from bot.domain.quiz import Question, Standing
 from bot.errors import UserFacingError
 from bot.services.quiz import build_quiz_services
 from bot.services.quiz_banks import store_trivia_list
+from bot.services.quiz_catalogue import QuizCatalogue
 from bot.services.quiz_practice import PracticeFilter, RunScreen, Summary
 from bot.services.quiz_race import QuestionResult, RaceInfo
 from tests.waiting import wait_until
@@ -166,13 +168,15 @@ async def test_race_options_are_checked(
     database: Database, scenarios: Mapping[str, Scenario]
 ) -> None:
     races = build_quiz_services(database, scenarios, RecordingAnnouncer(), FakeClock()).races
-    common = {"guild_id": GUILD, "channel_id": CHANNEL, "started_by": TEACHER, "mode": "all"}
+    start = partial(
+        races.start, guild_id=GUILD, channel_id=CHANNEL, started_by=TEACHER, mode="all"
+    )
     with pytest.raises(UserFacingError, match="1 to 20 questions"):
-        await races.start(count=0, seconds=30, **common)  # type: ignore[arg-type]
+        await start(count=0, seconds=30)
     with pytest.raises(UserFacingError, match="10 to 300 seconds"):
-        await races.start(count=3, seconds=5, **common)  # type: ignore[arg-type]
+        await start(count=3, seconds=5)
     with pytest.raises(UserFacingError, match="There is no topic “weather”"):
-        await races.start(count=3, seconds=30, topic="weather", **common)  # type: ignore[arg-type]
+        await start(count=3, seconds=30, topic="weather")
 
 
 async def test_a_practice_item_removed_from_its_bank_is_skipped(
@@ -210,9 +214,9 @@ async def test_one_race_per_channel_even_when_two_starts_cross(
     """Two teachers press start at the same instant: both look, see no race, and insert. The
     database keeps one; the other hears that a race is running."""
     races = build_quiz_services(database, scenarios, RecordingAnnouncer(), FakeClock()).races
-    common = {"guild_id": GUILD, "started_by": TEACHER, "count": 3, "seconds": 30}
+    start = partial(races.start, guild_id=GUILD, started_by=TEACHER, count=3, seconds=30)
     try:
-        first = await races.start(channel_id=CHANNEL, mode="all", **common)  # type: ignore[arg-type]
+        first = await start(channel_id=CHANNEL, mode="all")
 
         async def looked_too_early(self: object, channel_id: int) -> None:
             monkeypatch.undo()  # the second look, after the insert failed, sees the race
@@ -220,12 +224,12 @@ async def test_one_race_per_channel_even_when_two_starts_cross(
 
         monkeypatch.setattr(QuizRaceRepository, "running_in_channel", looked_too_early)
         with pytest.raises(UserFacingError, match=r"already running here \(question 1 of 3\)"):
-            await races.start(channel_id=CHANNEL, mode="first", **common)  # type: ignore[arg-type]
-        other_channel = await races.start(channel_id=CHANNEL + 1, mode="all", **common)  # type: ignore[arg-type]
+            await start(channel_id=CHANNEL, mode="first")
+        other_channel = await start(channel_id=CHANNEL + 1, mode="all")
         assert other_channel.race_id != first.race_id
         assert await races.stop(first.race_id)
         await wait_until(lambda: (t := races.running_task(first.race_id)) is None or t.done())
-        again = await races.start(channel_id=CHANNEL, mode="all", **common)  # type: ignore[arg-type]
+        again = await start(channel_id=CHANNEL, mode="all")
         assert again.race_id not in (first.race_id, other_channel.race_id)
     finally:
         await races.close()
@@ -256,3 +260,17 @@ async def test_a_narrow_miss_carries_its_reason_and_keeps_it_when_shown_again(
     again = await practice.current(screen.run_id, ANN)
     assert isinstance(again, RunScreen) and again.verdict is not None
     assert again.verdict.teaching(reveal=True) == shown
+
+
+def test_every_pack_quotes_its_own_article_from_the_seeds_folder_it_was_loaded_with(
+    scenarios: Mapping[str, Scenario],
+) -> None:
+    """The catalogue reads seeds where the packs came from ($PARLEY_SEEDS_DIR, which the suite
+    points at shipped + fixture seeds), so the fixture pack's items quote its own paragraphs."""
+    catalogue = QuizCatalogue(scenarios)
+    assert len(scenarios) > 1
+    for scenario_id in scenarios:
+        questions = catalogue.scenario_questions(scenario_id)
+        quoted = [q for q in questions if q.paragraph]
+        assert quoted, scenario_id
+        assert all(q.paragraph_text for q in quoted), scenario_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pytest
 
@@ -18,7 +18,7 @@ from bot.content.models import Scenario
 from bot.db.engine import Database
 from bot.domain.assignment import is_balanced
 from bot.errors import UserFacingError
-from bot.services.sessions import SessionService
+from bot.services.sessions import DelegationInfo, SessionService
 
 GUILD, PLENARY, TEACHER = 1000, 2000, 3000
 
@@ -53,7 +53,7 @@ async def join_class(service: SessionService, sid: int, n: int, start: int = 0) 
         await service.join(sid, student(i), f"student{i}")
 
 
-def sizes(delegations: list) -> dict[str, int]:  # type: ignore[type-arg]
+def sizes(delegations: Sequence[DelegationInfo]) -> dict[str, int]:
     return {d.actor_id: len(d.members) for d in delegations if d.status == "active"}
 
 

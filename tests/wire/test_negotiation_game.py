@@ -30,6 +30,7 @@ import bot.services.debrief as debrief_service
 from bot.content.loader import load_scenario, load_scenarios
 from bot.content.models import Scenario
 from bot.domain.deal_space import ChartData, Marker
+from bot.reports.deal_chart import render_chart
 from tests.harness import WireHarness
 from tests.harness.store import MemberRef
 from tests.parley_fixtures import ParleyFactory
@@ -137,7 +138,7 @@ async def build_package(
 def spy_on_chart(monkeypatch: pytest.MonkeyPatch) -> list[ChartData]:
     """Record the data the debrief hands to the plotting code (the real chart is still drawn)."""
     seen: list[ChartData] = []
-    real = debrief_service.render_chart
+    real = render_chart
 
     def render(data: ChartData) -> bytes:
         seen.append(data)
