@@ -13,9 +13,6 @@ import io
 import logging
 import threading
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from bot.domain.deal_space import ChartData
 
 __all__ = ["CHART_DPI", "CHART_INCHES", "render_chart"]
@@ -47,6 +44,11 @@ def render_chart(data: ChartData) -> bytes:
 
 
 def _render(data: ChartData) -> bytes:
+    # Imported here, not at the top: matplotlib costs about 40 MB of memory, and a bot that never
+    # draws a debrief (a quiz-only server) should not carry it.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(CHART_INCHES, CHART_INCHES), dpi=CHART_DPI, facecolor=CARD)
     FigureCanvasAgg(fig)  # the Agg renderer, explicitly: no pyplot, no display, no global state
     fig.patch.set_edgecolor(INK)

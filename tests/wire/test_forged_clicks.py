@@ -47,7 +47,7 @@ async def snapshot(h: WireHarness) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def registered_items(h: WireHarness) -> dict[str, type[Any]]:
-    store = h.bot._connection._view_store  # type: ignore[attr-defined]
+    store = h.bot._connection._view_store
     return {cls.__name__: cls for cls in store._dynamic_items.values()}
 
 
@@ -143,14 +143,14 @@ async def submit_forged_form(
     h: WireHarness, user: Any, channel: Any, custom_id: str
 ) -> InteractionResult:
     components = [{"type": 1, "components": [{"type": 4, "custom_id": "text", "value": "forged"}]}]
-    result = h._new_interaction(  # type: ignore[attr-defined]
+    result = h._new_interaction(
         p.MODAL_SUBMIT,
         user,
         channel.id,
         p.modal_submit_data(custom_id, components),
         label=f"forged modal {custom_id!r}",
     )
-    return await h._fire(result, settle=True)  # type: ignore[attr-defined,no-any-return]
+    return await h._fire(result, settle=True)
 
 
 @pytest.fixture
@@ -167,7 +167,7 @@ async def two_servers(make_parley: ParleyFactory):  # type: ignore[no-untyped-de
     assert opened.responded
     await h.slash(w.facilitator, "quiz class", options={"count": 3})
     await h.slash(w.students[0], "quiz practice")
-    async with h.bot.database.transaction() as tx:  # type: ignore[attr-defined]
+    async with h.bot.database.transaction() as tx:
         race = (await tx.session.scalars(select(QuizRace.id))).one()
         run = (await tx.session.scalars(select(QuizRun.id))).one()
 
@@ -185,7 +185,7 @@ async def test_every_forged_click_and_form_from_another_server_or_a_dm_is_refuse
 ) -> None:
     h, sid, run, race, attacker, lounge, mallory = two_servers
     dm = h.dm_channel(attacker)
-    keys = sorted(h.bot.panel_controls._controls)  # type: ignore[attr-defined]
+    keys = sorted(h.bot.panel_controls._controls)
     w = h.world
     cases = forged_components(sid, run, race, attacker.id, keys, w.guild.id, w.students[0].id)
     items = registered_items(h)
@@ -246,4 +246,4 @@ class Unscoped(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"test:u
 
 async def test_a_button_without_the_scope_guard_cannot_be_registered(parley: WireHarness) -> None:
     with pytest.raises(TypeError, match=r"must subclass cogs\.common\.scope\.Scoped"):
-        parley.bot.add_dynamic_items(Unscoped)  # type: ignore[attr-defined]
+        parley.bot.add_dynamic_items(Unscoped)

@@ -145,7 +145,7 @@ async def test_every_string_and_integer_option_gets_a_clear_reply(
     assert opened.responded
     for student in w.students:
         await h.slash(student, "session join")
-    all_cases = [c for c in cases(h.bot.tree) if c.command not in SKIP]  # type: ignore[attr-defined]
+    all_cases = [c for c in cases(h.bot.tree) if c.command not in SKIP]
     assert len(all_cases) > 100
     user = w.facilitator if who == "facilitator" else w.students[0]
     sent, _refused = await fuzz(h, user, all_cases)
@@ -160,5 +160,5 @@ async def test_ending_options_are_fuzzed_too(make_parley: ParleyFactory) -> None
     h = await make_parley()
     w = h.world
     await h.slash(w.facilitator, "session create", options={"scenario": "hanoi-2019"})
-    ending = [c for c in cases(h.bot.tree) if c.command in SKIP]  # type: ignore[attr-defined]
+    ending = [c for c in cases(h.bot.tree) if c.command in SKIP]
     await fuzz(h, w.facilitator, ending)
