@@ -376,16 +376,10 @@ async def _votes(
     for person in await bot.sessions.participants(sid):
         if person.actor_id is not None and person.user_id in by_id:
             member.setdefault(person.actor_id, by_id[person.user_id])
-    await h.slash(
-        member["dprk"],
-        "propose",
-        options={"item": "yongbyon", "text": "Dismantle Yongbyon for sanctions relief."},
-    )
-    await h.slash(
-        member["us"],
-        "propose",
-        options={"item": "remains", "text": "Resume joint recovery of Korean War remains."},
-    )
+    # Hanoi has points schedules, so a proposal is a package built in /propose's menus, as a
+    # student builds it: North Korea's Yongbyon-for-relief package and a US liaison-office one.
+    await _table_package(h, member["dprk"], sid, [(2, "partial"), (3, "five")])
+    await _table_package(h, member["us"], sid, [(1, "us-office")])
     opened = await h.slash(world.facilitator, "vote open")
     if not opened.responded:
         raise RuntimeError("Parley did not open the vote")
@@ -394,6 +388,9 @@ async def _votes(
         title = str((m.embed or {}).get("title", ""))
         if title.startswith("Ballot · proposal "):
             ballots[int(title.split()[3])] = m
+    if len(ballots) != 2:
+        # Never report a burst that did not happen: a silent NaN would read as "fast".
+        raise RuntimeError(f"Parley posted {len(ballots)} ballots for the vote burst, not 2")
     clicks = [
         (actor, number, rng.choice(("yes", "no", "abstain")))
         for number in sorted(ballots)
@@ -405,6 +402,27 @@ async def _votes(
         (t, member[actor], ballots[number], f"parley:vote:{sid}:{number}:{choice}")
         for t, (actor, number, choice) in zip(times, clicks, strict=True)
     ]
+
+
+async def _table_package(h: Any, user: Any, sid: int, picks: Sequence[tuple[int, str]]) -> None:
+    """`/propose`, pick each (item position on the first page, option id), review, table."""
+    opened = await h.slash(user, "propose")
+    if not opened.responded:
+        raise RuntimeError("Parley did not open the package builder")
+
+    def draft() -> str:
+        for row in h.message(opened).get("components") or []:
+            for component in row.get("components") or []:
+                custom_id = str(component.get("custom_id", ""))
+                if custom_id.startswith(f"parley:pkg:{sid}:"):
+                    return custom_id.split(":")[5]
+        raise RuntimeError("the package builder shows no menus")
+
+    for position, option in picks:
+        await h.select(user, opened, f"parley:pkg:{sid}:0:0:{draft()}:{position}", [option])
+    code = draft()
+    await h.click(user, opened, f"parley:pkg:{sid}:0:0:{code}:review")
+    await h.click(user, opened, f"parley:pkg:{sid}:0:0:{code}:table")
 
 
 async def _race(
