@@ -43,7 +43,7 @@ its items are adopted with the options it holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -277,44 +277,19 @@ class ProposalBook:
         *,
         replacing: Proposal | None = None,
     ) -> Proposal:
-        self._unlocked(now)
-        if phase_kind not in TABLING_PHASES:
-            raise VotingError("Proposals are tabled during caucus and plenary phases, not now.")
-        self._actor(sponsor)
+        self._may_table(sponsor, now, phase_kind)
         if agenda not in self.agenda:
             raise VotingError(f"There is no agenda item {agenda!r}.")
         cleaned = _text(text)
-        for proposal in self.tabled():
-            if (
-                proposal.sponsor == sponsor
-                and proposal.agenda == agenda
-                and proposal.text.casefold() == cleaned.casefold()
-            ):
-                raise VotingError(
-                    f"Your delegation already tabled this as proposal {proposal.number}."
-                )
-        tabled = self.tabled()
-        if replacing is None:
-            if len(tabled) >= MAX_TABLED:
-                raise VotingError(
-                    f"There are already {MAX_TABLED} proposals on the table: "
-                    "withdraw one before tabling another."
-                )
-            own = sum(1 for p in tabled if p.sponsor == sponsor)
-            if own >= MAX_TABLED_PER_SPONSOR:
-                raise VotingError(
-                    f"Your delegation already has {own} proposals on the table: "
-                    "withdraw or replace one first."
-                )
-        number = max((p.number for p in self.proposals), default=0) + 1
-        return Proposal(
-            number=number,
-            agenda=agenda,
-            sponsor=sponsor,
-            text=cleaned,
-            tabled_by=user_id,
-            tabled_at=now,
-            replaces=None if replacing is None else replacing.number,
+        return self._numbered(
+            agenda,
+            sponsor,
+            cleaned,
+            user_id,
+            now,
+            replacing=replacing,
+            package=None,
+            same=lambda p: p.agenda == agenda and p.text.casefold() == cleaned.casefold(),
         )
 
     def _package(self, choices: Mapping[str, str | None]) -> Choices:
@@ -348,31 +323,60 @@ class ProposalBook:
         *,
         replacing: Proposal | None = None,
     ) -> Proposal:
+        self._may_table(sponsor, now, phase_kind)
+        package = self._package(choices)
+        cleaned = _text(note, optional=True)
+        return self._numbered(
+            PACKAGE,
+            sponsor,
+            cleaned,
+            user_id,
+            now,
+            replacing=replacing,
+            package=package,
+            same=lambda p: (
+                p.package == package
+                and (
+                    replacing is None
+                    or p.number != replacing.number
+                    or p.text.casefold() == cleaned.casefold()
+                )
+            ),
+        )
+
+    def _may_table(self, sponsor: str, now: datetime, phase_kind: str) -> None:
+        """The checks every tabling (text or package, new or replacing) starts with."""
         self._unlocked(now)
         if phase_kind not in TABLING_PHASES:
             raise VotingError("Proposals are tabled during caucus and plenary phases, not now.")
         self._actor(sponsor)
-        package = self._package(choices)
-        cleaned = _text(note, optional=True)
+
+    def _numbered(
+        self,
+        agenda: str,
+        sponsor: str,
+        cleaned: str,
+        user_id: int | None,
+        now: datetime,
+        *,
+        replacing: Proposal | None,
+        package: Choices | None,
+        same: Callable[[Proposal], bool],
+    ) -> Proposal:
+        """Refuse a repeat of the sponsor's own tabled proposal (``same``), check the limits
+        unless replacing, and number the new proposal: shared by text and package tabling."""
         for proposal in self.tabled():
-            if (
-                proposal.sponsor == sponsor
-                and proposal.package == package
-                and (
-                    replacing is None
-                    or proposal.number != replacing.number
-                    or (proposal.text.casefold() == cleaned.casefold())
-                )
-            ):
+            if proposal.sponsor == sponsor and same(proposal):
+                what = "this" if package is None else "this package"
                 raise VotingError(
-                    f"Your delegation already tabled this package as proposal {proposal.number}."
+                    f"Your delegation already tabled {what} as proposal {proposal.number}."
                 )
         if replacing is None:
             self._room_for(sponsor)
         number = max((p.number for p in self.proposals), default=0) + 1
         return Proposal(
             number=number,
-            agenda=PACKAGE,
+            agenda=agenda,
             sponsor=sponsor,
             text=cleaned,
             tabled_by=user_id,
