@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 import discord
 
@@ -151,6 +151,34 @@ def pages_scope(interaction: discord.Interaction[Any], kind: str) -> Scope | Non
     return None if interaction.guild_id is None else Scope.of(interaction.guild_id)
 
 
+PAGE_LABELS: dict[str, str] = {"prev": "◀ Prev", "next": "Next ▶", "open": "📖 Open as pages"}
+
+
+def page_button(
+    direction: str, custom_id: str, *, disabled: bool = False
+) -> discord.ui.Button[Any]:
+    """A Prev / Next / "Open as pages" button: one look for every pager (briefs, debrief)."""
+    return discord.ui.Button(
+        label=PAGE_LABELS[direction],
+        style=discord.ButtonStyle.secondary if direction == "prev" else discord.ButtonStyle.primary,
+        custom_id=custom_id,
+        disabled=disabled,
+    )
+
+
+def jump_select(custom_id: str, pages: Sequence[Page], current: int) -> discord.ui.Select[Any]:
+    """A "Jump to…" menu over ``pages``: the same menu on every pager."""
+    return discord.ui.Select(
+        custom_id=custom_id, placeholder="Jump to a page…", options=jump_options(pages, current)
+    )
+
+
+def jumped_to(select: discord.ui.Select[Any]) -> int:
+    """The page index a "Jump to…" menu was set to (the first page if none came through)."""
+    values = select.values
+    return int(values[0]) if values else 0
+
+
 class PageButton(
     Scoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -158,12 +186,6 @@ class PageButton(
     r":(?P<page>[0-9]+):(?P<dir>prev|next|open)",
 ):
     """Prev / Next (and "Open as pages" on the copy in a delegation thread)."""
-
-    LABELS: ClassVar[dict[str, str]] = {
-        "prev": "◀ Prev",
-        "next": "Next ▶",
-        "open": "📖 Open as pages",
-    }
 
     def __init__(
         self,
@@ -178,12 +200,9 @@ class PageButton(
         self.kind, self.scenario_id, self.actor_id = kind, scenario_id, actor_id
         self.page, self.direction = page, direction
         super().__init__(
-            discord.ui.Button(
-                label=self.LABELS[direction],
-                style=discord.ButtonStyle.primary
-                if direction != "prev"
-                else discord.ButtonStyle.secondary,
-                custom_id=f"parley:{kind}:{scenario_id}:{actor_id}:{page}:{direction}",
+            page_button(
+                direction,
+                f"parley:{kind}:{scenario_id}:{actor_id}:{page}:{direction}",
                 disabled=disabled,
             )
         )
@@ -238,11 +257,7 @@ class JumpSelect(
     ) -> None:
         self.kind, self.scenario_id, self.actor_id = kind, scenario_id, actor_id
         super().__init__(
-            discord.ui.Select(
-                custom_id=f"parley:{kind}:{scenario_id}:{actor_id}:jump",
-                placeholder="Jump to a page…",
-                options=jump_options(pages, current),
-            )
+            jump_select(f"parley:{kind}:{scenario_id}:{actor_id}:jump", pages, current)
         )
 
     @classmethod
@@ -259,8 +274,7 @@ class JumpSelect(
         return pages_scope(interaction, self.kind)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        values = self.item.values
-        index = int(values[0]) if values else 0
+        index = jumped_to(self.item)
         await guarded(
             interaction, _turn(interaction, self.kind, self.scenario_id, self.actor_id, index)
         )

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 import discord
 
 from bot.domain.brief_pages import Page, fit
 from bot.domain.scope import Scope
 from cogs.common.interactions import bot_of, guarded
-from cogs.common.pages import jump_options
+from cogs.common.pages import jump_select, jumped_to, page_button
 from cogs.common.scope import Scoped, session_scope
 from cogs.negotiation.proposal_views import student_text
 
@@ -79,20 +79,13 @@ class DebriefPageButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"parley:debrief:(?P<sid>[0-9]+):(?P<page>[0-9]+):(?P<dir>prev|next)",
 ):
-    LABELS: ClassVar[dict[str, str]] = {"prev": "◀ Prev", "next": "Next ▶"}
-
     def __init__(
         self, session_id: int, page: int, direction: str, *, disabled: bool = False
     ) -> None:
         self.session_id, self.page, self.direction = session_id, page, direction
         super().__init__(
-            discord.ui.Button(
-                label=self.LABELS[direction],
-                style=discord.ButtonStyle.primary
-                if direction == "next"
-                else discord.ButtonStyle.secondary,
-                custom_id=f"parley:debrief:{session_id}:{page}:{direction}",
-                disabled=disabled,
+            page_button(
+                direction, f"parley:debrief:{session_id}:{page}:{direction}", disabled=disabled
             )
         )
 
@@ -125,13 +118,7 @@ class DebriefJump(
 
     def __init__(self, session_id: int, pages: Sequence[Page] = (), current: int = 0) -> None:
         self.session_id = session_id
-        super().__init__(
-            discord.ui.Select(
-                custom_id=f"parley:debrief:{session_id}:jump",
-                placeholder="Jump to a page…",
-                options=jump_options(pages, current),
-            )
-        )
+        super().__init__(jump_select(f"parley:debrief:{session_id}:jump", pages, current))
 
     @classmethod
     async def from_custom_id(
@@ -148,10 +135,8 @@ class DebriefJump(
         return await session_scope(interaction, self.session_id, any_channel=True)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        values = self.item.values
-        index = int(values[0]) if values else 0
         flow = bot_of(interaction).debrief_flow
-        await guarded(interaction, flow.turn(interaction, self.session_id, index))
+        await guarded(interaction, flow.turn(interaction, self.session_id, jumped_to(self.item)))
 
 
 class ArchiveButton(
