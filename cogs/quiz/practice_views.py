@@ -14,8 +14,8 @@ from bot.services.quiz_practice import NothingDue, RunScreen, StatsReport, Summa
 from cogs.common.scope import run_scope
 from cogs.quiz.question_views import (
     QuestionButton,
-    answer_buttons,
     answer_modal,
+    answer_view,
     guarded,
     modal_answer,
     paragraph_quote,
@@ -126,20 +126,11 @@ def _question(screen: RunScreen) -> tuple[discord.Embed, discord.ui.View]:
     if q.topic_title:
         footer.append(q.topic_title)
     embed.set_footer(text=" · ".join(part for part in footer if part))
-    view = discord.ui.View(timeout=None)
-    for button in answer_buttons(
-        q, lambda action, value: practice_id(screen.run_id, screen.position, action, value)
-    ):
-        view.add_item(PracticeButton(button))
-    view.add_item(
-        PracticeButton(
-            discord.ui.Button(
-                label="Stop",
-                style=discord.ButtonStyle.secondary,
-                custom_id=practice_id(screen.run_id, screen.position, "stop"),
-                row=4,
-            )
-        )
+    view = answer_view(
+        q,
+        lambda action, value: practice_id(screen.run_id, screen.position, action, value),
+        PracticeButton,
+        ("Stop", discord.ButtonStyle.secondary),
     )
     return embed, view
 

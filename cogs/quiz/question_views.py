@@ -32,6 +32,7 @@ __all__ = [
     "QuizServices",
     "answer_buttons",
     "answer_modal",
+    "answer_view",
     "guarded",
     "modal_answer",
     "paragraph_quote",
@@ -111,6 +112,24 @@ def answer_buttons(
             )
         )
     return buttons
+
+
+def answer_view(
+    question: Question,
+    custom_id: Callable[[str, str | None], str],
+    wrap: Callable[[discord.ui.Button[Any]], discord.ui.Item[Any]],
+    stop: tuple[str, discord.ButtonStyle],
+) -> discord.ui.View:
+    """A question's answer buttons plus a stop button (label, style) on the last row, each
+    wrapped as its quiz's dynamic item (`wrap`): one layout for practice and races."""
+    label, style = stop
+    stop_button = discord.ui.Button[Any](
+        label=label, style=style, custom_id=custom_id("stop", None), row=4
+    )
+    view = discord.ui.View(timeout=None)
+    for button in [*answer_buttons(question, custom_id), stop_button]:
+        view.add_item(wrap(button))
+    return view
 
 
 def answer_modal(custom_id: str, title: str, prompt: str) -> discord.ui.Modal:

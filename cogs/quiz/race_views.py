@@ -23,8 +23,8 @@ from cogs.common.scope import race_scope
 from cogs.quiz.question_views import (
     NO_MENTIONS,
     QuestionButton,
-    answer_buttons,
     answer_modal,
+    answer_view,
     guarded,
     modal_answer,
     paragraph_quote,
@@ -144,22 +144,12 @@ def question_embed(race: RaceInfo, question: Question, *, closed: bool = False) 
 
 
 def question_view(race: RaceInfo, question: Question) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for button in answer_buttons(
-        question, lambda action, value: race_id(race.race_id, race.position, action, value)
-    ):
-        view.add_item(RaceButton(button))
-    view.add_item(
-        RaceButton(
-            discord.ui.Button(
-                label="End race",
-                style=discord.ButtonStyle.danger,
-                custom_id=race_id(race.race_id, race.position, "stop"),
-                row=4,
-            )
-        )
+    return answer_view(
+        question,
+        lambda action, value: race_id(race.race_id, race.position, action, value),
+        RaceButton,
+        ("End race", discord.ButtonStyle.danger),
     )
-    return view
 
 
 def _mentions(user_ids: tuple[int, ...], limit: int = 20) -> str:
