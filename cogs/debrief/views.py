@@ -74,8 +74,18 @@ def archive_view(session_id: int) -> discord.ui.View:
     return view
 
 
+class _DebriefScoped(Scoped):
+    """The debrief items' shared scope: the session their custom_id names."""
+
+    session_id: int
+
+    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
+        """A past session's debrief may be opened anywhere in its server (`/debrief session:`)."""
+        return await session_scope(interaction, self.session_id, any_channel=True)
+
+
 class DebriefPageButton(
-    Scoped,
+    _DebriefScoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"parley:debrief:(?P<sid>[0-9]+):(?P<page>[0-9]+):(?P<dir>prev|next)",
 ):
@@ -99,10 +109,6 @@ class DebriefPageButton(
     ) -> DebriefPageButton:
         return cls(int(match["sid"]), int(match["page"]), match["dir"])
 
-    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
-        """A past session's debrief may be opened anywhere in its server (`/debrief session:`)."""
-        return await session_scope(interaction, self.session_id, any_channel=True)
-
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         step = 1 if self.direction == "next" else -1
         flow = bot_of(interaction).debrief_flow
@@ -110,7 +116,7 @@ class DebriefPageButton(
 
 
 class DebriefJump(
-    Scoped,
+    _DebriefScoped,
     discord.ui.DynamicItem[discord.ui.Select[Any]],
     template=r"parley:debrief:(?P<sid>[0-9]+):jump",
 ):
@@ -130,17 +136,13 @@ class DebriefJump(
     ) -> DebriefJump:
         return cls(int(match["sid"]))
 
-    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
-        """A past session's debrief may be opened anywhere in its server (`/debrief session:`)."""
-        return await session_scope(interaction, self.session_id, any_channel=True)
-
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         flow = bot_of(interaction).debrief_flow
         await guarded(interaction, flow.turn(interaction, self.session_id, jumped_to(self.item)))
 
 
 class ArchiveButton(
-    Scoped,
+    _DebriefScoped,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"parley:debrief:(?P<sid>[0-9]+):archive",
 ):
@@ -166,10 +168,6 @@ class ArchiveButton(
         /,
     ) -> ArchiveButton:
         return cls(int(match["sid"]))
-
-    async def scope(self, interaction: discord.Interaction[Any]) -> Scope | None:
-        """A past session's debrief may be opened anywhere in its server (`/debrief session:`)."""
-        return await session_scope(interaction, self.session_id, any_channel=True)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         flow = bot_of(interaction).debrief_flow
