@@ -8,7 +8,7 @@ may see that brief: a facilitator, or a member who plays that actor in a live se
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import discord
@@ -102,14 +102,31 @@ def pager(
 ) -> tuple[discord.Embed, discord.ui.View]:
     pages = pages_for(scenario, kind, actor_id)
     index = max(0, min(index, len(pages) - 1))
-    view = discord.ui.View(timeout=None)
-    view.add_item(PageButton(kind, scenario.id, actor_id, index, "prev", disabled=index == 0))
-    view.add_item(
-        PageButton(kind, scenario.id, actor_id, index, "next", disabled=index >= len(pages) - 1)
+    view = pager_view(
+        len(pages),
+        index,
+        lambda direction, off: PageButton(
+            kind, scenario.id, actor_id, index, direction, disabled=off
+        ),
+        lambda: JumpSelect(kind, scenario.id, actor_id, pages, index),
     )
-    if len(pages) > 2:
-        view.add_item(JumpSelect(kind, scenario.id, actor_id, pages, index))
     return page_embed(scenario, kind, actor_id, pages, index), view
+
+
+def pager_view(
+    count: int,
+    index: int,
+    button: Callable[[str, bool], discord.ui.Item[Any]],
+    jump: Callable[[], discord.ui.Item[Any]],
+) -> discord.ui.View:
+    """Every pager's layout (briefs, debrief): Prev / Next, greyed out at either end
+    (`button(direction, disabled)`), and past two pages a "Jump to…" menu (`jump()`)."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(button("prev", index == 0))
+    view.add_item(button("next", index >= count - 1))
+    if count > 2:
+        view.add_item(jump())
+    return view
 
 
 async def ensure_may_read(

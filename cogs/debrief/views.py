@@ -17,7 +17,7 @@ import discord
 from bot.domain.brief_pages import Page, fit
 from bot.domain.scope import Scope
 from cogs.common.interactions import bot_of, guarded
-from cogs.common.pages import jump_select, jumped_to, page_button
+from cogs.common.pages import jump_select, jumped_to, page_button, pager_view
 from cogs.common.scope import Scoped, session_scope
 from cogs.negotiation.proposal_views import student_text
 
@@ -60,12 +60,12 @@ def debrief_embed(pages: Sequence[Page], index: int, session_id: int) -> discord
 
 
 def debrief_view(session_id: int, pages: Sequence[Page], index: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(DebriefPageButton(session_id, index, "prev", disabled=index == 0))
-    view.add_item(DebriefPageButton(session_id, index, "next", disabled=index >= len(pages) - 1))
-    if len(pages) > 2:
-        view.add_item(DebriefJump(session_id, pages, index))
-    return view
+    return pager_view(
+        len(pages),
+        index,
+        lambda direction, off: DebriefPageButton(session_id, index, direction, disabled=off),
+        lambda: DebriefJump(session_id, pages, index),
+    )
 
 
 def archive_view(session_id: int) -> discord.ui.View:
