@@ -399,6 +399,15 @@ class ProposalBook:
                 "withdraw or replace one first."
             )
 
+    def _sponsors_own(self, number: int, actor: str, now: datetime, verb: str) -> Proposal:
+        """A live proposal that only its sponsor may change (withdraw, replace, amend), and
+        only before voting opens."""
+        self._unlocked(now)
+        proposal = self._live(number)
+        if proposal.sponsor != actor:
+            raise VotingError(f"Only the sponsor can {verb} proposal {number}.")
+        return proposal
+
     # --- what delegations do -------------------------------------------------------------------
 
     def table_package(
@@ -427,10 +436,7 @@ class ProposalBook:
         phase_kind: str,
     ) -> tuple[ProposalBook, Proposal]:
         """Amend a package: a new version with a new number; the old one is kept, replaced."""
-        self._unlocked(now)
-        old = self._live(number)
-        if old.sponsor != actor:
-            raise VotingError(f"Only the sponsor can amend proposal {number}.")
+        old = self._sponsors_own(number, actor, now, "amend")
         if not old.is_package:
             raise VotingError(f"Proposal {number} is not a package: replace its text instead.")
         new = self._new_package(choices, actor, note, user_id, now, phase_kind, replacing=old)
@@ -452,10 +458,7 @@ class ProposalBook:
         return replace(self, proposals=(*self.proposals, proposal)), proposal
 
     def withdraw(self, number: int, actor: str, now: datetime) -> ProposalBook:
-        self._unlocked(now)
-        proposal = self._live(number)
-        if proposal.sponsor != actor:
-            raise VotingError(f"Only the sponsor can withdraw proposal {number}.")
+        proposal = self._sponsors_own(number, actor, now, "withdraw")
         return self._put(replace(proposal, status="withdrawn", closed_at=now))
 
     def replace_proposal(
@@ -469,10 +472,7 @@ class ProposalBook:
         phase_kind: str,
     ) -> tuple[ProposalBook, Proposal]:
         """Replace a proposal's text: a new number; the old one is marked replaced."""
-        self._unlocked(now)
-        old = self._live(number)
-        if old.sponsor != actor:
-            raise VotingError(f"Only the sponsor can replace proposal {number}.")
+        old = self._sponsors_own(number, actor, now, "replace")
         if old.is_package:
             package = dict(old.package or ())
             return self.amend_package(
