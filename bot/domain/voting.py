@@ -408,6 +408,13 @@ class ProposalBook:
             raise VotingError(f"Only the sponsor can {verb} proposal {number}.")
         return proposal
 
+    def _superseded(
+        self, old: Proposal, new: Proposal, now: datetime
+    ) -> tuple[ProposalBook, Proposal]:
+        """Mark ``old`` replaced by ``new`` and table ``new`` (replace text, amend a package)."""
+        book = self._put(replace(old, status="replaced", replaced_by=new.number, closed_at=now))
+        return replace(book, proposals=(*book.proposals, new)), new
+
     # --- what delegations do -------------------------------------------------------------------
 
     def table_package(
@@ -440,8 +447,7 @@ class ProposalBook:
         if not old.is_package:
             raise VotingError(f"Proposal {number} is not a package: replace its text instead.")
         new = self._new_package(choices, actor, note, user_id, now, phase_kind, replacing=old)
-        book = self._put(replace(old, status="replaced", replaced_by=new.number, closed_at=now))
-        return replace(book, proposals=(*book.proposals, new)), new
+        return self._superseded(old, new, now)
 
     def table(
         self,
@@ -479,8 +485,7 @@ class ProposalBook:
                 number, actor, package, text, user_id, now, phase_kind=phase_kind
             )
         new = self._new(old.agenda, actor, text, user_id, now, phase_kind, replacing=old)
-        book = self._put(replace(old, status="replaced", replaced_by=new.number, closed_at=now))
-        return replace(book, proposals=(*book.proposals, new)), new
+        return self._superseded(old, new, now)
 
     def co_sponsor(self, number: int, actor: str, now: datetime) -> ProposalBook:
         """Put the delegation's name to a proposal (upgrades a support)."""
