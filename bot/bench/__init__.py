@@ -16,48 +16,32 @@ def register(bench_subparsers: argparse._SubParsersAction[argparse.ArgumentParse
     """Add ``ingest``, ``timers``, ``deal``, ``class`` and ``privacy`` under a ``bench`` parser."""
     from bot.bench import classroom, deal, ingest, privacy, timers
 
-    p = bench_subparsers.add_parser(
-        "ingest",
-        help="transcript messages/s from gateway payload to committed row, with baselines",
-        description=ingest.__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    benches = (
+        (
+            "ingest",
+            ingest,
+            "transcript messages/s from gateway payload to committed row, with baselines",
+        ),
+        ("timers", timers, "timer firing lateness with 10,000 pending timers and one dispatcher"),
+        ("deal", deal, "the debrief's deal space (zone, frontier) and chart, with a baseline"),
+        (
+            "class",
+            classroom,
+            "a class of 60 in its busiest seconds: interaction response times vs the floor; "
+            "memory and start-up with 1,000 live sessions",
+        ),
+        (
+            "privacy",
+            privacy,
+            "a student's export and erasure in a server with 100,000 messages, with a baseline",
+        ),
     )
-    ingest.build_parser(p)
-    p.set_defaults(func=ingest.run)
-
-    p = bench_subparsers.add_parser(
-        "timers",
-        help="timer firing lateness with 10,000 pending timers and one dispatcher",
-        description=timers.__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    timers.build_parser(p)
-    p.set_defaults(func=timers.run)
-
-    p = bench_subparsers.add_parser(
-        "deal",
-        help="the debrief's deal space (zone, frontier) and chart, with a baseline",
-        description=deal.__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    deal.build_parser(p)
-    p.set_defaults(func=deal.run)
-
-    p = bench_subparsers.add_parser(
-        "class",
-        help="a class of 60 in its busiest seconds: interaction response times vs the floor; "
-        "memory and start-up with 1,000 live sessions",
-        description=classroom.__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    classroom.build_parser(p)
-    p.set_defaults(func=classroom.run)
-
-    p = bench_subparsers.add_parser(
-        "privacy",
-        help="a student's export and erasure in a server with 100,000 messages, with a baseline",
-        description=privacy.__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    privacy.build_parser(p)
-    p.set_defaults(func=privacy.run)
+    for name, module, summary in benches:
+        p = bench_subparsers.add_parser(
+            name,
+            help=summary,
+            description=module.__doc__,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.build_parser(p)
+        p.set_defaults(func=module.run)
