@@ -80,12 +80,14 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import pycountry
 import snowballstemmer
 from english_words import get_english_words_set
+from nicknames import NickNamer
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
@@ -478,11 +480,79 @@ class _Places:
     """Single words that are a whole place name, a country or a region that is not also an
     English word ("laos", "indiana", "lagos"): a typed place name is that place, never a
     typo of another."""
+    same: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    """A country's or city's name (spaces removed) -> its other names ("laopdr" ->
+    "laos", ...)."""
 
 
 _PLACE_ALIASES = (
     *("usa", "us", "uk", "america", "korea", "britain", "great britain", "england", "scotland"),
     *("wales", "russia", "laos", "syria", "burma", "holland", "ivory coast", "vatican"),
+)
+# Names pycountry does not know: the short English names of countries it lists by a formal
+# name, and the names a country's own people use ("Osterreich", "Bharat"), by ISO code.
+_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "AT": ("Osterreich",),
+    "BN": ("Brunei",),
+    "CD": ("DR Congo", "DRC", "Democratic Republic of the Congo", "Congo-Kinshasa"),
+    "CG": ("Republic of the Congo", "Congo-Brazzaville"),
+    "CH": ("Schweiz", "Suisse", "Svizzera"),
+    "CI": ("Ivory Coast",),
+    "CN": ("Zhongguo",),
+    "CV": ("Cape Verde",),
+    "CZ": ("Czech Republic",),
+    "DE": ("Deutschland",),
+    "ES": ("Espana",),
+    "FM": ("Micronesia",),
+    "GB": ("UK", "Britain", "Great Britain"),
+    "GR": ("Hellas",),
+    "IE": ("Eire", "Republic of Ireland"),
+    "IN": ("Bharat",),
+    "IT": ("Italia",),
+    "JP": ("Nippon", "Nihon"),
+    "KP": ("DPRK", "DPR Korea"),
+    "KR": ("ROK",),
+    "LA": ("Laos", "Lao PDR"),
+    "MK": ("Macedonia",),
+    "MM": ("Burma", "Republic of the Union of Myanmar"),
+    "NL": ("Holland", "Nederland"),
+    "PL": ("Polska",),
+    "PS": ("Palestine",),
+    "RU": ("Russia",),
+    "SE": ("Sverige",),
+    "SZ": ("Swaziland",),
+    "TL": ("East Timor",),
+    "TR": ("Turkey",),
+    "US": ("USA", "US", "America", "United States of America"),
+    "VA": ("Vatican", "Vatican City", "Holy See"),
+}
+# Cities by their other names in English and their own ("Bombay", "Peking", "Wien").
+_CITY_NAMES: tuple[tuple[str, ...], ...] = (
+    ("Mumbai", "Bombay"),
+    ("Beijing", "Peking"),
+    ("Kolkata", "Calcutta"),
+    ("Chennai", "Madras"),
+    ("Yangon", "Rangoon"),
+    ("Dhaka", "Dacca"),
+    ("Guangzhou", "Canton"),
+    ("Kyiv", "Kiev"),
+    ("Vienna", "Wien"),
+    ("Munich", "Munchen"),
+    ("Cologne", "Koln"),
+    ("Rome", "Roma"),
+    ("Florence", "Firenze"),
+    ("Venice", "Venezia"),
+    ("Naples", "Napoli"),
+    ("Prague", "Praha"),
+    ("Warsaw", "Warszawa"),
+    ("Moscow", "Moskva"),
+    ("Lisbon", "Lisboa"),
+    ("Bern", "Berne"),
+    ("The Hague", "Den Haag"),
+    ("Brussels", "Bruxelles", "Brussel"),
+    ("Saint Petersburg", "Sankt Peterburg", "Sankt Petersburg"),
+    ("Pyongyang", "Pjongjang", "Pyeongyang"),
+    ("Seoul", "Soul"),
 )
 _CONTINENTS = frozenset(
     [
@@ -502,6 +572,12 @@ def _places() -> _Places:
     names: set[str] = set(_PLACE_ALIASES)
     countries: set[str] = set(_PLACE_ALIASES)
     official: dict[str, tuple[str, ...]] = {}
+    same: dict[str, set[str]] = {}
+
+    def same_names(group: set[str]) -> None:
+        for n in group:
+            same.setdefault(n.replace(" ", ""), set()).update(group - {n})
+
     for country in pycountry.countries:
         short = {
             normalise(str(n))
@@ -528,6 +604,13 @@ def _places() -> _Places:
         for n in long_names - short - _NOT_OFFICIAL:
             if short:
                 official[n.replace(" ", "")] = tuple(sorted(short))
+        extra = {normalise(n) for n in _COUNTRY_NAMES.get(country.alpha_2, ())}
+        for n in extra:
+            names.add(n)
+            countries.add(n)
+        same_names((short | long_names | extra) - _NOT_OFFICIAL)
+    for city in _CITY_NAMES:
+        same_names({normalise(n) for n in city})
     for sub in pycountry.subdivisions:
         names.add(normalise(str(sub.name)))
         names.add(str(sub.code).rpartition("-")[2].casefold())  # "Springfield, IL"
@@ -536,7 +619,14 @@ def _places() -> _Places:
     words = tokens | {
         n for n in names if " " not in n and n.isalpha() and len(n) > 3 and not _is_word(n)
     }
-    return _Places(frozenset(names), frozenset(countries), tokens, official, words)
+    return _Places(
+        frozenset(names),
+        frozenset(countries),
+        tokens,
+        official,
+        words,
+        {k: tuple(sorted(v)) for k, v in same.items()},
+    )
 
 
 _DERIVATIONS = ("ance", "ence", "ment", "ness", "ity", "ism", "ship", "hood")
@@ -564,7 +654,30 @@ def _same_root(a: str, b: str) -> bool:
     short, long_ = sorted((ra, rb), key=len)
     if len(short) >= 6 and len(long_) == len(short) + 1 and long_.startswith(short):
         return True  # "economy"/"economic"
-    return len(short) >= 5 and len(long_) <= len(short) + 2 and long_.startswith(short)
+    if len(short) >= 4 and _deriv_root(ra) == _deriv_root(rb):
+        return True  # "secession"/"seceding", "concession"/"concede"
+    return (
+        len(short) >= 5
+        and len(long_) <= len(short) + 2
+        and long_.startswith(short)
+        and (long_[len(short) :] in _ROOT_ENDINGS or long_[len(short)] == short[-1])
+    )
+
+
+# What a Snowball root may gain in another form of the word ("independ" -> "independ-ent").
+_ROOT_ENDINGS = frozenset(
+    _words("i e a o s al an ic er or ee es ed ly ent ant ion ian ist ism ive ity ize ise at um ti")
+)
+
+
+def _deriv_root(root: str) -> str:
+    """A root less a noun-forming "-ion", with "-ss" read as the verb's "-d"
+    ("secess" -> "seced", "annexat" -> "annex")."""
+    for suffix in ("ation", "ition", "at", "ion"):
+        if root.endswith(suffix) and len(root) - len(suffix) >= 4:
+            root = root[: -len(suffix)]
+            break
+    return root[:-2] + "d" if root.endswith("ss") else root
 
 
 def same_word_family(a: str, b: str) -> bool:
@@ -648,6 +761,9 @@ _FRAME = frozenset(
     called named known as so then also about through via building making creating sending
     giving offering using way because yes im sure kept keep remain remained stayed
     pretty basically mainly mostly like said
+    offered offer offering need needed needs wanted want wants demanded demand asked sought
+    proposed propose walked away left up made discovered invented wrote created founded
+    led now called
     say says got get went came finished happened what which who where when name must might
     """
     )
@@ -660,7 +776,9 @@ _PRONOUN_START = frozenset(
 _TRAILING_NOUNS = frozenset(
     _words(
         "approach talks policy strategy campaign agreement treaty meeting regime side"
-        " organization organisation"
+        " organization organisation gas element negotiations meetings discussions level"
+        " range mountains mts reaction energy source support resistance movement pact accord"
+        " process system method measures effort efforts action mountain"
     )
 )
 _PARTIAL_CREDIT_MIN_RATIO = 50.0  # word pairs less alike than this are simply unmatched
@@ -677,6 +795,10 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "st": ("saint", "street"),
     "mt": ("mount", "mountain"),
     "mtn": ("mountain",),
+    "mts": ("mountains",),
+    "r": ("river",),
+    "l": ("lake",),
+    "is": ("island",),
     "n": ("north",),
     "s": ("south",),
     "e": ("east",),
@@ -716,6 +838,28 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "assn": ("association",),
     "natl": ("national",),
     "intl": ("international",),
+    "int": ("international",),
+    "dept": ("department",),
+    "tech": ("technology", "technical", "technological"),
+    "admin": ("administration",),
+    "info": ("information",),
+    "econ": ("economic", "economics", "economy"),
+    "sci": ("science", "sciences"),
+    "dev": ("development",),
+    "env": ("environment", "environmental"),
+    "sen": ("senator", "senate"),
+    "govt": ("government",),
+    "isl": ("island",),
+    "pen": ("peninsula",),
+    "lk": ("lake",),
+    "sept": ("september",),
+    "bldg": ("building",),
+    "ctr": ("center", "centre"),
+    "mgmt": ("management",),
+    "assoc": ("association",),
+    "comm": ("commission", "committee", "communications"),
+    "conf": ("conference",),
+    "cttee": ("committee",),
 }
 # Phrases a student writes for the key word of an answer ("sending back" for "return"),
 # matched on word roots.
@@ -780,6 +924,10 @@ def _typo_ok(ans: str, tgt: str) -> bool:
     distance = OSA.distance(ans, tgt, score_cutoff=_edit_budget(n) + 1)
     if distance <= 1:
         return True
+    if n >= 6 and len(ans) == n and sorted(ans) == sorted(tgt):
+        diff = [i for i in range(n) if ans[i] != tgt[i]]
+        if len(diff) == 2 and diff[1] - diff[0] == 2:
+            return True  # two letters swapped around a third: "Rebuplic"
     # Several edits are forgiven only in long words, and only while the words still share
     # most letters: "Singapur" (82) passes, "Pyongsong" for "Pyongyang" (78) does not.
     return distance <= _edit_budget(n) and fuzz.ratio(ans, tgt) >= LONG_WORD_MIN_RATIO
@@ -798,7 +946,7 @@ def _proper_typo_ok(ans: str, tgt: str) -> bool:
     already held to one edit inside the word by `_typo_ok` and `SHORT_ANSWER_LENGTH`."""
     if 5 <= len(tgt) <= 6 and ans[:1] != tgt[:1]:
         return False
-    if 5 <= len(tgt) <= 6 and len(ans) == len(tgt):
+    if 5 <= len(tgt) <= 7 and len(ans) == len(tgt):
         diff = [(x, y) for x, y in zip(ans, tgt, strict=True) if x != y]
         if len(diff) == 1 and not (
             _adjacent_keys(*diff[0])
@@ -808,7 +956,7 @@ def _proper_typo_ok(ans: str, tgt: str) -> bool:
             # "Osama" is not "Obama": neither a slip of the finger nor a sound-alike
             # ("Nijer" for "Niger", "Hanoy" for "Hanoi").
             return False
-    return not (len(tgt) == 5 and len(ans) == 4 and tgt.startswith(ans))
+    return not (5 <= len(tgt) <= 6 and len(ans) == len(tgt) - 1 and tgt.startswith(ans))
 
 
 def _other_place(ans: str, tgt: str) -> bool:
@@ -852,9 +1000,18 @@ def _negated(ans: str, tgt: str) -> bool:
     for prefix in _NEGATING_PREFIXES:
         if len(prefix) < 2 or ans.startswith(prefix) == tgt.startswith(prefix):
             continue
-        if len(ans) >= 8 and len(tgt) >= 8 and ans[-6:] == tgt[-6:] and ans[:2] != tgt[:2]:
+        if (
+            len(ans) >= 8
+            and len(tgt) >= 8
+            and ans[-6:] == tgt[-6:]
+            and ans[:2] != tgt[:2]
+            and all(w.startswith(_SWAPPABLE_PREFIXES) for w in (ans, tgt))
+        ):
             return True
     return False
+
+
+_SWAPPABLE_PREFIXES = tuple(p for p in (*_NEGATING_PREFIXES, "re") if len(p) >= 2)
 
 
 def _clipped(ans: str, tgt: str) -> bool:
@@ -866,8 +1023,8 @@ def _clipped(ans: str, tgt: str) -> bool:
         return False
     if tgt.startswith(ans):
         return len(tgt) >= 6  # a clipped word: only inside a longer answer (see `_compare`)
-    if ans[-1] != tgt[-1]:
-        return False
+    if ans[-1] != tgt[-1] or sum(ch in "aeiou" for ch in ans[1:]) > 1:
+        return False  # a contraction drops vowels: "govt", "natl"; "Autria" is a typo
     it = iter(tgt)
     return all(ch in it for ch in ans)  # a subsequence keeping first and last letters
 
@@ -884,8 +1041,37 @@ def _name_key(tok: str) -> str:
     return out
 
 
+# Adjectives of countries that are not the country's name plus an ending.
+_IRREGULAR_DEMONYMS = {
+    "british": "britain",
+    "french": "france",
+    "dutch": "netherlands",
+    "swiss": "switzerland",
+    "greek": "greece",
+    "spanish": "spain",
+    "swedish": "sweden",
+    "danish": "denmark",
+    "finnish": "finland",
+    "polish": "poland",
+    "turkish": "turkey",
+    "irish": "ireland",
+    "scottish": "scotland",
+    "welsh": "wales",
+    "english": "england",
+    "filipino": "philippines",
+    "thai": "thailand",
+    "burmese": "burma",
+    "lao": "laos",
+    "vietnamese": "vietnam",
+    "peruvian": "peru",
+    "norwegian": "norway",
+}
+
+
 def _demonym_of(ans: str) -> str | None:
     """The country word `ans` is the adjective of ("japanese" -> "japan"), longest first."""
+    if ans in _IRREGULAR_DEMONYMS:
+        return _IRREGULAR_DEMONYMS[ans]
     tokens = _places().tokens
     best: str | None = None
     for cut in range(1, 4):
@@ -898,6 +1084,13 @@ def _demonym_of(ans: str) -> str | None:
 
 _ROMAN = {r: str(i) for i, r in enumerate(_words("ii iii iv v vi vii viii ix x"), start=2)}
 del _ROMAN["v"], _ROMAN["x"]  # too often a letter of their own
+_NUMERALS = _words("ii iii iv v vi vii viii")
+_DIGIT_LOOKALIKES = str.maketrans({"o": "0", "l": "1", "i": "1"})
+_ORDINALS = {
+    **dict(zip(_words("second third fourth fifth sixth seventh eighth"), _NUMERALS, strict=True)),
+    **dict(zip(_words("2nd 3rd 4th 5th 6th 7th 8th"), _NUMERALS, strict=True)),
+}
+_ROMAN_LETTERS = re.compile(r"i{2,3}|iv|vi{1,3}|ix")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -908,9 +1101,19 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
         return "exact", None
     if _ROMAN.get(ans) == tgt or _ROMAN.get(tgt) == ans:
         return "lookalike", None  # "Elizabeth 2" for "Elizabeth II"
+    if _ORDINALS.get(ans) == tgt or _ORDINALS.get(tgt) == ans:
+        return "lookalike", None  # "Elizabeth the Second"
+    if set(ans) <= set("il") and ans.replace("l", "i") == tgt:
+        return "lookalike", None  # "World War ll"
+    if "l" in tgt and len(tgt) <= 5 and ans == tgt.replace("l", "i") and not _is_word(tgt):
+        return "lookalike", None  # capital I for small l in a formula: "HCI", "NaCI"
+    if _ROMAN_LETTERS.fullmatch(ans) and _ROMAN_LETTERS.fullmatch(tgt):
+        return None, "number"  # "III" is not "II"
     if _has_digit(ans) or _has_digit(tgt):
-        if ans.isalnum() and tgt.isalnum() and ans.replace("o", "0") == tgt.replace("o", "0"):
-            return "lookalike", None  # "H2O" written "H20", "2O19"
+        if ans.isalnum() and tgt.isalnum() and ans.translate(_DIGIT_LOOKALIKES) == tgt.translate(
+            _DIGIT_LOOKALIKES
+        ):
+            return "lookalike", None  # "H2O" written "H20", "2O19", "C1" for "Cl"
         return None, "number"
     if tgt in _ABBREVIATIONS.get(ans, ()) or ans in _ABBREVIATIONS.get(tgt, ()):
         return "abbreviation", None
@@ -933,10 +1136,13 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     agent_vs_patient = (
         agents[0] != agents[1]
         and ans[:4] == tgt[:4]
-        and ((_is_word(ans) and _is_word(tgt)) or _root(ans)[:5] == _root(tgt)[:5])
+        and _is_word(ans)
+        and (_is_word(tgt) or _root(ans)[:5] == _root(tgt)[:5])
     )
     if agent_vs_patient:
         return None, "real_word"  # "employer" is not "employee"
+    if same_root and _one_letter_apart(_uninflected(ans), _uninflected(tgt)):
+        return None, "real_word"  # "capitol(s)" is not a form of "capital"
     if same_root and _other_derivation(ans, tgt):
         return None, "real_word"  # "governance" is not "government"
     if same_root:
@@ -964,6 +1170,45 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _inflection_of(ans: str, tgt: str) -> bool:
+    """`ans` is `tgt` with an inflection or as its demonym ("vetoed", "Iranian"): the one
+    kind of change a short answer allows."""
+    if len(tgt) < 3 or not ans.startswith(tgt):
+        return False
+    return ans[len(tgt) :] in _INFLECTIONS or _demonym_of(ans) == tgt
+
+
+def _proper_slip(ans: str, tgt: str) -> bool:
+    """One letter dropped, added or a vowel for a vowel: in a name of several words, a typo
+    even when it makes an English word ("Ivory Cost", "Louis Paster", "Ban Ki-mon")."""
+    if len(tgt) < 3 or abs(len(ans) - len(tgt)) > 1 or ans[:1] != tgt[:1]:
+        return False
+    if len(ans) == len(tgt):
+        diff = [(x, y) for x, y in zip(ans, tgt, strict=True) if x != y]
+        return len(diff) == 1 and set(diff[0]) <= _VOWELS
+    return OSA.distance(ans, tgt, score_cutoff=2) == 1
+
+
+def _uninflected(tok: str) -> str:
+    """A word less a plural or verb ending when what is left is a word ("capitals")."""
+    for suffix in ("es", "s", "ed", "ing"):
+        base = tok.removesuffix(suffix)
+        if base != tok and len(base) >= 4 and base in _dictionary():
+            return base
+    return tok
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """Two real words of one length with one letter replaced inside: "capital"/"capitol"."""
+    return (
+        len(a) == len(b)
+        and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+        and a[-1] == b[-1]
+        and _is_word(a)
+        and _is_word(b)
+    )
+
+
 def _token_ok(ans: str, tgt: str) -> bool:
     """Whether answer word `ans` may stand for alternative word `tgt` on its own (used to
     re-join split words; context-dependent rules such as clipping do not count)."""
@@ -971,8 +1216,73 @@ def _token_ok(ans: str, tgt: str) -> bool:
     return rule in ("exact", "typo", "lookalike", "word_form", "swap")
 
 
+# Titles and honorifics that may stand in front of a person's name.
+_HONORIFICS = frozenset(
+    _words(
+        """
+    president pres prime minister pm premier chancellor leader chairman chairwoman chair
+    secretary general gen vice deputy foreign supreme dictator emperor empress king queen
+    prince princess pope sir dame lord lady madame madam mme monsieur mr mrs ms miss dr
+    doctor prof professor rev reverend father sister brother saint st imam ayatollah rabbi
+    sheikh sultan emir shah tsar czar kaiser pandit mahatma daw u el libertador comrade
+    marshal admiral colonel col captain capt commander senator sen governor gov mayor
+    ambassador judge justice chief founder former late great
+    """
+    )
+)
+# Words that name the kind of place: after a country or a person's name they make another
+# place ("Mexico City", "Ho Chi Minh City", "Niger River").
+_PLACE_NOUNS = frozenset(
+    _words("city town river lake sea ocean island islands desert state province region")
+)
+_ORGANISATION_QUALIFIERS = frozenset(_words("un eu nato us usa uk"))
+
+
+def _names_place(tok: str) -> bool:
+    """A country, its demonym or an organisation's initials: a qualifier of an
+    institution's name ("the US House of Representatives")."""
+    places = _places()
+    return (
+        tok in _ORGANISATION_QUALIFIERS
+        or tok in places.tokens
+        or (len(tok) > 3 and _demonym_of(tok) is not None)
+    )
+
+
 # Small words that are the answer when an alternative contains one ("off the table").
 _PARTICLES = frozenset({"on", "off", "in", "out", "up", "down", "over", "under"})
+
+
+def _is_year(tok: str) -> bool:
+    return len(tok) == 4 and tok.isdigit() and "1000" <= tok <= "2099"
+
+
+# Words in front of an answer that change what it claims rather than narrow it ("partial
+# denuclearization", "failed talks", "they rejected concessions"), matched on roots.
+_MEANING_MODIFIERS = frozenset(
+    _words(
+        """
+    no not non anti partial partly limited incomplete half semi quasi pseudo fake false
+    failed former ex reverse counter less more fewer without lack lacking lost minus
+    reject refuse oppose avoid prevent stop block deni deny against nor never neither
+    north south east west
+    """
+    )
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _modifier_ok(tok: str) -> bool:
+    """A word that may stand in front of a common-noun answer to make it more specific
+    ("economic growth", "complete denuclearization", "Korean armistice"): an English word
+    or a demonym, never one that changes the claim, a hedge or a place's own name."""
+    if tok in _HEDGES or not tok.isalpha() or len(tok) < 3:
+        return False
+    if tok in _MEANING_MODIFIERS or _root(tok) in _MEANING_MODIFIERS:
+        return False
+    if tok in _places().words or tok in _places().tokens:
+        return False
+    return _is_word(tok) or _demonym_of(tok) is not None
 
 
 def _content(tokens: list[str], keep: frozenset[str] = frozenset()) -> list[str]:
@@ -1028,6 +1338,35 @@ class _Match:
     """(answer word, alternative word, why) for pairs that were close but not allowed."""
     missing: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
+    edits: float = 0.0
+    """How far the answer's words are from the alternative's (typos and word forms), to
+    break a tie between an accepted and a listed wrong answer."""
+    loose: int = 0
+    """Answer words a rule explained away rather than matched."""
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def _pair_cost(rule: str | None, ans: str, tgt: str) -> float:
+    """Edits between two matched words: a typo counts its edits (a vowel for a vowel half:
+    "Slovania" is nearer "Slovenia" than "Slovakia"); other relaxations half an edit."""
+    if rule in (None, "exact", "lookalike"):
+        return 0.0
+    if rule != "typo":
+        return 0.5
+    short, long_ = sorted((ans, tgt), key=len)
+    if len(long_) == len(short) + 1 and any(
+        long_[i] == long_[i + 1] and long_[:i] + long_[i + 1 :] == short
+        for i in range(len(long_) - 1)
+    ):
+        return 0.25  # a doubled letter typed once or a letter doubled: "fision", "seccession"
+    cost = float(OSA.distance(ans, tgt))
+    if len(ans) == len(tgt):
+        cost -= 0.5 * sum(
+            1 for x, y in zip(ans, tgt, strict=True) if x != y and x in _VOWELS and y in _VOWELS
+        )
+    return cost
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1043,7 +1382,7 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
     in `keep` count as content words."""
     ans, tgt = _merge_splits(_content(ans_tokens, keep), _content(alt.tokens, keep))
     target_is_number = all(_has_digit(t) for t in tgt)
-    required = [t for t in tgt if t not in _FILLER] or tgt
+    required = [t for t in tgt if t not in _FILLER or (t == "dr" and not alt.person)] or tgt
     short = len("".join(required)) <= SHORT_ANSWER_LENGTH
 
     # Greedy one-to-one assignment: acceptable pairs first, then by similarity. Pairs that
@@ -1054,8 +1393,10 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
         for j, t in enumerate(tgt):
             ratio = fuzz.ratio(a, t)
             rule, refusal = _pair(a, t)
-            if rule == "name_fold" and not alt.capitalised:
-                rule = None
+            if rule == "name_fold" and not (
+                alt.person or (alt.capitalised and j == 0 and len(tgt) >= 2 and t not in _NOT_NAME_STARTS)
+            ):
+                rule = None  # sound-alike spelling is for people's names, not places
             if (
                 rule is None
                 and refusal is None
@@ -1067,6 +1408,14 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
             ):
                 rule = "name_fold"  # a short first name: "Abe Lincoln"
             if (
+                j == 0
+                and len(tgt) >= 2
+                and alt.capitalised
+                and rule is None
+                and t in _nickname_pairs().get(a, ())
+            ):
+                rule, refusal = "name_fold", None  # a nickname: "Maggie Thatcher"
+            if (
                 rule in ("typo", "word_form")
                 and alt.capitalised
                 and not _proper_typo_ok(a, t)
@@ -1075,9 +1424,30 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
                 rule = None  # "Sienna" for "Vienna", "Lago" for "Lagos"; "Nort Korea" is a typo
             if rule in ("clip", "demonym") and len(required) < 2:
                 rule = None  # "Korea" alone is not "Korean", "Univ" alone not "university"
-            if t in alt.exact_only and a != t:
+            if (
+                refusal == "real_word"
+                and alt.proper
+                and len(required) >= 2
+                and _proper_slip(a, t)
+            ):
+                rule, refusal = "typo", None  # "Ivory Cost", "Louis Paster", "Kim Il-song"
+            if (
+                rule in ("typo", "name_fold")
+                and alt.rule == "name"
+                and len(tgt) == 1
+                and _is_word(a)
+            ):
+                rule, refusal = None, "real_word"  # "pastor" alone is not "Pasteur"
+            if t in alt.exact_only and a != t and rule != "lookalike":
                 rule = None
-            if short and a != t and t in required and rule not in ("lookalike", None):
+            if (
+                short
+                and a != t
+                and t in required
+                and rule not in ("lookalike", None)
+                and not (rule == "word_form" and _inflection_of(a, t))
+                and not (_swapped(a, t) and len(t) >= 3 and not _is_word(a) and a not in _places().names)
+            ):
                 rule = None  # short answers must be exact ("ROK" is not "ROC")
             ok = rule is not None and refusal is None
             if ok or (t in required and (ratio >= _PARTIAL_CREDIT_MIN_RATIO or refusal)):
@@ -1091,6 +1461,7 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
     passes = True
     rules: set[str] = set()
     wrong: list[tuple[str, str, str]] = []
+    edits = 0.0
     for ok, ratio, i, j, rule, refusal in pairs:
         if i in used_a or j in used_t:
             continue
@@ -1100,10 +1471,13 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
         weight = len(ans[i]) + len(tgt[j])
         # An allowed relaxation counts as a full match, so the score ranks alternatives by
         # how much of them was found rather than by how they were written.
+        if ok and rule == "typo" and sorted(ans[i]) == sorted(tgt[j]):
+            ratio = max(ratio, 85.0)  # letters swapped, none wrong: "Vietman"
         matched_weight += (100.0 if ok and rule != "typo" else ratio) * weight
         total_weight += weight
         if ok and rule is not None:
             rules.add(rule)
+            edits += _pair_cost(rule, ans[i], tgt[j])
         else:
             passes = False
             wrong.append((ans[i], tgt[j], refusal or "different"))
@@ -1118,36 +1492,67 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
         missing.append(t)
         total_weight += 2 * len(t)
     extra: list[str] = []
+    loose = 0  # answer words the rules explained away ("it was", "Pandit", "economic")
     sentence = len(ans_tokens) >= 3 or ans_tokens[0] in _PRONOUN_START
+    names_country = " ".join(tgt) in _places().countries
+    multiword_name = alt.proper and len(tgt) >= 2 and not _PLACE_NOUNS.intersection(tgt)
     for i, a in enumerate(ans):
         if i in used_a:
             continue
-        if a in _FILLER or (a in _STOPWORDS and a not in keep):
+        if a in _PLACE_NOUNS and i > 0 and (alt.person or names_country or multiword_name):
+            passes = False  # "Mexico City" for "Mexico", "Ho Chi Minh City"
+            extra.append(a)
+            total_weight += 2 * len(a)
             continue
+        if (a in _FILLER and (a != "dr" or alt.person)) or (a in _STOPWORDS and a not in keep):
+            continue  # "DR Congo" is not "Congo"
         if target_is_number and not _has_digit(a) and a not in _HEDGES:
             continue
         if len(a) == 1 and a.isalpha() and len(ans) >= 3:
             continue
         if sentence and a in _FRAME:
+            loose += 1
             rules.add("sentence")
             continue
-        if a in _TRAILING_NOUNS and i == len(ans) - 1 and len(ans) >= 2:
+        if a in _TRAILING_NOUNS and len(ans) >= 2 and all(
+            w in _TRAILING_NOUNS or w in _FILLER for w in ans[i:]
+        ) and i > 0:
+            loose += 1
             rules.add("sentence")
             continue
         if _stopword_swap(a):
+            loose += 1
             rules.add("swap")
             continue
         first, last = matched_at.get(0), matched_at.get(len(tgt) - 1)
+        if alt.person and a in _HONORIFICS and first is not None and i < first:
+            loose += 1
+            rules.add("name")  # a title: "Pandit Nehru", "Secretary-General Ban"
+            continue
+        if alt.institution and _names_place(a):
+            loose += 1
+            rules.add("qualifier")  # "the US House of Representatives", "UN General Assembly"
+            continue
+        if (
+            not alt.proper
+            and first is not None
+            and i < first
+            and _modifier_ok(a)
+        ):
+            loose += 1
+            rules.add("qualifier")  # a more specific form: "economic sanctions"
+            continue
         if (
             alt.capitalised
             and alt.rule is None
-            and len(tgt) == 2
-            and not _is_word(a)
+            and len(tgt) >= 2
+            and (not _is_word(a) or a in _given_names())
             and first is not None
             and last is not None
             and first < i < last
             and a.isalpha()
         ):
+            loose += 1
             rules.add("name")  # a middle name added: "Donald John Trump"
             continue
         passes = False
@@ -1162,6 +1567,8 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
         wrong=tuple(wrong),
         missing=tuple(missing),
         extra=tuple(extra),
+        edits=edits,
+        loose=loose,
     )
 
 
@@ -1176,6 +1583,13 @@ class _Alt:
     """The rule that produced this form of the alternative ("initialism", "name")."""
     exact_only: frozenset[str] = frozenset()
     capitalised: bool = False
+    proper: bool = False
+    """A name (a capitalised word other than a small one): "Republic of Korea"."""
+    person: bool = False
+    """A person's name ("Kofi Annan"), so titles may stand in front of it."""
+    institution: bool = False
+    """A name of several words that is neither a person nor a country ("International
+    Criminal Court"), so where it sits may follow it ("…, The Hague")."""
 
 
 def _is_capitalised(text: str) -> bool:
@@ -1183,17 +1597,129 @@ def _is_capitalised(text: str) -> bool:
     return len(groups) >= 1 and all(g[:1].isupper() for g in groups)
 
 
+_NAME_SUFFIXES = frozenset({"jr", "sr"})
+# Last words that make a capitalised name a thing, not a person ("Galapagos Islands").
+_GENERIC_NAME_ENDS = frozenset(
+    _words(
+        """
+    island islands river mountains mountain lake sea ocean desert crisis war treaty agreement
+    accord pact council court union university college institute school agency organization
+    organisation bank fund party movement revolution empire dynasty republic kingdom state
+    states city canal bay gulf strait peninsula range plateau valley basin delta falls
+    forest conference convention declaration doctrine plan act bill summit talks assembly
+    """
+    )
+)
+# First words that make a capitalised alternative a place, a title or an institution rather
+# than a person's name ("Mount Everest", "Saint Lucia", "New Delhi", "Queen Elizabeth").
+_NOT_NAME_STARTS = frozenset(
+    _words(
+        """
+    mount mt saint st sainte fort ft lake cape port new san santa sao los las el la le al
+    north south east west upper lower great little old united royal grand isle sierra costa
+    puerto rio sri university college institute republic kingdom gulf bay river sea the
+    general
+    """
+    )
+)
+
+
+@functools.cache
+def _given_names() -> frozenset[str]:
+    """English given names and their nicknames (the `nicknames` package, about 2,000)."""
+    namer = NickNamer()
+    names = set(namer.nickname_lookup) | set(namer.canonical_lookup)
+    return frozenset(n for n in names if n.isalpha() and len(n) >= 2)
+
+
+@functools.cache
+def _nickname_pairs() -> dict[str, frozenset[str]]:
+    """Given name -> the names it may stand for ("abe" -> "abraham", "michael" -> "mike")."""
+    namer = NickNamer()
+    related: dict[str, set[str]] = {}
+    for canonical, nicks in namer.nickname_lookup.items():
+        for nick in nicks:
+            related.setdefault(canonical, set()).add(nick)
+            related.setdefault(nick, set()).add(canonical)
+    return {k: frozenset(v) for k, v in related.items()}
+
+
+def _name_groups(original: str) -> list[str]:
+    """The words of a capitalised name, periods dropped ("John F. Kennedy" -> "F"), a
+    "Jr." or "Sr." at the end left off."""
+    groups = [g.strip(".,") for g in original.split()]
+    groups = [g for g in groups if g]
+    while len(groups) > 2 and groups[-1].casefold() in _NAME_SUFFIXES:
+        groups = groups[:-1]
+    return groups
+
+
+def _person_like(groups: list[str]) -> bool:
+    """Whether capitalised words read as a person's name rather than a place, a title or
+    an institution: two to four name words, none a small word, not a known place, and a
+    given name first or no common English word at either end ("Deng Xiaoping")."""
+    if not 2 <= len(groups) <= 4:
+        return False
+    if not all(g.replace("-", "").replace("'", "").isalpha() for g in groups):
+        return False
+    words = [normalise(g) for g in groups]
+    if words[0] in _NOT_NAME_STARTS or any(w in _STOPWORDS for w in words):
+        return False
+    places = _places()
+    if " ".join(words) in places.names or words[-1].replace(" ", "") in places.tokens:
+        return False
+    first, last = words[0].split()[0], words[-1].split()[-1]
+    if last in _GENERIC_NAME_ENDS:
+        return False
+    if first in _HONORIFICS:  # "Mahatma Gandhi", "Queen Victoria"; not "Vice President"
+        return not all(w in _HONORIFICS for t in words for w in t.split())
+    return first in _given_names() or not _is_word(first)
+
+
+# The commonest Chinese, Korean and Vietnamese family names in their usual romanisations:
+# a name that starts with one is written family name first ("Deng Xiaoping", "Ban Ki-moon").
+_EAST_ASIAN_FAMILY_NAMES = frozenset(
+    _words(
+        """
+    kim lee yi park pak choi choe jung chung kang cho jo yoon yun jang chang lim im han oh seo
+    shin kwon hwang ahn song hong moon mun roh noh rhee ban chun jeon
+    wang zhang liu chen yang zhao huang zhou wu xu sun hu zhu gao lin he guo ma luo liang
+    zheng xie tang feng deng xi mao jiang wen bo li hua lu cai peng dong yuan pan du ye
+    ho ngo nguyen tran le pham phan vo vu dang bui do duong ly truong
+    """
+    )
+)
+
+
+def _family_first(groups: list[str]) -> bool:
+    """East Asian order, family name first: "Moon Jae-in", "Deng Xiaoping", "Xi Jinping"."""
+    if "-" in groups[-1]:
+        return True
+    first = normalise(groups[0])
+    return len(groups) in (2, 3) and first in _EAST_ASIAN_FAMILY_NAMES
+
+
 def _name_forms(original: str) -> list[list[str]]:
-    """A person's name without its middle name, or with the first name as an initial:
-    "Michael MacArthur Bosack" -> "Michael Bosack", "M. Bosack", "M. MacArthur Bosack"."""
-    groups = original.split()
-    if len(groups) < 2 or not _is_capitalised(original):
+    """A person's name without its middle name, with the first name as an initial, or by
+    the family name alone: "Michael MacArthur Bosack" -> "Michael Bosack", "M. Bosack",
+    "M. MacArthur Bosack", "Bosack"; "Deng Xiaoping" -> "Deng"."""
+    if not _is_capitalised(original):
+        return []
+    groups = _name_groups(original)
+    if len(groups) < 2:
         return []
     if not all(g.replace("-", "").isalpha() for g in groups) or len(groups[-1]) < 3:
         return []
-    if "-" in groups[-1]:
-        # "Moon Jae-in": family name first, so "Moon J." is a form of it, "M. Jae-in" not.
-        return [normalise(f"{groups[0]} {groups[-1][0]}").split()]
+    person = _person_like(groups)
+    if not person and "-" not in groups[-1]:
+        return []
+    if _family_first(groups):
+        # "Moon Jae-in": family name first, so "Moon J." and "Moon" are forms of it,
+        # "M. Jae-in" is not.
+        forms = [[groups[0]]]
+        if "-" in groups[-1]:
+            forms.append([groups[0], groups[-1][0]])
+        return [[t for g in f for t in normalise(g).split()] for f in forms]
     forms = [[groups[0][0], *groups[1:]]]
     middle_words = [w for g in groups[1:-1] for w in normalise(g).split()]
     if len(groups) == 3 or (len(groups) > 3 and not any(_is_word(w) for w in middle_words)):
@@ -1201,14 +1727,17 @@ def _name_forms(original: str) -> list[list[str]]:
         middles = [g[0] for g in groups[1:-1]]
         forms += [[groups[0], groups[-1]], [groups[0][0], groups[-1]]]
         forms.append([groups[0], *middles, groups[-1]])
-    out = []
-    for form in forms:
-        tokens = normalise(" ".join(form)).split()
-        # Keep initials apart ("m bosack"): letter runs would glue "j f" into "jf".
-        out.append(tokens)
-    return out
+    if person and not _ROMAN_LETTERS.fullmatch(groups[-1].casefold()):
+        forms.append([groups[-1]])  # the family name alone: "Macron", "Putin"
+    if groups != original.split():
+        forms.append(groups)  # "John F Kennedy", "Martin Luther King"
+    # Normalise word by word: initials stay apart ("m bosack"; letter runs would glue
+    # "j f" into "jf") and an initial "A" is not read as an article.
+    return [[t for g in form for t in normalise(g).split()] for form in forms]
 
 
+# Compass words written as one that keep both initials in an acronym ("ASEAN").
+_COMPASS = {"northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}
 _MAX_INITIALISM_FORMS = 4  # per alternative: bounds the work a hostile answer can cause
 
 
@@ -1228,6 +1757,7 @@ def _initialism_forms(tokens: list[str], wanted: set[str]) -> list[tuple[list[st
             for letters in {
                 "".join(t[0] for t in run),
                 "".join(t[0] for t in run if t not in _STOPWORDS),
+                "".join(_COMPASS.get(t, t[0]) for t in run if t not in _STOPWORDS),
             }:
                 if len(letters) >= 2 and letters in wanted:
                     out.append(([*tokens[:i], letters, *tokens[j:]], letters))
@@ -1245,11 +1775,52 @@ def _prepare(alternatives: Sequence[str]) -> list[_Alt]:
         if not tokens:
             continue
         capitalised = _is_capitalised(text)
-        out.append(_Alt(alt, tokens, capitalised=capitalised))
+        proper = any(g[:1].isupper() for g in text.split() if g.casefold() not in _STOPWORDS)
+        person = capitalised and (
+            _person_like(_name_groups(text)) or "-" in _name_groups(text)[-1]
+        )
+        content = [t for t in tokens if t not in _STOPWORDS]
+        institution = (
+            proper
+            and not person
+            and len(content) >= 2
+            and " ".join(tokens) not in _places().names
+            and not _names_country(tokens)
+        )
+        # Initialisms written in capitals must be exact: "IMF" is not "INF".
+        exact = frozenset(
+            normalise(g)
+            for g in text.split()
+            if g.isupper() and g.isalpha() and 2 <= len(g) <= 8 and not _ROMAN_LETTERS.fullmatch(g.casefold())
+        )
+        kinds = {"capitalised": capitalised, "proper": proper, "person": person}
+        out.append(_Alt(alt, tokens, None, exact, institution=institution, **kinds))
         for form in _name_forms(text):
             if form != tokens:
-                out.append(_Alt(alt, form, "name", capitalised=capitalised))
+                out.append(_Alt(alt, form, "name", **kinds))
     return out
+
+
+def _spelt_out_forms(tokens: list[str], alts: list[_Alt]) -> list[_Form]:
+    """The answer as the initials of its words when an alternative is those initials
+    ("United Nations" for "UN", "International Criminal Court" for a listed "ICC")."""
+    wanted = {a.tokens[0] for a in alts if len(a.tokens) == 1 and a.tokens[0] in a.exact_only}
+    # Initials whose long form is listed too are read from that form ("ECHR" stands for
+    # more than one European body; the listed "European Court of Human Rights" decides).
+    wanted -= {
+        "".join(_COMPASS.get(t, t[0]) for t in a.tokens if t not in _STOPWORDS)
+        for a in alts
+        if len(a.tokens) >= 2 and a.rule is None
+    }
+    if len(tokens) < 2 or not wanted:
+        return []
+    content = [t for t in tokens if t.isalpha()]
+    candidates = {
+        "".join(t[0] for t in content),
+        "".join(t[0] for t in content if t not in _STOPWORDS),
+        "".join(_COMPASS.get(t, t[0]) for t in content if t not in _STOPWORDS),
+    }
+    return [_Form([c], "initialism") for c in sorted(candidates & wanted)]
 
 
 def _with_initialisms(alts: list[_Alt], ans_tokens: list[str]) -> list[_Alt]:
@@ -1259,7 +1830,16 @@ def _with_initialisms(alts: list[_Alt], ans_tokens: list[str]) -> list[_Alt]:
         if alt.rule is not None:
             continue
         for tokens, letters in _initialism_forms(alt.tokens, wanted):
-            out.append(_Alt(alt.original, tokens, "initialism", frozenset({letters})))
+            out.append(
+                _Alt(
+                    alt.original,
+                    tokens,
+                    "initialism",
+                    frozenset({letters}),
+                    proper=True,
+                    institution=alt.institution,
+                )
+            )
     return out
 
 
@@ -1271,6 +1851,10 @@ class _Form:
     tokens: list[str]
     rule: str | None = None
     qualifier: str | None = None
+    scope: Literal["any", "institution", "common", "described"] = "any"
+    """Which alternatives the form may match: "institution" (a location after the name of
+    an organisation: "ICC, The Hague"), "common" (a phrase after a common noun or an
+    institution: "annexation of Crimea"), or any."""
 
 
 def _place_words(text: str) -> str:
@@ -1283,19 +1867,98 @@ def _place_words(text: str) -> str:
     return " ".join(out)
 
 
+_CLAUSE_WORDS = frozenset(_words("who which that because since as when where whose while"))
+_TAIL_PREPOSITIONS = frozenset(_words("of from in on at near against over between during"))
+
+
+def _local_place(norm: str) -> bool:
+    """A region or city rather than a country or continent ("Nebraska")."""
+    return norm in _places().names and norm not in _places().countries and norm not in _CONTINENTS
+
+
+def _known_place(norm: str) -> bool:
+    return norm in _places().names or norm in _CONTINENTS
+
+
+def _without_countries(tokens: list[str]) -> list[str]:
+    """The words less any country named in them, by name, possessive or people ("japans",
+    "south korean"), so a title's country does not count as an extra word."""
+    countries = _places().countries
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for n in (3, 2, 1):
+            span = tokens[i : i + n]
+            if len(span) < n:
+                continue
+            text = " ".join(span)
+            demonym = _demonym_of(span[-1]) if len(span[-1]) > 4 else None
+            if (
+                text in countries
+                or (text.endswith("s") and text[:-1] in countries)
+                or (demonym is not None and " ".join([*span[:-1], demonym]) in countries)
+            ):
+                i += n
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
     """The answer as written, and the forms the qualifier, official-name and synonym rules
     read it as ("Hanoi, Vietnam" -> "Hanoi")."""
     forms = [_Form(tokens)]
     places = _places()
     norm = " ".join(tokens)
-    # A qualifier after a comma: a country or a region ("Yokosuka, Kanagawa").
+    # A qualifier after a comma: a country or a region ("Yokosuka, Kanagawa"); after the
+    # name of an organisation, any place ("International Criminal Court, The Hague"); a
+    # clause that explains ("the vice president, who breaks ties").
     if "," in answer:
-        head, _, tail = answer.rpartition(",")
+        head, _, tail = answer.partition(",")
         tail_norm, head_tokens = _place_words(normalise(tail)), normalise(head).split()
+        tail_tokens = tail_norm.split()
         tail_is_year = tail_norm.isdigit() and len(tail_norm) == 4
-        if head_tokens and (tail_norm in places.names or tail_norm in _CONTINENTS or tail_is_year):
-            forms.append(_Form(head_tokens, "qualifier", tail_norm))
+        hedged = _HEDGES.intersection(tail_tokens) and not tail.strip().isupper()  # "OR"
+        if head_tokens and tail_tokens and not hedged:
+            if tail_tokens[0] in _CLAUSE_WORDS:
+                forms.append(_Form(head_tokens, "sentence"))
+            elif _known_place(tail_norm) or tail_is_year:
+                forms.append(_Form(head_tokens, "qualifier", tail_norm))
+            elif _HONORIFICS.intersection(tail_tokens):
+                # "Abraham Lincoln, 16th president": a description of a person or body.
+                forms.append(_Form(head_tokens, "name", tail_norm, "described"))
+            else:
+                forms.append(_Form(head_tokens, "qualifier", tail_norm, "institution"))
+        if "," in tail:
+            head2, _, tail2 = answer.rpartition(",")
+            tail2_norm, head2_tokens = _place_words(normalise(tail2)), normalise(head2).split()
+            if head2_tokens and (_known_place(tail2_norm) or tail2_norm.isdigit()):
+                forms.append(_Form(head2_tokens, "qualifier", tail2_norm))
+    # A phrase after the answer ("annexation of Crimea", "Mt. Everest in the Himalayas").
+    for k in range(1, len(tokens)):
+        if tokens[k] not in _TAIL_PREPOSITIONS:
+            continue
+        tail_tokens = tokens[k + 1 :]
+        if not tail_tokens or _HEDGES.intersection(tail_tokens):
+            break
+        tail_norm = " ".join(t for t in tail_tokens if t not in _STOPWORDS)
+        scope: Literal["any", "common"] = "any" if _known_place(tail_norm) else "common"
+        forms.append(_Form(tokens[:k], "qualifier", tail_norm, scope))
+        break
+    # A title with a country or its people in front of a name ("Japanese PM Abe",
+    # "South Korean President Moon", "president of south korea moon").
+    if _HONORIFICS.intersection(tokens):
+        stripped = _without_countries(tokens)
+        if stripped and stripped != tokens:
+            forms.append(_Form(stripped, "name"))
+    # Another name of the same country or city ("Lao PDR", "Bombay", "Osterreich").
+    # Only as short or shorter: "North Korea" does not name the long form.
+    key = norm.replace(" ", "")
+    for other in places.same.get(key, ()):
+        if len(other.split()) <= len(tokens):
+            forms.append(_Form(other.split(), "official_name"))
     # A country's name after generic state words ("Republic of Ireland").
     if norm not in _NOT_OFFICIAL and tokens[0] in _STATE_WORDS:
         rest = list(tokens)
@@ -1311,7 +1974,16 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         tail_norm = " ".join(tokens[-cut:])
         if tail_norm in places.countries:
             forms.append(_Form(tokens[:-cut], "qualifier", tail_norm))
+        elif tail_norm in places.names and len(tail_norm) > 3 and not _is_word(tail_norm):
+            # A city or region after an organisation's name ("Sciences Po Paris").
+            forms.append(_Form(tokens[:-cut], "qualifier", tail_norm, "institution"))
+        elif cut == 1 and tail_norm in places.names and answer.split()[-1].isupper():
+            forms.append(_Form(tokens[:-cut], "qualifier", tail_norm))  # "Canberra ACT"
     # The long official form of a country ("Socialist Republic of Viet Nam").
+    if forms[-1].rule == "official_name" and len(forms) >= 2 and forms[-1].tokens != tokens:
+        for other in places.same.get("".join(forms[-1].tokens), ()):
+            if len(other.split()) <= len(tokens):
+                forms.append(_Form(other.split(), "official_name"))
     for short in places.official.get(norm.replace(" ", ""), ()):
         forms.append(_Form(short.split(), "official_name"))
     # A phrase for the key word ("sending back" -> "return").
@@ -1371,6 +2043,7 @@ def _best(
     forms: list[_Form], alts: list[_Alt], *, passing: bool, keep: frozenset[str] = frozenset()
 ) -> _Best | None:
     best: _Best | None = None
+    person_item = any(alt.person for alt in alts)
     for form in forms:
         if not form.tokens:
             continue
@@ -1378,12 +2051,35 @@ def _best(
             q = form.qualifier
             if q is not None and q in _places().names and _names_country(alt.tokens):
                 continue  # "China, Russia and Japan" is a list, not a qualified place
+            if form.scope == "institution" and not alt.institution:
+                continue  # "Lincoln, Nebraska" is a place, not the president
+            if form.scope == "common" and alt.proper and not alt.institution:
+                continue
+            if form.scope == "described" and not (alt.person or alt.institution):
+                continue
+            if form.rule == "qualifier" and q is not None and person_item and _local_place(q):
+                continue  # "Lincoln, Nebraska" when the answer is a person
+            if form.rule == "qualifier" and alt.rule == "name" and len(alt.tokens) == 1:
+                continue  # a family name alone with a place is the place
             m = _compare(form.tokens, alt, keep)
             if passing and not m.passes:
                 continue
-            if best is None or m.score > best.match.score:
-                best = _Best(alt, form, m)
+            candidate = _Best(alt, form, m)
+            if (
+                best is None
+                or (passing and _closeness(candidate) < _closeness(best))
+                or (not passing and m.score > best.match.score)
+            ):
+                best = candidate
     return best
+
+
+def _closeness(best: _Best) -> tuple[float, int, bool, float]:
+    """Order two passing matches, nearest first: fewer edits, then fewer words explained
+    away, then an alternative as written before a derived form (a name or initialism),
+    then the higher score."""
+    m = best.match
+    return (m.edits, m.loose, best.alt.rule is not None, -m.score)
 
 
 def _raw_key(text: str) -> str:
@@ -1445,13 +2141,24 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
     tokens = norm.split()
     if len(tokens) > MAX_TOKENS:
         return Grade(False, 0.0, None, "too_long")
+    if answer.count("(") == 1 and answer.count(")") == 1:
+        glossed = _grade_parenthesis(answer, accept, reject)
+        if glossed is not None:
+            return glossed
 
+    initial = _RAW_INITIAL.match(answer)
+    initial_a = initial is not None and initial.group(1) in "Aa" and tokens[0] != "a"
+    if initial_a:
+        tokens = ["a", *tokens]  # "A. Abe": an initial, not the article
+        norm = " ".join(tokens)
     key = norm.replace(" ", "")
     accepts = _with_initialisms(_prepare(accept), tokens)
     rejects = _with_initialisms(_prepare(reject), tokens)
-    forms = _answer_forms(answer, tokens)
+    forms = _answer_forms(answer, tokens) + _spelt_out_forms(tokens, [*accepts, *rejects])
 
     keep = _PARTICLES if any(_PARTICLES.intersection(a.tokens) for a in accepts) else frozenset()
+    if initial_a:
+        keep = keep | {"a"}
     closest = _best(forms, accepts, passing=False, keep=keep)
     score = round(closest.match.score, 1) if closest else 0.0
 
@@ -1471,7 +2178,7 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
     ]
     best = _best(forms, accepts, passing=True, keep=keep)
     best_rej = _best(forms, rejects, passing=True, keep=keep)
-    if best_rej is not None and (best is None or best_rej.match.score >= best.match.score):
+    if best_rej is not None and (best is None or _closeness(best_rej) <= _closeness(best)):
         miss = Miss("listed_wrong", best_rej.alt.original, "", _first(accept))
         return Grade(False, score, None, "rejected", "listed_wrong", miss)
     if best is None:
@@ -1481,6 +2188,50 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
         if rule is not None:
             rules.add(rule)
     return Grade(True, round(best.match.score, 1), best.alt.original, "fuzzy", _rule_name(rules))
+
+
+_RAW_INITIAL = re.compile(r"\s*([A-Za-z])\.\s")
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
+
+
+def _grade_parenthesis(answer: str, accept: Sequence[str], reject: Sequence[str]) -> Grade | None:
+    """An answer with a gloss in brackets ("North Korea (DPRK)", "oxygen (O)", "Hanoi
+    (Vietnam)"): right when the words outside are right and the gloss names the same
+    thing, its initials, a place or a symbol; None to grade the answer as written."""
+    m = _PARENTHESIS.search(answer)
+    if m is None:
+        return None
+    outside = (answer[: m.start()] + " " + answer[m.end() :]).strip()
+    inner = m.group(1).strip()
+    if not outside or not inner:
+        return None
+    out = grade(outside, accept, reject)
+    if not out.correct:
+        return None
+    gloss = grade(inner, accept, reject)
+    if gloss.reason == "rejected":
+        return None  # "Hanoi (Singapore)" is a hedge
+    inner_norm = normalise(inner)
+    out_tokens = normalise(outside).split()
+    initials = {
+        "".join(t[0] for t in out_tokens),
+        "".join(t[0] for t in out_tokens if t not in _STOPWORDS),
+    }
+    fits = (
+        gloss.correct
+        or inner_norm.replace(" ", "") in initials
+        or len(inner_norm.replace(" ", "")) <= 2
+        or _is_year(inner_norm)
+        or inner_norm in _places().same.get("".join(out_tokens), ())
+        or (
+            _known_place(inner_norm)
+            and not (_names_country(inner_norm.split()) and _names_country(out_tokens))
+        )
+    )
+    if not fits:
+        return None
+    rule = "+".join(dict.fromkeys([*(out.rule or "tokens").split("+"), "qualifier"]))
+    return Grade(True, out.score, out.matched, out.reason, rule)
 
 
 def _first(accept: Sequence[str]) -> str:
