@@ -461,7 +461,10 @@ def _is_word(tok: str) -> bool:
     if tok in words:
         return True
     return any(
-        tok.endswith(suffix) and len(tok) - len(suffix) >= 3 and tok[: -len(suffix)] in words
+        tok.endswith(suffix)
+        and len(tok) - len(suffix) >= 3
+        and tok[: -len(suffix)] in words
+        and (suffix != "d" or tok[-2] == "e")  # "rushd" is not "rush" + "d"
         for suffix in _INFLECTIONS
     )
 
@@ -716,7 +719,13 @@ def _slip(ans: str, tgt: str) -> bool:
     if len(ans) == len(tgt) - 1:
         # A letter left out of a longer word ("Koran" for "Korean"), but not the first
         # ("order" for "border"); in short words it is another word ("tale", "table").
-        return ans[0] == tgt[0] and len(tgt) >= 6
+        if ans[0] != tgt[0] or len(tgt) < 6:
+            return False
+        # A doubled letter typed once is a slip; any other letter dropped between two real
+        # words names the other word ("lunch" is not "launch").
+        return any(
+            tgt[i] == tgt[i + 1] and tgt[:i] + tgt[i + 1 :] == ans for i in range(len(tgt) - 1)
+        )
     if len(ans) == len(tgt) + 1:
         for i in range(1, len(ans)):  # a letter typed before the word is another word
             if ans[:i] + ans[i + 1 :] == tgt:
@@ -1085,7 +1094,7 @@ def _demonym_of(ans: str) -> str | None:
 _ROMAN = {r: str(i) for i, r in enumerate(_words("ii iii iv v vi vii viii ix x"), start=2)}
 del _ROMAN["v"], _ROMAN["x"]  # too often a letter of their own
 _NUMERALS = _words("ii iii iv v vi vii viii")
-_DIGIT_LOOKALIKES = str.maketrans({"o": "0", "l": "1", "i": "1"})
+_DIGIT_LOOKALIKES = str.maketrans({"o": "0"})  # "Cl2" (chlorine) is not "C12"
 _ORDINALS = {
     **dict(zip(_words("second third fourth fifth sixth seventh eighth"), _NUMERALS, strict=True)),
     **dict(zip(_words("2nd 3rd 4th 5th 6th 7th 8th"), _NUMERALS, strict=True)),
@@ -1113,7 +1122,7 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
         if ans.isalnum() and tgt.isalnum() and ans.translate(_DIGIT_LOOKALIKES) == tgt.translate(
             _DIGIT_LOOKALIKES
         ):
-            return "lookalike", None  # "H2O" written "H20", "2O19", "C1" for "Cl"
+            return "lookalike", None  # "H2O" written "H20", "2O19"
         return None, "number"
     if tgt in _ABBREVIATIONS.get(ans, ()) or ans in _ABBREVIATIONS.get(tgt, ()):
         return "abbreviation", None
@@ -1151,6 +1160,8 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
         return "word_form", None  # "the Japanese government" for "Japan"
     if ans in places.tokens and len(tgt) > len(ans) and _demonym_of(tgt) == ans:
         return "demonym", None  # "Korea war" for "Korean War" (see `_compare`)
+    if _swapped(ans, tgt) and not _is_word(ans):
+        return "swap", None  # "teh", "Iarn"
     if _typo_ok(ans, tgt):
         if _is_word(ans) and _is_word(tgt) and not _slip(ans, tgt):
             return None, "real_word"  # "launch" is not a typo of "lunch"
@@ -1446,7 +1457,7 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
                 and t in required
                 and rule not in ("lookalike", None)
                 and not (rule == "word_form" and _inflection_of(a, t))
-                and not (_swapped(a, t) and len(t) >= 3 and not _is_word(a) and a not in _places().names)
+                and not (rule == "swap" and len(t) >= 3 and a not in _places().names)
             ):
                 rule = None  # short answers must be exact ("ROK" is not "ROC")
             ok = rule is not None and refusal is None
@@ -1508,11 +1519,15 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
             continue  # "DR Congo" is not "Congo"
         if target_is_number and not _has_digit(a) and a not in _HEDGES:
             continue
-        if len(a) == 1 and a.isalpha() and len(ans) >= 3:
+        if len(a) == 1 and a.isalpha() and len(ans) >= 3 and not alt.person:
             continue
         if sentence and a in _FRAME:
             loose += 1
             rules.add("sentence")
+            continue
+        if ans_tokens[0] == "by" and a.endswith("ing") and i == 0 and len(ans) >= 2:
+            loose += 1
+            rules.add("sentence")  # "by dismantling Yongbyon"
             continue
         if a in _TRAILING_NOUNS and len(ans) >= 2 and all(
             w in _TRAILING_NOUNS or w in _FILLER for w in ans[i:]
@@ -1801,6 +1816,26 @@ def _prepare(alternatives: Sequence[str]) -> list[_Alt]:
     return out
 
 
+_NEGATORS = frozenset(_words("not without never didnt didn t failed"))
+_NEGATED_VERBS = frozenset(
+    _words("did do does was were reach reached make made sign signed get got come came to an a")
+)
+
+
+def _negated_forms(tokens: list[str]) -> list[_Form]:
+    """"without a deal", "they did not reach an agreement" read as "no deal", "no
+    agreement", for alternatives that start with "no"."""
+    for k, tok in enumerate(tokens):
+        if tok in _NEGATORS:
+            rest = tokens[k + 1 :]
+            while rest and (rest[0] in _NEGATED_VERBS or rest[0] in _NEGATORS):
+                rest = rest[1:]
+            if rest:
+                return [_Form([*tokens[:k], "no", *rest], "sentence")]
+            break
+    return []
+
+
 def _spelt_out_forms(tokens: list[str], alts: list[_Alt]) -> list[_Form]:
     """The answer as the initials of its words when an alternative is those initials
     ("United Nations" for "UN", "International Criminal Court" for a listed "ICC")."""
@@ -1867,6 +1902,7 @@ def _place_words(text: str) -> str:
     return " ".join(out)
 
 
+_OBJECT_PRONOUNS = frozenset(_words("it them him her us"))
 _CLAUSE_WORDS = frozenset(_words("who which that because since as when where whose while"))
 _TAIL_PREPOSITIONS = frozenset(_words("of from in on at near against over between during"))
 
@@ -1986,8 +2022,9 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
                 forms.append(_Form(other.split(), "official_name"))
     for short in places.official.get(norm.replace(" ", ""), ()):
         forms.append(_Form(short.split(), "official_name"))
-    # A phrase for the key word ("sending back" -> "return").
-    roots = [_root(t) for t in tokens]
+    # A phrase for the key word ("sending back" -> "return", "sending them back").
+    roots = [_root(t) for t in tokens if t not in _OBJECT_PRONOUNS]
+    tokens = [t for t in tokens if t not in _OBJECT_PRONOUNS]
     for phrase, target in _PHRASE_SYNONYMS:
         n = len(phrase)
         for i in range(len(roots) - n + 1):
@@ -2155,6 +2192,8 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
     accepts = _with_initialisms(_prepare(accept), tokens)
     rejects = _with_initialisms(_prepare(reject), tokens)
     forms = _answer_forms(answer, tokens) + _spelt_out_forms(tokens, [*accepts, *rejects])
+    if any(a.tokens[:1] == ["no"] for a in [*accepts, *rejects]):
+        forms += _negated_forms(tokens)
 
     keep = _PARTICLES if any(_PARTICLES.intersection(a.tokens) for a in accepts) else frozenset()
     if initial_a:

@@ -266,7 +266,7 @@ def test_bench_grader_table_then_json_last(
     rows = [
         {"answer": "Hanio", "accept": ["Hanoi"], "reject": [], "expected": True, "kind": "typo"},
         {"answer": "ROK", "accept": ["DPRK"], "reject": [], "expected": False, "kind": "near_miss"},
-        {"answer": "USA", "accept": ["US"], "reject": [], "expected": True, "kind": "abbrev"},
+        {"answer": "Sagarmatha", "accept": ["Mount Everest"], "reject": [], "expected": True, "kind": "other"},
     ]
     data.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     assert run(["bench", "grader", "--data", str(data)]) == 0
@@ -275,8 +275,8 @@ def test_bench_grader_table_then_json_last(
     result = json.loads(lines[-1])
     assert result["cases"] == 3
     assert result["grader"]["tp"] == 1
-    assert result["grader"]["fn"] == 1  # "USA" is not listed, so it is not accepted
-    assert result["grader"]["misclassified"][0]["answer"] == "USA"
+    assert result["grader"]["fn"] == 1  # another name of a mountain is not known
+    assert result["grader"]["misclassified"][0]["answer"] == "Sagarmatha"
 
 
 def test_bench_grader_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -94,6 +94,9 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("name", "Steven Spielberg", ["Stephen Spielberg"]),
     ("name", "Muhammad Ali", ["Mohammed Ali"]),
     ("swap", "off teh table", ["off the table"]),
+    ("swap", "Aeb", ["Abe"]),
+    ("swap", "Iarn", ["Iran"]),
+    ("swap", "opne", ["open"]),
     ("swap", "Moon Jae-ni", ["Moon Jae-in"]),
     ("lookalike", "H20", ["H2O"]),
     ("lookalike", "C02", ["CO2"]),
@@ -200,9 +203,9 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Kim Jong-il", ["Kim Jong-un"], [], None),
     ("Michael Jackson", ["Michael MacArthur Bosack"], [], None),
     ("Hainan", ["Hanoi"], [], None),
-    # swaps: whole short answers stay exact
+    # swaps: initialisms stay exact, and a swap that makes a word or a place is that word
     ("DRPK", ["DPRK"], [], None),
-    ("Aeb", ["Abe"], [], None),
+    ("Mail", ["Mali"], [], None),
     ("no agreement on the table", ["agreement on the table"], [], None),
     # look-alikes: only O and 0 in words with digits
     ("Cl2", ["C12"], [], None),
