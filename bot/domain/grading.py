@@ -657,8 +657,12 @@ def _same_root(a: str, b: str) -> bool:
     short, long_ = sorted((ra, rb), key=len)
     if len(short) >= 6 and len(long_) == len(short) + 1 and long_.startswith(short):
         return True  # "economy"/"economic"
-    if len(short) >= 4 and _deriv_root(ra) == _deriv_root(rb):
-        return True  # "secession"/"seceding", "concession"/"concede"
+    if (
+        len(short) >= 4
+        and _deriv_root(ra) == _deriv_root(rb)
+        and any(w.endswith(("ing", "ed", "e")) for w in (a, b))
+    ):
+        return True  # "secession"/"seceding", "concession"/"concede"; not "recess"
     return (
         len(short) >= 5
         and len(long_) <= len(short) + 2
@@ -847,6 +851,55 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "assn": ("association",),
     "natl": ("national",),
     "intl": ("international",),
+    "vs": ("v", "versus"),
+    "versus": ("v", "vs"),
+    "bd": ("board",),
+    "art": ("article",),
+    "arts": ("articles",),
+    "amdt": ("amendment",),
+    "amend": ("amendment",),
+    "fr": ("french", "father", "france"),
+    "treas": ("treasury", "treasurer"),
+    "thos": ("thomas",),
+    "jas": ("james",),
+    "wm": ("william",),
+    "chas": ("charles",),
+    "geo": ("george",),
+    "benj": ("benjamin",),
+    "jos": ("joseph",),
+    "robt": ("robert",),
+    "ala": ("alabama",),
+    "ariz": ("arizona",),
+    "ark": ("arkansas",),
+    "calif": ("california",),
+    "colo": ("colorado",),
+    "conn": ("connecticut",),
+    "fla": ("florida",),
+    "ga": ("georgia",),
+    "ill": ("illinois",),
+    "ind": ("indiana",),
+    "kan": ("kansas",),
+    "ky": ("kentucky",),
+    "la": ("louisiana",),
+    "md": ("maryland",),
+    "mass": ("massachusetts",),
+    "mich": ("michigan",),
+    "minn": ("minnesota",),
+    "miss": ("mississippi",),
+    "mo": ("missouri",),
+    "mont": ("montana",),
+    "neb": ("nebraska",),
+    "nev": ("nevada",),
+    "okla": ("oklahoma",),
+    "ore": ("oregon",),
+    "pa": ("pennsylvania",),
+    "tenn": ("tennessee",),
+    "tex": ("texas",),
+    "vt": ("vermont",),
+    "va": ("virginia",),
+    "wash": ("washington",),
+    "wis": ("wisconsin",),
+    "wyo": ("wyoming",),
     "int": ("international",),
     "dept": ("department",),
     "tech": ("technology", "technical", "technological"),
@@ -914,6 +967,10 @@ def _edit_budget(length: int) -> int:
     return 1
 
 
+def _undoubled(tok: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", tok)
+
+
 def _typo_ok(ans: str, tgt: str) -> bool:
     """Whether `ans` is a plausible typo of `tgt` (both letters only, not equal).
 
@@ -933,6 +990,8 @@ def _typo_ok(ans: str, tgt: str) -> bool:
     distance = OSA.distance(ans, tgt, score_cutoff=_edit_budget(n) + 1)
     if distance <= 1:
         return True
+    if n >= 5 and _undoubled(ans) == _undoubled(tgt):
+        return True  # the doubled letter in the wrong place: "tarrif", "Phillipines"
     if n >= 6 and len(ans) == n and sorted(ans) == sorted(tgt):
         diff = [i for i in range(n) if ans[i] != tgt[i]]
         if len(diff) == 2 and diff[1] - diff[0] == 2:
@@ -1095,6 +1154,40 @@ _ROMAN = {r: str(i) for i, r in enumerate(_words("ii iii iv v vi vii viii ix x")
 del _ROMAN["v"], _ROMAN["x"]  # too often a letter of their own
 _NUMERALS = _words("ii iii iv v vi vii viii")
 _DIGIT_LOOKALIKES = str.maketrans({"o": "0"})  # "Cl2" (chlorine) is not "C12"
+_ORDINAL_WORDS = {
+    w: i
+    for i, w in enumerate(
+        _words(
+            "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
+            " thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+            " twentieth"
+        ),
+        start=1,
+    )
+}
+_ORDINAL_DIGITS = re.compile(r"([\dl]*\d[\dl]*)(?:st|nd|rd|th)?")
+_ROMAN_NUMERAL = re.compile(r"x{0,3}(?:ix|iv|v?i{0,3})")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+
+
+@functools.lru_cache(maxsize=4096)
+def _number_value(tok: str) -> int | None:
+    """The whole number a word writes, in digits ("13", "13th", "l812" with an l for a
+    1), as an ordinal ("thirteenth") or in roman numerals of two letters or more ("XIII";
+    not "Xi", a name)."""
+    if tok in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS[tok]
+    m = _ORDINAL_DIGITS.fullmatch(tok)
+    if m:
+        return int(m.group(1).replace("l", "1"))
+    if len(tok) >= 2 and tok != "xi" and _ROMAN_NUMERAL.fullmatch(tok):
+        total = 0
+        for i, ch in enumerate(tok):
+            value = _ROMAN_VALUES[ch]
+            nxt = _ROMAN_VALUES[tok[i + 1]] if i + 1 < len(tok) else 0
+            total += -value if value < nxt else value
+        return total
+    return None
 _ORDINALS = {
     **dict(zip(_words("second third fourth fifth sixth seventh eighth"), _NUMERALS, strict=True)),
     **dict(zip(_words("2nd 3rd 4th 5th 6th 7th 8th"), _NUMERALS, strict=True)),
@@ -1108,10 +1201,10 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     refusal that says why not, or None). Refusals win over every acceptance."""
     if ans == tgt:
         return "exact", None
-    if _ROMAN.get(ans) == tgt or _ROMAN.get(tgt) == ans:
-        return "lookalike", None  # "Elizabeth 2" for "Elizabeth II"
-    if _ORDINALS.get(ans) == tgt or _ORDINALS.get(tgt) == ans:
-        return "lookalike", None  # "Elizabeth the Second"
+    value_ans, value_tgt = _number_value(ans), _number_value(tgt)
+    if value_ans is not None and value_tgt is not None:
+        # "Elizabeth 2" / "the Second" for "II", "13th" / "XIII" for "Thirteenth"
+        return ("lookalike", None) if value_ans == value_tgt else (None, "number")
     if set(ans) <= set("il") and ans.replace("l", "i") == tgt:
         return "lookalike", None  # "World War ll"
     if "l" in tgt and len(tgt) <= 5 and ans == tgt.replace("l", "i") and not _is_word(tgt):
@@ -1237,7 +1330,7 @@ _HONORIFICS = frozenset(
     doctor prof professor rev reverend father sister brother saint st imam ayatollah rabbi
     sheikh sultan emir shah tsar czar kaiser pandit mahatma daw u el libertador comrade
     marshal admiral colonel col captain capt commander senator sen governor gov mayor
-    ambassador judge justice chief founder former late great
+    ambassador judge justice chief founder former late great crown cj comandante mwalimu
     """
     )
 )
@@ -1388,6 +1481,42 @@ def _stopword_swap(tok: str) -> bool:
     return any(_swapped(tok, s) for s in _STOPWORDS if len(s) == len(tok))
 
 
+_SENTENCE_OPENERS = frozenset(
+    _words("it its it s they he she we i im this that thats there theres officially so yes")
+)
+_SENTENCE_VERBS = frozenset(
+    _words(
+        """
+    is was are were be been has have had did does do made led won began took gave got went
+    came ran wrote built signed founded picks picked runs ran started moved became
+    """
+    )
+)
+# Words that make a sentence about something else: a negation, or a relative or rival of
+# the person or thing named ("it was Kim Jong-un's father").
+_SENTENCE_BREAKERS = frozenset(
+    _words(
+        """
+    not no never nor neither isnt wasnt arent werent dont doesnt didnt cant wont couldnt
+    but except instead rather than or either
+    father mother son daughter brother sister wife husband successor predecessor deputy
+    rival ally opponent enemy uncle aunt nephew niece grandson granddaughter grandfather
+    grandmother cousin vice former ex before after
+    """
+    )
+)
+
+
+def _reads_as_sentence(tokens: list[str]) -> bool:
+    return tokens[0] in _SENTENCE_OPENERS or any(
+        t in _SENTENCE_VERBS or (t.endswith("ed") and _is_word(t)) for t in tokens
+    )
+
+
+def _sentence_word_ok(tok: str) -> bool:
+    return tok not in _SENTENCE_BREAKERS and tok not in _HEDGES
+
+
 def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset()) -> _Match:
     """Score `ans_tokens` against one prepared alternative, and say if it passes. Stopwords
     in `keep` count as content words."""
@@ -1427,14 +1556,25 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
             ):
                 rule, refusal = "name_fold", None  # a nickname: "Maggie Thatcher"
             if (
+                rule is None
+                and alt.person
+                and len(t) == 1
+                and 0 < j < len(tgt) - 1
+                and a.startswith(t)
+                and len(a) >= 3
+            ):
+                rule, refusal = "name_fold", None  # the middle name of an initial: "Ulysses Simpson Grant"
+            if (
                 rule in ("typo", "word_form")
                 and alt.capitalised
                 and not _proper_typo_ok(a, t)
-                and not _is_word(t)
+                and (not _is_word(t) or len(required) == 1)
             ):
                 rule = None  # "Sienna" for "Vienna", "Lago" for "Lagos"; "Nort Korea" is a typo
-            if rule in ("clip", "demonym") and len(required) < 2:
-                rule = None  # "Korea" alone is not "Korean", "Univ" alone not "university"
+            if rule == "demonym" and len(required) < 2:
+                rule = None  # "Korea" alone is not "Korean"
+            if rule == "clip" and len(required) < 2 and (len(a) < 4 or not _is_word(t)):
+                rule = None  # "Univ" alone is "university"; "Pyong" alone is not "Pyongyang"
             if (
                 refusal == "real_word"
                 and alt.proper
@@ -1505,6 +1645,17 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
     extra: list[str] = []
     loose = 0  # answer words the rules explained away ("it was", "Pandit", "economic")
     sentence = len(ans_tokens) >= 3 or ans_tokens[0] in _PRONOUN_START
+    spans = sorted(matched_at.values())
+    # A whole sentence around the answer ("it was de Gaulle who founded the Fifth
+    # Republic", "Jefferson made the Louisiana Purchase"): the answer's words together,
+    # everything else words that neither negate nor name a relative of it.
+    in_sentence = (
+        len(ans_tokens) >= 4
+        and _reads_as_sentence(ans_tokens)
+        and len(used_t) == len(tgt)
+        and bool(spans)
+        and spans[-1] - spans[0] + 1 == len(spans)
+    )
     names_country = " ".join(tgt) in _places().countries
     multiword_name = alt.proper and len(tgt) >= 2 and not _PLACE_NOUNS.intersection(tgt)
     for i, a in enumerate(ans):
@@ -1544,7 +1695,7 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
             loose += 1
             rules.add("name")  # a title: "Pandit Nehru", "Secretary-General Ban"
             continue
-        if alt.institution and _names_place(a):
+        if alt.institution and a in _ORGANISATION_QUALIFIERS:
             loose += 1
             rules.add("qualifier")  # "the US House of Representatives", "UN General Assembly"
             continue
@@ -1569,6 +1720,10 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
         ):
             loose += 1
             rules.add("name")  # a middle name added: "Donald John Trump"
+            continue
+        if in_sentence and _sentence_word_ok(a) and not (target_is_number and _has_digit(a)):
+            loose += 1
+            rules.add("sentence")
             continue
         passes = False
         extra.append(a)
@@ -1608,11 +1763,22 @@ class _Alt:
 
 
 def _is_capitalised(text: str) -> bool:
+    """Every word capitalised, bar the particles of a family name ("Charles de Gaulle")."""
     groups = text.split()
-    return len(groups) >= 1 and all(g[:1].isupper() for g in groups)
+    return (
+        len(groups) >= 1
+        and groups[0][:1].isupper()
+        and groups[-1][:1].isupper()
+        and all(g[:1].isupper() or g in _NAME_PARTICLES for g in groups)
+    )
 
 
 _NAME_SUFFIXES = frozenset({"jr", "sr"})
+# Small words inside family names: "de Gaulle", "von der Leyen", "bin Salman", "da Silva".
+_PATRONYMICS = frozenset(_words("bin ibn ben bint"))  # "Salman" alone is the father
+_NAME_PARTICLES = frozenset(
+    _words("de da do dos das di del della der den van von la le du bin ibn al el ben ter ten y")
+)
 # Last words that make a capitalised name a thing, not a person ("Galapagos Islands").
 _GENERIC_NAME_ENDS = frozenset(
     _words(
@@ -1666,7 +1832,16 @@ def _name_groups(original: str) -> list[str]:
     groups = [g for g in groups if g]
     while len(groups) > 2 and groups[-1].casefold() in _NAME_SUFFIXES:
         groups = groups[:-1]
-    return groups
+    # A family name keeps its particles: ["Charles", "de Gaulle"].
+    merged: list[str] = []
+    for g in groups:
+        if merged and merged[-1].split()[-1] in _NAME_PARTICLES and len(merged) > 1:
+            merged[-1] = f"{merged[-1]} {g}"
+        elif g in _NAME_PARTICLES and merged:
+            merged.append(g)
+        else:
+            merged.append(g)
+    return merged
 
 
 def _person_like(groups: list[str]) -> bool:
@@ -1675,7 +1850,7 @@ def _person_like(groups: list[str]) -> bool:
     given name first or no common English word at either end ("Deng Xiaoping")."""
     if not 2 <= len(groups) <= 4:
         return False
-    if not all(g.replace("-", "").replace("'", "").isalpha() for g in groups):
+    if not all(g.replace("-", "").replace("'", "").replace(" ", "").isalpha() for g in groups):
         return False
     words = [normalise(g) for g in groups]
     if words[0] in _NOT_NAME_STARTS or any(w in _STOPWORDS for w in words):
@@ -1686,6 +1861,8 @@ def _person_like(groups: list[str]) -> bool:
     first, last = words[0].split()[0], words[-1].split()[-1]
     if last in _GENERIC_NAME_ENDS:
         return False
+    if any(" " in g for g in groups[1:]):
+        return True  # a family name with its particle: "Otto von Bismarck"
     if first in _HONORIFICS:  # "Mahatma Gandhi", "Queen Victoria"; not "Vice President"
         return not all(w in _HONORIFICS for t in words for w in t.split())
     return first in _given_names() or not _is_word(first)
@@ -1723,7 +1900,9 @@ def _name_forms(original: str) -> list[list[str]]:
     groups = _name_groups(original)
     if len(groups) < 2:
         return []
-    if not all(g.replace("-", "").isalpha() for g in groups) or len(groups[-1]) < 3:
+    if not all(g.replace("-", "").replace(" ", "").isalpha() for g in groups):
+        return []
+    if len(groups[-1]) < 3:
         return []
     person = _person_like(groups)
     if not person and "-" not in groups[-1]:
@@ -1742,8 +1921,13 @@ def _name_forms(original: str) -> list[list[str]]:
         middles = [g[0] for g in groups[1:-1]]
         forms += [[groups[0], groups[-1]], [groups[0][0], groups[-1]]]
         forms.append([groups[0], *middles, groups[-1]])
-    if person and not _ROMAN_LETTERS.fullmatch(groups[-1].casefold()):
+    patronymic = groups[-1].split()[0] in _PATRONYMICS
+    if person and not patronymic and not _ROMAN_LETTERS.fullmatch(groups[-1].casefold()):
         forms.append([groups[-1]])  # the family name alone: "Macron", "Putin"
+        bare = groups[-1].split()[-1]
+        if bare != groups[-1]:
+            forms.append([bare])  # "Bismarck" for "Otto von Bismarck"
+            forms.append([groups[0], bare])  # "Otto Bismarck"
     if groups != original.split():
         forms.append(groups)  # "John F Kennedy", "Martin Luther King"
     # Normalise word by word: initials stay apart ("m bosack"; letter runs would glue
@@ -1912,8 +2096,20 @@ def _local_place(norm: str) -> bool:
     return norm in _places().names and norm not in _places().countries and norm not in _CONTINENTS
 
 
+_REGION_WORDS = frozenset(
+    _words("north south east west northern southern eastern western central sub saharan the")
+)
+
+
 def _known_place(norm: str) -> bool:
-    return norm in _places().names or norm in _CONTINENTS
+    """A country, region, city code or continent, or part of a continent ("southern
+    Africa")."""
+    if norm in _places().names or norm in _CONTINENTS:
+        return True
+    words = norm.split()
+    while words and words[0] in _REGION_WORDS:
+        words = words[1:]
+    return len(words) < len(norm.split()) and " ".join(words) in _CONTINENTS
 
 
 def _without_countries(tokens: list[str]) -> list[str]:
@@ -1980,7 +2176,8 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         if not tail_tokens or _HEDGES.intersection(tail_tokens):
             break
         tail_norm = " ".join(t for t in tail_tokens if t not in _STOPWORDS)
-        scope: Literal["any", "common"] = "any" if _known_place(tail_norm) else "common"
+        located = tokens[k] in ("in", "at", "near") and _known_place(tail_norm)
+        scope: Literal["any", "common"] = "any" if located else "common"
         forms.append(_Form(tokens[:k], "qualifier", tail_norm, scope))
         break
     # A title with a country or its people in front of a name ("Japanese PM Abe",
@@ -2002,15 +2199,20 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
             rest = rest[1:]
         if rest and " ".join(rest) in places.countries:
             forms.append(_Form(rest, "official_name"))
+            for other in places.same.get("".join(rest), ()):
+                if len(other.split()) <= len(tokens):
+                    forms.append(_Form(other.split(), "official_name"))
     # A year after the answer ("Singapore 2018").
     if len(tokens) >= 2 and tokens[-1].isdigit() and len(tokens[-1]) == 4:
         forms.append(_Form(tokens[:-1], "qualifier", tokens[-1]))
     # A country named after the answer without a comma ("Pyongyang North Korea").
     for cut in range(1, min(4, len(tokens))):
         tail_norm = " ".join(tokens[-cut:])
+        if tokens[-cut - 1] in ("of", "for"):
+            continue  # "Constitution of Japan" is another constitution
         if tail_norm in places.countries:
             forms.append(_Form(tokens[:-cut], "qualifier", tail_norm))
-        elif tail_norm in places.names and len(tail_norm) > 3 and not _is_word(tail_norm):
+        elif tail_norm in places.names and len(tail_norm) > 3:
             # A city or region after an organisation's name ("Sciences Po Paris").
             forms.append(_Form(tokens[:-cut], "qualifier", tail_norm, "institution"))
         elif cut == 1 and tail_norm in places.names and answer.split()[-1].isupper():
@@ -2096,8 +2298,6 @@ def _best(
                 continue
             if form.rule == "qualifier" and q is not None and person_item and _local_place(q):
                 continue  # "Lincoln, Nebraska" when the answer is a person
-            if form.rule == "qualifier" and alt.rule == "name" and len(alt.tokens) == 1:
-                continue  # a family name alone with a place is the place
             m = _compare(form.tokens, alt, keep)
             if passing and not m.passes:
                 continue
@@ -2229,6 +2429,12 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
     return Grade(True, round(best.match.score, 1), best.alt.original, "fuzzy", _rule_name(rules))
 
 
+def _subsequence(short: str, long_: str) -> bool:
+    """`short`'s letters appear in `long_` in order, ending on its last ("NPT" in "NNPT")."""
+    it = iter(long_)
+    return short[-1:] == long_[-1:] and all(ch in it for ch in short)
+
+
 _RAW_INITIAL = re.compile(r"\s*([A-Za-z])\.\s")
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
 
@@ -2256,9 +2462,12 @@ def _grade_parenthesis(answer: str, accept: Sequence[str], reject: Sequence[str]
         "".join(t[0] for t in out_tokens),
         "".join(t[0] for t in out_tokens if t not in _STOPWORDS),
     }
+    letters = "".join(w[0] for w in re.split(r"[\s-]+", outside) if w[:1].isalpha()).casefold()
+    inner_key = inner_norm.replace(" ", "")
     fits = (
         gloss.correct
-        or inner_norm.replace(" ", "") in initials
+        or inner_key in initials
+        or (3 <= len(inner_key) <= 6 and inner_key.isalpha() and _subsequence(inner_key, letters))
         or len(inner_norm.replace(" ", "")) <= 2
         or _is_year(inner_norm)
         or inner_norm in _places().same.get("".join(out_tokens), ())

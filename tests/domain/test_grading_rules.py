@@ -126,7 +126,71 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("word_form", "arm", ["armed"]),
     ("word_form", "Korea war", ["Korean War"]),  # a country for its demonym, still
     ("typo", "renegotiatons", ["renegotiations"]),
+    # round 7: names as people write them
+    ("name", "Macron", ["Emmanuel Macron"]),  # the family name alone
+    ("name", "President Macron", ["Emmanuel Macron"]),
+    ("name", "Deng", ["Deng Xiaoping"]),  # family name first
+    ("name", "Annan", ["Kofi Annan"]),
+    ("name", "Maggie Thatcher", ["Margaret Thatcher"]),  # a nickname
+    ("name", "Michael Pompeo", ["Mike Pompeo"]),
+    ("name", "John Kennedy", ["John F. Kennedy"]),  # the middle initial left out
+    ("name", "Donald John Trump", ["Donald Trump"]),  # a middle name that is a word
+    ("name", "Pandit Nehru", ["Jawaharlal Nehru"]),  # a title in front
+    ("name", "Secretary-General Ban", ["Ban Ki-moon"]),
+    ("name", "Japanese PM Abe", ["Shinzo Abe"]),  # a title with its country
+    ("name", "South Korean President Moon", ["Moon Jae-in"]),
+    ("name", "president of south korea moon", ["Moon Jae-in"]),
+    ("name", "Abraham Lincoln, 16th president", ["Abraham Lincoln"]),
+    ("name", "Mahatma Ghandi", ["Mahatma Gandhi"]),
+    ("typo", "Louis Paster", ["Louis Pasteur"]),  # a word, but one letter off inside a name
+    ("typo", "Ivory Cost", ["Ivory Coast"]),
+    ("typo", "Ban Ki-mon", ["Ban Ki-moon"]),
+    ("typo", "Rebuplic of Korea", ["Republic of Korea"]),  # two letters swapped round one
+    ("typo", "Vietman", ["Vietnam"]),
+    # round 7: a qualifier, a gloss, a more specific form
+    ("qualifier", "economic sanctions", ["sanctions"]),
+    ("qualifier", "complete denuclearization", ["denuclearization"]),
+    ("qualifier", "Korean armistice", ["armistice"]),
+    ("qualifier", "annexation of Crimea", ["annexation"]),
+    ("qualifier", "International Criminal Court, The Hague", ["International Criminal Court"]),
+    ("qualifier", "the UN General Assembly in New York", ["UN General Assembly"]),
+    ("qualifier", "Speaker of the US House of Representatives", ["Speaker of the House of Representatives"]),
+    ("qualifier", "Sciences Po Paris", ["Sciences Po"]),
+    ("qualifier", "Canberra ACT", ["Canberra"]),
+    ("qualifier", "Mt. Everest in the Himalayas", ["Mount Everest"]),
+    ("qualifier", "North Korea (DPRK)", ["North Korea"]),
+    ("qualifier", "oxygen (O)", ["oxygen"]),
+    ("qualifier", "Republic of Korea (South Korea)", ["Republic of Korea"]),
+    ("qualifier", "Nuclear Non-Proliferation Treaty (NPT)", ["Nuclear Non-Proliferation Treaty"]),
+    ("initialism", "MIT, Cambridge", ["Massachusetts Institute of Technology"]),
+    ("initialism", "ASEAN", ["Association of Southeast Asian Nations"]),
+    ("initialism", "United Nations", ["UN"]),  # the initials spelt out
+    ("official_name", "Lao PDR", ["Laos"]),
+    ("official_name", "Lao People's Democratic Republic", ["Laos"]),
+    ("official_name", "Republic of South Korea", ["Republic of Korea"]),
+    ("official_name", "Osterreich", ["Austria"]),
+    ("official_name", "Bombay", ["Mumbai"]),
+    ("official_name", "Peking", ["Beijing"]),
+    # round 7: sentences, word forms, look-alikes, abbreviations
+    ("sentence", "they did not reach an agreement", ["no agreement"]),
+    ("sentence", "the summit ended without a deal", ["no deal"]),
+    ("sentence", "by dismantling Yongbyon", ["Yongbyon"]),
+    ("sentence", "the vice president, who breaks ties", ["Vice President"]),
+    ("sentence", "oxygen gas", ["oxygen"]),
+    ("sentence", "Himalayas mountain range", ["Himalayas"]),
+    ("synonym", "sending them back", ["return"]),
+    ("word_form", "seceding", ["secession"]),
+    ("word_form", "vetoed", ["veto"]),  # a short answer with an inflection
+    ("word_form", "Iranian", ["Iran"]),
+    ("word_form", "deterring", ["deterrence"]),
+    ("word_form", "capitals", ["capital"]),
+    ("lookalike", "Elizabeth the Second", ["Elizabeth II"]),
+    ("lookalike", "World War ll", ["World War II"]),
+    ("lookalike", "HCI", ["HCl"]),
+    ("abbreviation", "L. Victoria", ["Lake Victoria"]),
+    ("abbreviation", "Dept of State", ["Department of State"]),
 ]
+
 
 
 @pytest.mark.parametrize(("rule", "answer", "accept"), ACCEPTS, ids=[a for _, a, _ in ACCEPTS])
@@ -244,6 +308,33 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("arms", ["armed"], [], None),  # two forms of a three-letter root
     ("renegotiations", ["negotiations"], [], "real_word"),
     ("OPEC+", ["OPEC"], [], "extra_word"),  # a trailing plus names another group
+    # round 7: what the new rules must still refuse
+    ("Ho Chi Minh City", ["Ho Chi Minh"], [], None),  # a place named after the person
+    ("Mexico City", ["Mexico"], [], None),
+    ("Niger River", ["Niger"], [], None),
+    ("Lincoln, Nebraska", ["Abraham Lincoln", "Lincoln"], [], None),
+    ("President", ["Vice President"], [], None),
+    ("IMF Treaty", ["INF Treaty"], [], None),  # initialisms stay exact
+    ("UNHRC", ["UNHCR"], [], None),
+    ("World War III", ["World War II"], [], "number"),
+    ("George W. Bush", ["George H. W. Bush"], [], None),  # an initial is part of the name
+    ("lunch", ["launch"], [], "real_word"),
+    ("pastor", ["Louis Pasteur"], [], None),
+    ("Curie", ["Marie Curie"], ["Pierre Curie"], "listed_wrong"),  # which Curie?
+    ("North Korea", ["Democratic People's Republic of Korea"], [], None),  # not the long form
+    ("partial denuclearization", ["denuclearization"], [], None),
+    ("they rejected concessions", ["concessions"], [], None),
+    ("South America", ["America"], [], None),
+    ("European Commission of Human Rights", ["European Court of Human Rights", "ECHR"], [], None),
+    ("Hanoi (Singapore)", ["Hanoi"], ["Singapore"], None),
+    ("Niger (Nigeria)", ["Niger"], [], None),
+    ("capitols", ["capital"], ["capitol"], "listed_wrong"),
+    ("Mumba", ["Mumbai"], [], None),
+    ("Everett", ["Mount Everest", "Everest"], [], None),
+    ("Union of South Africa", ["African Union"], [], None),
+    ("renuclearization", ["denuclearization"], [], None),
+    ("Kyiv (Kharkiv)", ["Kyiv"], ["Kharkiv"], None),
+    ("Congo-Brazzaville", ["DR Congo"], ["Republic of the Congo"], None),
 ]
 
 
