@@ -773,7 +773,7 @@ _FRAME = frozenset(
     ended ending ends with by agreed agree to answer think believe guess probably maybe
     called named known as so then also about through via building making creating sending
     giving offering using way because yes im sure kept keep remain remained stayed
-    pretty basically mainly mostly like said
+    pretty basically mainly mostly like said officially actually definitely
     offered offer offering need needed needs wanted want wants demanded demand asked sought
     proposed propose walked away left up made discovered invented wrote created founded
     led now called
@@ -791,7 +791,7 @@ _TRAILING_NOUNS = frozenset(
         "approach talks policy strategy campaign agreement treaty meeting regime side"
         " organization organisation gas element negotiations meetings discussions level"
         " range mountains mts reaction energy source support resistance movement pact accord"
-        " process system method measures effort efforts action mountain"
+        " process system method measures effort efforts action mountain proceedings"
     )
 )
 _PARTIAL_CREDIT_MIN_RATIO = 50.0  # word pairs less alike than this are simply unmatched
@@ -854,7 +854,8 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "vs": ("v", "versus"),
     "versus": ("v", "vs"),
     "bd": ("board",),
-    "art": ("article",),
+    "art": ("article", "articles"),
+    "coop": ("cooperation", "co-operation"),
     "arts": ("articles",),
     "amdt": ("amendment",),
     "amend": ("amendment",),
@@ -1202,6 +1203,10 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     if ans == tgt:
         return "exact", None
     value_ans, value_tgt = _number_value(ans), _number_value(tgt)
+    if value_ans is not None and value_tgt is None and tgt in _ROMAN_VALUES:
+        value_tgt = _ROMAN_VALUES[tgt]  # "Napoleon 1st" for "Napoleon I"
+    if value_tgt is not None and value_ans is None and ans in _ROMAN_VALUES:
+        value_ans = _ROMAN_VALUES[ans]  # "Amendment I" for "First Amendment"
     if value_ans is not None and value_tgt is not None:
         # "Elizabeth 2" / "the Second" for "II", "13th" / "XIII" for "Thirteenth"
         return ("lookalike", None) if value_ans == value_tgt else (None, "number")
@@ -1489,6 +1494,8 @@ _SENTENCE_VERBS = frozenset(
         """
     is was are were be been has have had did does do made led won began took gave got went
     came ran wrote built signed founded picks picked runs ran started moved became
+    protects protect guarantees guarantee gives says means allows requires sets lets
+    holds keeps makes leads owns controls rules governs decides
     """
     )
 )
@@ -1514,10 +1521,23 @@ def _reads_as_sentence(tokens: list[str]) -> bool:
 
 
 def _sentence_word_ok(tok: str) -> bool:
-    return tok not in _SENTENCE_BREAKERS and tok not in _HEDGES
+    return (
+        tok not in _SENTENCE_BREAKERS
+        and tok not in _HEDGES
+        and _root(tok) not in _MEANING_MODIFIERS
+        and _root(tok) not in _CONTRARY_VERBS
+    )
 
 
-def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset()) -> _Match:
+# Verbs that deny what follows them ("they rejected concessions"), as Snowball roots.
+_CONTRARY_VERBS = frozenset(
+    _words("reject refus oppos avoid prevent stop block deni fail cancel abandon lose lost drop")
+)
+
+
+def _compare(
+    ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(), raw_words: int = 0
+) -> _Match:
     """Score `ans_tokens` against one prepared alternative, and say if it passes. Stopwords
     in `keep` count as content words."""
     ans, tgt = _merge_splits(_content(ans_tokens, keep), _content(alt.tokens, keep))
@@ -1650,7 +1670,8 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
     # Republic", "Jefferson made the Louisiana Purchase"): the answer's words together,
     # everything else words that neither negate nor name a relative of it.
     in_sentence = (
-        len(ans_tokens) >= 4
+        len(ans_tokens) >= 3
+        and raw_words >= 3
         and _reads_as_sentence(ans_tokens)
         and len(used_t) == len(tgt)
         and bool(spans)
@@ -1695,7 +1716,12 @@ def _compare(ans_tokens: list[str], alt: _Alt, keep: frozenset[str] = frozenset(
             loose += 1
             rules.add("name")  # a title: "Pandit Nehru", "Secretary-General Ban"
             continue
-        if alt.institution and a in _ORGANISATION_QUALIFIERS:
+        if (
+            a in _ORGANISATION_QUALIFIERS
+            and not names_country
+            and first is not None
+            and (i < first or alt.institution)
+        ):
             loose += 1
             rules.add("qualifier")  # "the US House of Representatives", "UN General Assembly"
             continue
@@ -2071,6 +2097,8 @@ class _Form:
     rule: str | None = None
     qualifier: str | None = None
     scope: Literal["any", "institution", "common", "described"] = "any"
+    raw_words: int = 0
+    """Words in the answer as typed (spaces only: "Jae-won" is one)."""
     """Which alternatives the form may match: "institution" (a location after the name of
     an organisation: "ICC, The Hague"), "common" (a phrase after a common noun or an
     institution: "annexation of Crimea"), or any."""
@@ -2141,7 +2169,7 @@ def _without_countries(tokens: list[str]) -> list[str]:
 def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
     """The answer as written, and the forms the qualifier, official-name and synonym rules
     read it as ("Hanoi, Vietnam" -> "Hanoi")."""
-    forms = [_Form(tokens)]
+    forms = [_Form(tokens, raw_words=len(answer.split()))]
     places = _places()
     norm = " ".join(tokens)
     # A qualifier after a comma: a country or a region ("Yokosuka, Kanagawa"); after the
@@ -2283,6 +2311,7 @@ def _best(
 ) -> _Best | None:
     best: _Best | None = None
     person_item = any(alt.person for alt in alts)
+    raw_words = forms[0].raw_words if forms else 0
     for form in forms:
         if not form.tokens:
             continue
@@ -2298,7 +2327,7 @@ def _best(
                 continue
             if form.rule == "qualifier" and q is not None and person_item and _local_place(q):
                 continue  # "Lincoln, Nebraska" when the answer is a person
-            m = _compare(form.tokens, alt, keep)
+            m = _compare(form.tokens, alt, keep, raw_words)
             if passing and not m.passes:
                 continue
             candidate = _Best(alt, form, m)
