@@ -76,11 +76,11 @@ The module is pure: no I/O, no Discord, no database. Word lists load once, on fi
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
 from collections.abc import Sequence
-import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -1099,8 +1099,16 @@ def _clipped(ans: str, tgt: str) -> bool:
 
 
 def _name_key(tok: str) -> str:
-    """A rough sound key for first names: "stephen"/"steven", "muhammad"/"mohammed"."""
-    s = tok.replace("ph", "f").replace("v", "f").replace("ck", "k").replace("c", "k")
+    """A rough sound key for first names: "stephen"/"steven", "muhammad"/"mohammed";
+    Korean romanisations ("Mun"/"Moon")."""
+    s = (
+        tok.replace("oo", "u")
+        .replace("eo", "o")
+        .replace("ph", "f")
+        .replace("v", "f")
+        .replace("ck", "k")
+        .replace("c", "k")
+    )
     s = s.replace("y", "i").replace("h", "")
     out = s[:1]
     for ch in s[1:]:
@@ -1189,6 +1197,8 @@ def _number_value(tok: str) -> int | None:
             total += -value if value < nxt else value
         return total
     return None
+
+
 _ORDINALS = {
     **dict(zip(_words("second third fourth fifth sixth seventh eighth"), _NUMERALS, strict=True)),
     **dict(zip(_words("2nd 3rd 4th 5th 6th 7th 8th"), _NUMERALS, strict=True)),
@@ -1217,8 +1227,10 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     if _ROMAN_LETTERS.fullmatch(ans) and _ROMAN_LETTERS.fullmatch(tgt):
         return None, "number"  # "III" is not "II"
     if _has_digit(ans) or _has_digit(tgt):
-        if ans.isalnum() and tgt.isalnum() and ans.translate(_DIGIT_LOOKALIKES) == tgt.translate(
-            _DIGIT_LOOKALIKES
+        if (
+            ans.isalnum()
+            and tgt.isalnum()
+            and ans.translate(_DIGIT_LOOKALIKES) == tgt.translate(_DIGIT_LOOKALIKES)
         ):
             return "lookalike", None  # "H2O" written "H20", "2O19"
         return None, "number"
@@ -1554,7 +1566,8 @@ def _compare(
             ratio = fuzz.ratio(a, t)
             rule, refusal = _pair(a, t)
             if rule == "name_fold" and not (
-                alt.person or (alt.capitalised and j == 0 and len(tgt) >= 2 and t not in _NOT_NAME_STARTS)
+                alt.person
+                or (alt.capitalised and j == 0 and len(tgt) >= 2 and t not in _NOT_NAME_STARTS)
             ):
                 rule = None  # sound-alike spelling is for people's names, not places
             if (
@@ -1583,7 +1596,8 @@ def _compare(
                 and a.startswith(t)
                 and len(a) >= 3
             ):
-                rule, refusal = "name_fold", None  # the middle name of an initial: "Ulysses Simpson Grant"
+                # The middle name of an initial: "Ulysses Simpson Grant".
+                rule, refusal = "name_fold", None
             if (
                 rule in ("typo", "word_form")
                 and alt.capitalised
@@ -1596,7 +1610,7 @@ def _compare(
             if rule == "clip" and len(required) < 2 and (len(a) < 4 or not _is_word(t)):
                 rule = None  # "Univ" alone is "university"; "Pyong" alone is not "Pyongyang"
             if (
-                refusal == "real_word"
+                (refusal == "real_word" or (rule is None and refusal is None))
                 and alt.proper
                 and len(required) >= 2
                 and _proper_slip(a, t)
@@ -1701,9 +1715,12 @@ def _compare(
             loose += 1
             rules.add("sentence")  # "by dismantling Yongbyon"
             continue
-        if a in _TRAILING_NOUNS and len(ans) >= 2 and all(
-            w in _TRAILING_NOUNS or w in _FILLER for w in ans[i:]
-        ) and i > 0:
+        if (
+            a in _TRAILING_NOUNS
+            and len(ans) >= 2
+            and all(w in _TRAILING_NOUNS or w in _FILLER for w in ans[i:])
+            and i > 0
+        ):
             loose += 1
             rules.add("sentence")
             continue
@@ -1725,12 +1742,7 @@ def _compare(
             loose += 1
             rules.add("qualifier")  # "the US House of Representatives", "UN General Assembly"
             continue
-        if (
-            not alt.proper
-            and first is not None
-            and i < first
-            and _modifier_ok(a)
-        ):
+        if not alt.proper and first is not None and i < first and _modifier_ok(a):
             loose += 1
             rules.add("qualifier")  # a more specific form: "economic sanctions"
             continue
@@ -2001,9 +2013,7 @@ def _prepare(alternatives: Sequence[str]) -> list[_Alt]:
             continue
         capitalised = _is_capitalised(text)
         proper = any(g[:1].isupper() for g in text.split() if g.casefold() not in _STOPWORDS)
-        person = capitalised and (
-            _person_like(_name_groups(text)) or "-" in _name_groups(text)[-1]
-        )
+        person = capitalised and (_person_like(_name_groups(text)) or "-" in _name_groups(text)[-1])
         content = [t for t in tokens if t not in _STOPWORDS]
         institution = (
             proper
@@ -2016,13 +2026,28 @@ def _prepare(alternatives: Sequence[str]) -> list[_Alt]:
         exact = frozenset(
             normalise(g)
             for g in text.split()
-            if g.isupper() and g.isalpha() and 2 <= len(g) <= 8 and not _ROMAN_LETTERS.fullmatch(g.casefold())
+            if g.isupper()
+            and g.isalpha()
+            and 2 <= len(g) <= 8
+            and not _ROMAN_LETTERS.fullmatch(g.casefold())
         )
-        kinds = {"capitalised": capitalised, "proper": proper, "person": person}
-        out.append(_Alt(alt, tokens, None, exact, institution=institution, **kinds))
+        out.append(
+            _Alt(
+                alt,
+                tokens,
+                None,
+                exact,
+                capitalised=capitalised,
+                proper=proper,
+                person=person,
+                institution=institution,
+            )
+        )
         for form in _name_forms(text):
             if form != tokens:
-                out.append(_Alt(alt, form, "name", **kinds))
+                out.append(
+                    _Alt(alt, form, "name", capitalised=capitalised, proper=proper, person=person)
+                )
     return out
 
 
@@ -2033,7 +2058,7 @@ _NEGATED_VERBS = frozenset(
 
 
 def _negated_forms(tokens: list[str]) -> list[_Form]:
-    """"without a deal", "they did not reach an agreement" read as "no deal", "no
+    """Read "without a deal" and "they did not reach an agreement" as "no deal" and "no
     agreement", for alternatives that start with "no"."""
     for k, tok in enumerate(tokens):
         if tok in _NEGATORS:
@@ -2421,6 +2446,9 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
     accepts = _with_initialisms(_prepare(accept), tokens)
     rejects = _with_initialisms(_prepare(reject), tokens)
     forms = _answer_forms(answer, tokens) + _spelt_out_forms(tokens, [*accepts, *rejects])
+    code = answer.strip().rstrip(".")
+    if code.isupper() and code.isalpha() and code in _state_codes():
+        forms.append(_Form(_state_codes()[code].split(), "abbreviation"))  # "IL", "ON"
     if any(a.tokens[:1] == ["no"] for a in [*accepts, *rejects]):
         forms += _negated_forms(tokens)
 
@@ -2462,6 +2490,16 @@ def _subsequence(short: str, long_: str) -> bool:
     """`short`'s letters appear in `long_` in order, ending on its last ("NPT" in "NNPT")."""
     it = iter(long_)
     return short[-1:] == long_[-1:] and all(ch in it for ch in short)
+
+
+@functools.cache
+def _state_codes() -> dict[str, str]:
+    """Postal codes of US states, Canadian provinces and Australian states ("IL")."""
+    return {
+        str(sub.code).rpartition("-")[2]: normalise(str(sub.name))
+        for country in ("US", "CA", "AU")
+        for sub in pycountry.subdivisions.get(country_code=country) or ()  # type: ignore[no-untyped-call]
+    }
 
 
 _RAW_INITIAL = re.compile(r"\s*([A-Za-z])\.\s")

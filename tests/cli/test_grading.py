@@ -266,7 +266,13 @@ def test_bench_grader_table_then_json_last(
     rows = [
         {"answer": "Hanio", "accept": ["Hanoi"], "reject": [], "expected": True, "kind": "typo"},
         {"answer": "ROK", "accept": ["DPRK"], "reject": [], "expected": False, "kind": "near_miss"},
-        {"answer": "Sagarmatha", "accept": ["Mount Everest"], "reject": [], "expected": True, "kind": "other"},
+        {
+            "answer": "Sagarmatha",
+            "accept": ["Mount Everest"],
+            "reject": [],
+            "expected": True,
+            "kind": "other",
+        },
     ]
     data.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     assert run(["bench", "grader", "--data", str(data)]) == 0

@@ -154,7 +154,11 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("qualifier", "annexation of Crimea", ["annexation"]),
     ("qualifier", "International Criminal Court, The Hague", ["International Criminal Court"]),
     ("qualifier", "the UN General Assembly in New York", ["UN General Assembly"]),
-    ("qualifier", "Speaker of the US House of Representatives", ["Speaker of the House of Representatives"]),
+    (
+        "qualifier",
+        "Speaker of the US House of Representatives",
+        ["Speaker of the House of Representatives"],
+    ),
     ("qualifier", "Sciences Po Paris", ["Sciences Po"]),
     ("qualifier", "Canberra ACT", ["Canberra"]),
     ("qualifier", "Mt. Everest in the Himalayas", ["Mount Everest"]),
@@ -190,7 +194,6 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("abbreviation", "L. Victoria", ["Lake Victoria"]),
     ("abbreviation", "Dept of State", ["Department of State"]),
 ]
-
 
 
 @pytest.mark.parametrize(("rule", "answer", "accept"), ACCEPTS, ids=[a for _, a, _ in ACCEPTS])
