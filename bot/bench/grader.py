@@ -3,17 +3,24 @@
 The data sets (tests/domain/data/) hold student-style answers, each labelled correct or not
 by a person: `grader_cases.jsonl` (the tuning set: the grader's rules were shaped on it),
 `grader_holdout.jsonl` (written after the first grader was frozen; looked at while the
-second round of rules was built), and `grader_heldout_2/3/4/5/6.jsonl`, each written after
-the rules of round 2, 3, 4, 5 and 6 were frozen and measured then; sets 2 to 5 then shaped
-the next round (set 5 the round-6 rules), set 6 was never tuned on (README: the figures at
-each freeze). The "ms/ans" column
-is the mean time per answer of each verdict in this run (word lists loaded beforehand).
+second round of rules was built), `grader_heldout_2/3/4/5/6.jsonl`, each written after
+the rules of round 2, 3, 4, 5 and 6 were frozen and measured then and tuned on afterwards,
+`grader_tuning_7a-f.jsonl` (round 7: written by writers who never saw the rules, measured
+as they came in and then tuned on), and `grader_heldout_7.jsonl` (written after the
+round-7 freeze by writers who never saw the rules; not tuned on). The data README gives
+each set's history. The "ms/ans" column is the mean time per answer of each verdict in
+this run (word lists loaded beforehand).
+
 Labelling policy: an answer is correct when it unambiguously names the accepted thing despite typos,
 romanisation, case, accents, punctuation, spacing, word order, harmless extra words, a
 sentence around it, a qualifier (", Vietnam"), a standard abbreviation or the initials of
-the accepted name; it is wrong when it names a different entity, person, year or number
+the accepted name, a person's family name alone, a middle name or a title added, a
+nickname; it is wrong when it names a different entity, person, year or number
 (however close), is incomplete where the missing part carries the meaning, hedges between
-candidates, or deviates at all from an accepted answer of four characters or fewer.
+candidates, or deviates at all from an accepted answer of four characters or fewer other
+than by two neighbouring letters swapped in a word of three or four letters that makes no
+other word, name or initialism ("opne" for "open"; issue #16 made these right, and the four
+such answers in older sets were relabelled by that rule, mechanically).
 
 "Positive" means "graded correct": precision is the share of answers the grader accepted
 that deserved it (a wrong answer marked right misteaches), recall (the accept rate) the
@@ -52,6 +59,8 @@ BUNDLED = (
     DATA_DIR / "grader_heldout_4.jsonl",
     DATA_DIR / "grader_heldout_5.jsonl",
     DATA_DIR / "grader_heldout_6.jsonl",
+    *(DATA_DIR / f"grader_tuning_7{part}.jsonl" for part in "abcdef"),
+    DATA_DIR / "grader_heldout_7.jsonl",
 )
 BASELINE_THRESHOLD = 80.0
 LANCEBOT_THRESHOLD = 88.0
@@ -227,6 +236,30 @@ def format_report(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def format_summary(results: list[dict[str, Any]]) -> str:
+    """One line per set: right answers accepted / wrong answers accepted, for the grader
+    and each baseline of the same run."""
+    names = (("grader", None), ("ratio>=80", "baseline"), ("red", "red"), ("lancebot", "lancebot"))
+    header = f"{'set':<28}{'answers':>8}" + "".join(f"{n:>16}" for n, _ in names)
+    lines = ["accepted / false accepts", header]
+    for result in results:
+        cells = []
+        for name, key in names:
+            if name == "grader":
+                m = result["grader"]
+            elif key == "baseline":
+                m = result["baseline"]
+            else:
+                m = result.get("baselines", {}).get(key, {})
+            if not m:
+                cells.append(f"{'-':>16}")
+                continue
+            cells.append(f"{m['recall'] * 100:>8.1f}/{m['false_accept_rate'] * 100:>5.1f} %")
+        label = Path(result["data"]).name.removesuffix(".jsonl")
+        lines.append(f"{label:<28}{result['cases']:>8}" + "".join(cells))
+    return "\n".join(lines)
+
+
 def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
     """Add the bench options to `parser` (or a new one)."""
     parser = parser or argparse.ArgumentParser(
@@ -261,6 +294,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.json:
         for result in results:
             print(format_report(result))
+            print()
+        if len(results) > 1:
+            print(format_summary(results))
             print()
     payload: dict[str, Any] = results[0] if len(results) == 1 else {"sets": results}
     print(json.dumps(payload, ensure_ascii=False))
