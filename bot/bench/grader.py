@@ -18,7 +18,7 @@ the accepted name, a person's family name alone, a middle name or a title added,
 nickname; it is wrong when it names a different entity, person, year or number
 (however close), is incomplete where the missing part carries the meaning, hedges between
 candidates, or deviates at all from an accepted answer of four characters or fewer other
-than by two neighbouring letters swapped in a word of three or four letters that makes no
+than by two neighbouring letters swapped in a word of four letters that makes no
 other word, name or initialism ("opne" for "open"; issue #16 made these right, and the four
 such answers in older sets were relabelled by that rule, mechanically).
 

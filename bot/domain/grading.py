@@ -408,6 +408,32 @@ def _words_to_digits(tokens: list[str]) -> list[str]:
     return out
 
 
+_UNIT_ORDINALS = {
+    w: i
+    for i, w in enumerate(
+        _words("first second third fourth fifth sixth seventh eighth ninth"), start=1
+    )
+}
+
+
+def _compound_ordinals(tokens: list[str]) -> list[str]:
+    """ "thirty-eighth" (by now "30 eighth") -> "38th"."""
+    out: list[str] = []
+    for tok in tokens:
+        if (
+            out
+            and tok in _UNIT_ORDINALS
+            and out[-1].isdigit()
+            and len(out[-1]) == 2
+            and out[-1].endswith("0")
+            and out[-1] != "10"
+        ):
+            out[-1] = f"{int(out[-1]) + _UNIT_ORDINALS[tok]}th"
+        else:
+            out.append(tok)
+    return out
+
+
 def _merge_letter_runs(tokens: list[str]) -> list[str]:
     """Join runs of single letters: "u s a" -> "usa" (a lone "n" in "n korea" stays)."""
     out: list[str] = []
@@ -446,6 +472,7 @@ def normalise(text: str) -> str:
     s = s.replace("\x00", ".")
     # Letter runs first, so "t e n" becomes "ten" and then "10" in this same pass.
     tokens = _words_to_digits(_split_glued_numbers(_merge_letter_runs(s.split())))
+    tokens = _compound_ordinals(tokens)
     while len(tokens) > 1 and tokens[0] in _LEADING_ARTICLES:
         tokens = tokens[1:]
     out = " ".join(tokens)
@@ -703,6 +730,9 @@ def _same_root(a: str, b: str) -> bool:
         and any(w.endswith(("ing", "ed", "e")) for w in (a, b))
     ):
         return True  # "secession"/"seceding", "concession"/"concede"; not "recess"
+    shorter = min(a, b, key=len)
+    if shorter.endswith("y") and len(shorter) <= 5 and not max(a, b, key=len).startswith(shorter):
+        return False  # "gravy" is not a form of "gravity"
     return (
         len(short) >= 5
         and len(long_) <= len(short) + 2
@@ -797,7 +827,7 @@ _FILLER = frozenset(
         """
     summit summits government administration president prime minister pm mr leader leaders
     dr mrs ms sir jr sr chairman mount secretary senator chancellor
-    city country capital issue issues facility site plant reactor complex
+    city country capital issue issues facility site plant reactor complex planet element
     was were is are reached only just key
     january february march april may june july august september october november december
     """
@@ -813,12 +843,19 @@ _FRAME = frozenset(
     ended ending ends with by agreed agree to answer think believe guess probably maybe
     called named known as so then also about through via building making creating sending
     giving offering using way because yes im sure kept keep remain remained stayed
-    pretty basically mainly mostly like said officially actually definitely
+    pretty basically mainly mostly like said officially actually definitely obviously
+    clearly surely really literally honestly
     offered offer offering need needed needs wanted want wants demanded demand asked sought
     proposed propose walked away left up made discovered invented wrote created founded
     led now called
     say says got get went came finished happened what which who where when name must might
     """
+    )
+)
+_ADVERBS = frozenset(
+    _words(
+        "obviously clearly surely really definitely probably maybe basically actually"
+        " honestly literally officially certainly"
     )
 )
 _PRONOUN_START = frozenset(
@@ -831,7 +868,7 @@ _TRAILING_NOUNS = frozenset(
         "approach talks policy strategy campaign agreement treaty meeting regime side"
         " organization organisation gas element negotiations meetings discussions level"
         " range mountains mts reaction energy source support resistance movement pact accord"
-        " process system method measures effort efforts action mountain proceedings"
+        " process system method measures effort efforts action mountain proceedings islets"
     )
 )
 _PARTIAL_CREDIT_MIN_RATIO = 50.0  # word pairs less alike than this are simply unmatched
@@ -846,7 +883,7 @@ _NEGATING_PREFIXES = ("dis", "de", "un", "non", "in", "im", "il", "ir", "anti", 
 _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "ft": ("fort", "feet", "foot"),
     "st": ("saint", "street"),
-    "mt": ("mount", "mountain"),
+    "mt": ("mount", "mountain", "mont", "monte"),
     "mtn": ("mountain",),
     "mts": ("mountains",),
     "r": ("river",),
@@ -1203,6 +1240,18 @@ _ROMAN = {r: str(i) for i, r in enumerate(_words("ii iii iv v vi vii viii ix x")
 del _ROMAN["v"], _ROMAN["x"]  # too often a letter of their own
 _NUMERALS = _words("ii iii iv v vi vii viii")
 _DIGIT_LOOKALIKES = str.maketrans({"o": "0"})  # "Cl2" (chlorine) is not "C12"
+_NUMBER_WORDS = {
+    **{v: k for k, v in _UNITS.items()},
+    **{v: k for k, v in _TEENS.items()},
+    **{v: k for k, v in _TENS.items()},
+}
+
+
+def _number_word(digits: str) -> str:
+    return _NUMBER_WORDS.get(int(digits), digits) if len(digits) <= 2 else digits
+
+
+_LETTER_LOOKALIKES = str.maketrans({"1": "l", "0": "o"})
 _ORDINAL_WORDS = {
     w: i
     for i, w in enumerate(
@@ -1217,6 +1266,10 @@ _ORDINAL_WORDS = {
 _ORDINAL_DIGITS = re.compile(r"([\dl]*\d[\dl]*)(?:st|nd|rd|th)?")
 _ROMAN_NUMERAL = re.compile(r"x{0,3}(?:ix|iv|v?i{0,3})")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+
+
+def _is_ordinal(tok: str) -> bool:
+    return tok in _ORDINAL_WORDS or tok.endswith(("st", "nd", "rd", "th"))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1259,13 +1312,23 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
         value_ans = _ROMAN_VALUES[ans]  # "Amendment I" for "First Amendment"
     if value_ans is not None and value_tgt is not None:
         # "Elizabeth 2" / "the Second" for "II", "13th" / "XIII" for "Thirteenth"
-        return ("lookalike", None) if value_ans == value_tgt else (None, "number")
+        if value_ans != value_tgt:
+            return None, "number"
+        if _is_ordinal(ans) != _is_ordinal(tgt) and (ans.isdigit() or tgt.isdigit()):
+            return "ordinal", None  # "13" for "13th": the same only inside a name
+        return "lookalike", None
     if set(ans) <= set("il") and ans.replace("l", "i") == tgt:
         return "lookalike", None  # "World War ll"
     if "l" in tgt and len(tgt) <= 5 and ans == tgt.replace("l", "i") and not _is_word(tgt):
         return "lookalike", None  # capital I for small l in a formula: "HCI", "NaCI"
     if _ROMAN_LETTERS.fullmatch(ans) and _ROMAN_LETTERS.fullmatch(tgt):
         return None, "number"  # "III" is not "II"
+    if tgt.isdigit() and ans.isalpha() and len(ans) >= 5:
+        word = _NUMBER_WORDS.get(int(tgt)) if len(tgt) <= 2 else None
+        if word is not None and _typo_ok(ans, word) and not _is_word(ans):
+            return "typo", None  # "elevn" for "11"
+    if tgt.isalpha() and _has_digit(ans) and ans.translate(_LETTER_LOOKALIKES) == tgt:
+        return "lookalike", None  # "p1utonium"
     if _has_digit(ans) or _has_digit(tgt):
         if (
             ans.isalnum()
@@ -1325,7 +1388,7 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
         min(len(ans), len(tgt)) >= 4
         and _name_key(ans) == _name_key(tgt)
         and OSA.distance(ans, tgt, score_cutoff=3) <= 2
-        and fuzz.ratio(ans, tgt) >= 70
+        and fuzz.ratio(ans, tgt) >= 66
     ):
         return "name_fold", None
     return None, None
@@ -1388,6 +1451,7 @@ _HONORIFICS = frozenset(
     sheikh sultan emir shah tsar czar kaiser pandit mahatma daw u el libertador comrade
     marshal admiral colonel col captain capt commander senator sen governor gov mayor
     ambassador judge justice chief founder former late great crown cj comandante mwalimu
+    special representative envoy
     """
     )
 )
@@ -1465,6 +1529,7 @@ def _merge_splits(ans: list[str], tgt: list[str]) -> tuple[list[str], list[str]]
                     _token_ok(joined, t)
                     and not _token_ok(ans[i], t)
                     and not _token_ok(ans[i + 1], t)
+                    and ans[i + 1] not in _PLACE_NOUNS  # "Green Island" is not "Greenland"
                 ):
                     ans[i : i + 2] = [joined]
                     changed = True
@@ -1516,6 +1581,8 @@ def _pair_cost(rule: str | None, ans: str, tgt: str) -> float:
         return 0.0
     if rule != "typo":
         return 0.5
+    if tgt.isdigit() and ans.isalpha():
+        tgt = _number_word(tgt)
     short, long_ = sorted((ans, tgt), key=len)
     if len(long_) == len(short) + 1 and any(
         long_[i] == long_[i + 1] and long_[:i] + long_[i + 1 :] == short
@@ -1605,6 +1672,9 @@ def _compare(
         for j, t in enumerate(tgt):
             ratio = fuzz.ratio(a, t)
             rule, refusal = _pair(a, t)
+            if rule == "ordinal":
+                # "21st" is not "21", but "Amendment 13" is the "13th Amendment".
+                rule, refusal = (None, "number") if target_is_number else ("lookalike", None)
             if rule == "name_fold" and not (
                 alt.person
                 or (alt.capitalised and j == 0 and len(tgt) >= 2 and t not in _NOT_NAME_STARTS)
@@ -1642,7 +1712,7 @@ def _compare(
                 rule in ("typo", "word_form")
                 and alt.capitalised
                 and not _proper_typo_ok(a, t)
-                and (not _is_word(t) or len(required) == 1)
+                and len(required) == 1
             ):
                 rule = None  # "Sienna" for "Vienna", "Lago" for "Lagos"; "Nort Korea" is a typo
             if rule == "demonym" and len(required) < 2:
@@ -1671,7 +1741,8 @@ def _compare(
                 and t in required
                 and rule not in ("lookalike", None)
                 and not (rule == "word_form" and _inflection_of(a, t))
-                and not (rule == "swap" and len(t) >= 3 and a not in _places().names)
+                and not (rule == "swap" and len(t) == 4 and a not in _places().names)
+                and not (rule == "typo" and t.isdigit())  # "elevn" for "11"
             ):
                 rule = None  # short answers must be exact ("ROK" is not "ROC")
             ok = rule is not None and refusal is None
@@ -1696,6 +1767,8 @@ def _compare(
         weight = len(ans[i]) + len(tgt[j])
         # An allowed relaxation counts as a full match, so the score ranks alternatives by
         # how much of them was found rather than by how they were written.
+        if ok and rule == "typo" and tgt[j].isdigit() and ans[i].isalpha():
+            ratio = fuzz.ratio(ans[i], _number_word(tgt[j]))  # "elevn" against "eleven"
         if ok and rule == "typo" and sorted(ans[i]) == sorted(tgt[j]):
             ratio = max(ratio, 85.0)  # letters swapped, none wrong: "Vietman"
         matched_weight += (100.0 if ok and rule != "typo" else ratio) * weight
@@ -1746,6 +1819,10 @@ def _compare(
         if target_is_number and not _has_digit(a) and a not in _HEDGES:
             continue
         if len(a) == 1 and a.isalpha() and len(ans) >= 3 and not alt.person:
+            continue
+        if a in _ADVERBS and len(ans) >= 2:
+            loose += 1
+            rules.add("sentence")  # "the mitochondria obviously"
             continue
         if sentence and a in _FRAME:
             loose += 1
@@ -1961,9 +2038,16 @@ _EAST_ASIAN_FAMILY_NAMES = frozenset(
 )
 
 
+def _korean_given_name(group: str) -> bool:
+    """A Korean given name written with a hyphen, the second syllable in lower case
+    ("Jae-in", "Ki-moon"); "Berners-Lee" is an English double-barrelled family name."""
+    head, dash, tail = group.partition("-")
+    return bool(dash) and tail[:1].islower() and len(head) <= 5
+
+
 def _family_first(groups: list[str]) -> bool:
     """East Asian order, family name first: "Moon Jae-in", "Deng Xiaoping", "Xi Jinping"."""
-    if "-" in groups[-1]:
+    if _korean_given_name(groups[-1]):
         return True
     first = normalise(groups[0])
     return len(groups) in (2, 3) and first in _EAST_ASIAN_FAMILY_NAMES
@@ -1983,13 +2067,13 @@ def _name_forms(original: str) -> list[list[str]]:
     if len(groups[-1]) < 3:
         return []
     person = _person_like(groups)
-    if not person and "-" not in groups[-1]:
+    if not person and not _korean_given_name(groups[-1]):
         return []
     if _family_first(groups):
         # "Moon Jae-in": family name first, so "Moon J." and "Moon" are forms of it,
         # "M. Jae-in" is not.
         forms = [[groups[0]]]
-        if "-" in groups[-1]:
+        if _korean_given_name(groups[-1]):
             forms.append([groups[0], groups[-1][0]])
         return [[t for g in f for t in normalise(g).split()] for f in forms]
     forms = [[groups[0][0], *groups[1:]]]
@@ -2053,7 +2137,8 @@ def _prepare(alternatives: Sequence[str]) -> list[_Alt]:
             continue
         capitalised = _is_capitalised(text)
         proper = any(g[:1].isupper() for g in text.split() if g.casefold() not in _STOPWORDS)
-        person = capitalised and (_person_like(_name_groups(text)) or "-" in _name_groups(text)[-1])
+        groups = _name_groups(text)
+        person = capitalised and (_person_like(groups) or _korean_given_name(groups[-1]))
         content = [t for t in tokens if t not in _STOPWORDS]
         institution = (
             proper
@@ -2194,6 +2279,28 @@ _REGION_WORDS = frozenset(
 )
 
 
+_OCCUPATIONS = frozenset(
+    _words(
+        """
+    novelist writer author poet playwright painter artist sculptor composer musician
+    scientist physicist chemist biologist mathematician inventor engineer philosopher
+    economist historian explorer activist leader politician statesman diplomat envoy
+    general soldier emperor king queen president minister founder
+    """
+    )
+)
+
+
+def _describes(raw_tail: str, tail_tokens: list[str]) -> bool:
+    """A description after a person's name: "16th president", "the US envoy", "Italian
+    painter", "Kim Il-sung's son"."""
+    return (
+        bool(_HONORIFICS.intersection(tail_tokens) or _OCCUPATIONS.intersection(tail_tokens))
+        or raw_tail.strip().casefold().startswith(("the ", "a ", "an "))
+        or any(_demonym_of(t) is not None and len(t) > 4 for t in tail_tokens)
+    )
+
+
 def _known_place(norm: str) -> bool:
     """A country, region, city code or continent, or part of a continent ("southern
     Africa")."""
@@ -2251,9 +2358,13 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
                 forms.append(_Form(head_tokens, "sentence"))
             elif _known_place(tail_norm) or tail_is_year:
                 forms.append(_Form(head_tokens, "qualifier", tail_norm))
-            elif _HONORIFICS.intersection(tail_tokens):
+            elif _describes(tail, tail_tokens):
                 # "Abraham Lincoln, 16th president": a description of a person or body.
-                forms.append(_Form(head_tokens, "name", tail_norm, "described"))
+                titled = _HONORIFICS.intersection(tail_tokens) or _OCCUPATIONS.intersection(
+                    tail_tokens
+                )
+                rule = "name" if titled else "qualifier"
+                forms.append(_Form(head_tokens, rule, tail_norm, "described"))
             else:
                 forms.append(_Form(head_tokens, "qualifier", tail_norm, "institution"))
         if "," in tail:
@@ -2476,6 +2587,13 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
         glossed = _grade_parenthesis(answer, accept, reject)
         if glossed is not None:
             return glossed
+    parts = [p for p in _ALTERNATIVES_SPLIT.split(answer) if p.strip()]
+    if len(parts) >= 2:
+        # "Dokdo / Takeshima": two names of the one right answer, not a hedge.
+        graded = [grade(part, accept, reject) for part in parts[:4]]
+        if len(parts) <= 4 and all(g.correct for g in graded):
+            first = graded[0]
+            return Grade(True, first.score, first.matched, first.reason, first.rule)
 
     initial = _RAW_INITIAL.match(answer)
     initial_a = initial is not None and initial.group(1) in "Aa" and tokens[0] != "a"
@@ -2542,6 +2660,7 @@ def _state_codes() -> dict[str, str]:
     }
 
 
+_ALTERNATIVES_SPLIT = re.compile(r"\s*/\s*|\s+or\s+", re.IGNORECASE)
 _RAW_INITIAL = re.compile(r"\s*([A-Za-z])\.\s")
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
 

@@ -94,7 +94,7 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("name", "Steven Spielberg", ["Stephen Spielberg"]),
     ("name", "Muhammad Ali", ["Mohammed Ali"]),
     ("swap", "off teh table", ["off the table"]),
-    ("swap", "Aeb", ["Abe"]),
+    ("swap", "Kyvi", ["Kyiv"]),
     ("swap", "Iarn", ["Iran"]),
     ("swap", "opne", ["open"]),
     ("swap", "Moon Jae-ni", ["Moon Jae-in"]),
@@ -193,6 +193,36 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("lookalike", "HCI", ["HCl"]),
     ("abbreviation", "L. Victoria", ["Lake Victoria"]),
     ("abbreviation", "Dept of State", ["Department of State"]),
+    ("abbreviation", "Thos. Jefferson", ["Thomas Jefferson"]),
+    ("abbreviation", "Marbury vs. Madison", ["Marbury v. Madison"]),
+    ("abbreviation", "La. Purchase", ["Louisiana Purchase"]),
+    ("abbreviation", "the Const.", ["Constitution"]),  # a clipped word alone
+    ("abbreviation", "Mt Blanc", ["Mont Blanc"]),
+    ("abbreviation", "IL", ["Illinois"]),
+    # names with particles, numbers in any form, whole sentences
+    ("name", "de Gaulle", ["Charles de Gaulle"]),
+    ("name", "General de Gaulle", ["Charles de Gaulle"]),
+    ("name", "Bismarck", ["Otto von Bismarck"]),
+    ("name", "Otto Bismarck", ["Otto von Bismarck"]),
+    ("name", "Berners-Lee", ["Tim Berners-Lee"]),  # a double-barrelled family name
+    ("name", "Ulysses Simpson Grant", ["Ulysses S. Grant"]),
+    ("name", "Jane Austen, English novelist", ["Jane Austen"]),
+    ("name", "Hill, the US envoy", ["Christopher Hill"]),
+    ("lookalike", "Amendment 13", ["13th Amendment"]),
+    ("lookalike", "XIII Amendment", ["Thirteenth Amendment"]),
+    ("lookalike", "Napoleon 1st", ["Napoleon I"]),
+    ("lookalike", "War of l812", ["War of 1812"]),
+    ("exact", "the thirty-eighth parallel", ["38th parallel"]),
+    ("lookalike", "p1utonium", ["plutonium"]),
+    ("typo", "elevn", ["11"]),
+    ("typo", "tarrif", ["tariff"]),
+    ("typo", "Isacc Newton", ["Isaac Newton"]),
+    ("sentence", "it was de Gaulle who founded the Fifth Republic", ["Charles de Gaulle"]),
+    ("sentence", "Jefferson made the Louisiana Purchase", ["Louisiana Purchase"]),
+    ("sentence", "the House impeached him", ["impeachment"]),
+    ("sentence", "the mitochondria obviously", ["mitochondria"]),
+    ("qualifier", "Eswatini, southern Africa", ["Eswatini"]),
+    ("qualifier", "the U.S. Constitution", ["Constitution"]),
 ]
 
 
@@ -273,6 +303,7 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     # swaps: initialisms stay exact, and a swap that makes a word or a place is that word
     ("DRPK", ["DPRK"], [], None),
     ("Mail", ["Mali"], [], None),
+    ("Bae", ["Abe"], [], None),  # three letters: a swap makes another name too often
     ("no agreement on the table", ["agreement on the table"], [], None),
     # look-alikes: only O and 0 in words with digits
     ("Cl2", ["C12"], [], None),
@@ -337,7 +368,18 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Union of South Africa", ["African Union"], [], None),
     ("renuclearization", ["denuclearization"], [], None),
     ("Kyiv (Kharkiv)", ["Kyiv"], ["Kharkiv"], None),
+    ("Dokdo / Liancourt", ["Dokdo"], [], None),
     ("Congo-Brazzaville", ["DR Congo"], ["Republic of the Congo"], None),
+    ("twenty first", ["twenty-one", "21"], [], "number"),  # an ordinal is not the number
+    ("Green Island", ["Greenland"], [], None),
+    ("gravy", ["gravity"], [], None),
+    ("King Salman", ["Mohammed bin Salman"], [], None),  # "bin Salman": the father's name
+    ("it was Kim Jong-un's father", ["Kim Jong-un"], [], None),
+    ("it wasn't Hanoi", ["Hanoi"], [], None),
+    ("Constitution of Japan", ["Constitution"], [], None),
+    ("English Bill of Rights", ["Bill of Rights"], [], None),
+    ("Hanoi or Singapore", ["Hanoi"], [], None),
+    ("Moon Jae-won", ["Moon Jae-in", "President Moon"], [], None),
 ]
 
 
