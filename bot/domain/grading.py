@@ -871,6 +871,21 @@ _TRAILING_NOUNS = frozenset(
         " process system method measures effort efforts action mountain proceedings islets"
     )
 )
+@functools.lru_cache(maxsize=4096)
+def _misspelt_filler(tok: str) -> bool:
+    """A generic word or title of six letters or more with a typo ("minster", "presdent")."""
+    if len(tok) < 5 or tok in _HEDGES:
+        return False
+    return any(
+        len(w) >= 6 and OSA.distance(tok, w, score_cutoff=2) == 1
+        for w in (*_FILLER, *_HONORIFICS)
+    )
+
+
+def _trailing_noun(tok: str) -> bool:
+    return tok in _TRAILING_NOUNS or (tok.endswith("s") and tok[:-1] in _TRAILING_NOUNS)
+
+
 _PARTIAL_CREDIT_MIN_RATIO = 50.0  # word pairs less alike than this are simply unmatched
 # Words that turn an otherwise matching answer into a different claim or a hedge.
 _HEDGES = frozenset({"or", "not", "no", "nor", "never", "neither", "except", "without", "but"})
@@ -1241,6 +1256,7 @@ del _ROMAN["v"], _ROMAN["x"]  # too often a letter of their own
 _NUMERALS = _words("ii iii iv v vi vii viii")
 _DIGIT_LOOKALIKES = str.maketrans({"o": "0"})  # "Cl2" (chlorine) is not "C12"
 _NUMBER_WORDS = {
+    100: "hundred",
     **{v: k for k, v in _UNITS.items()},
     **{v: k for k, v in _TEENS.items()},
     **{v: k for k, v in _TENS.items()},
@@ -1248,7 +1264,7 @@ _NUMBER_WORDS = {
 
 
 def _number_word(digits: str) -> str:
-    return _NUMBER_WORDS.get(int(digits), digits) if len(digits) <= 2 else digits
+    return _NUMBER_WORDS.get(int(digits), digits) if len(digits) <= 3 else digits
 
 
 _LETTER_LOOKALIKES = str.maketrans({"1": "l", "0": "o"})
@@ -1306,6 +1322,13 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     if ans == tgt:
         return "exact", None
     value_ans, value_tgt = _number_value(ans), _number_value(tgt)
+    if (
+        value_tgt is not None
+        and "l" in ans
+        and set(ans) <= set("ivxl")
+        and _number_value(ans.replace("l", "i")) == value_tgt
+    ):
+        return "lookalike", None  # "Henry Vlll", "Louis XlV"
     if value_ans is not None and value_tgt is None and tgt in _ROMAN_VALUES:
         value_tgt = _ROMAN_VALUES[tgt]  # "Napoleon 1st" for "Napoleon I"
     if value_tgt is not None and value_ans is None and ans in _ROMAN_VALUES:
@@ -1324,7 +1347,7 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     if _ROMAN_LETTERS.fullmatch(ans) and _ROMAN_LETTERS.fullmatch(tgt):
         return None, "number"  # "III" is not "II"
     if tgt.isdigit() and ans.isalpha() and len(ans) >= 5:
-        word = _NUMBER_WORDS.get(int(tgt)) if len(tgt) <= 2 else None
+        word = _NUMBER_WORDS.get(int(tgt)) if len(tgt) <= 3 else None
         if word is not None and _typo_ok(ans, word) and not _is_word(ans):
             return "typo", None  # "elevn" for "11"
     if tgt.isalpha() and _has_digit(ans) and ans.translate(_LETTER_LOOKALIKES) == tgt:
@@ -1376,6 +1399,8 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     if _swapped(ans, tgt) and not _is_word(ans):
         return "swap", None  # "teh", "Iarn"
     if _typo_ok(ans, tgt):
+        if _is_word(ans) and OSA.distance(ans, tgt, score_cutoff=3) >= 2:
+            return None, "real_word"  # "utilitarianism" is not "totalitarianism"
         if _is_word(ans) and _is_word(tgt) and not _slip(ans, tgt):
             return None, "real_word"  # "launch" is not a typo of "lunch"
         return "typo", None
@@ -1409,7 +1434,8 @@ def _proper_slip(ans: str, tgt: str) -> bool:
         return False
     if len(ans) == len(tgt):
         diff = [(x, y) for x, y in zip(ans, tgt, strict=True) if x != y]
-        return len(diff) == 1 and set(diff[0]) <= _VOWELS
+        both_words = _is_word(ans) and _is_word(tgt)  # "Panic Wars" is not "Punic Wars"
+        return len(diff) == 1 and set(diff[0]) <= _VOWELS and not both_words
     return OSA.distance(ans, tgt, score_cutoff=2) == 1
 
 
@@ -1451,7 +1477,7 @@ _HONORIFICS = frozenset(
     sheikh sultan emir shah tsar czar kaiser pandit mahatma daw u el libertador comrade
     marshal admiral colonel col captain capt commander senator sen governor gov mayor
     ambassador judge justice chief founder former late great crown cj comandante mwalimu
-    special representative envoy
+    special representative envoy generalissimo
     """
     )
 )
@@ -1650,7 +1676,7 @@ def _sentence_word_ok(tok: str) -> bool:
 
 # Verbs that deny what follows them ("they rejected concessions"), as Snowball roots.
 _CONTRARY_VERBS = frozenset(
-    _words("reject refus oppos avoid prevent stop block deni fail cancel abandon lose lost drop")
+    _words("reject refus oppos avoid prevent stop block deni fail cancel abandon drop")
 )
 
 
@@ -1717,7 +1743,11 @@ def _compare(
                 rule = None  # "Sienna" for "Vienna", "Lago" for "Lagos"; "Nort Korea" is a typo
             if rule == "demonym" and len(required) < 2:
                 rule = None  # "Korea" alone is not "Korean"
-            if rule == "clip" and len(required) < 2 and (len(a) < 4 or not _is_word(t)):
+            if (
+                rule == "clip"
+                and len(required) < 2
+                and (len(a) < 4 or (alt.proper and not _is_word(t)))
+            ):
                 rule = None  # "Univ" alone is "university"; "Pyong" alone is not "Pyongyang"
             if (
                 (refusal == "real_word" or (rule is None and refusal is None))
@@ -1816,6 +1846,10 @@ def _compare(
             continue
         if (a in _FILLER and (a != "dr" or alt.person)) or (a in _STOPWORDS and a not in keep):
             continue  # "DR Congo" is not "Congo"
+        if _misspelt_filler(a):
+            loose += 1
+            rules.add("typo")  # "Prime Minster Abe"
+            continue
         if target_is_number and not _has_digit(a) and a not in _HEDGES:
             continue
         if len(a) == 1 and a.isalpha() and len(ans) >= 3 and not alt.person:
@@ -1833,9 +1867,9 @@ def _compare(
             rules.add("sentence")  # "by dismantling Yongbyon"
             continue
         if (
-            a in _TRAILING_NOUNS
+            _trailing_noun(a)
             and len(ans) >= 2
-            and all(w in _TRAILING_NOUNS or w in _FILLER for w in ans[i:])
+            and all(_trailing_noun(w) or w in _FILLER for w in ans[i:])
             and i > 0
         ):
             loose += 1
@@ -1943,6 +1977,7 @@ _GENERIC_NAME_ENDS = frozenset(
     organisation bank fund party movement revolution empire dynasty republic kingdom state
     states city canal bay gulf strait peninsula range plateau valley basin delta falls
     forest conference convention declaration doctrine plan act bill summit talks assembly
+    rocks islets atoll reef aires
     """
     )
 )
@@ -1964,8 +1999,15 @@ _NOT_NAME_STARTS = frozenset(
 def _given_names() -> frozenset[str]:
     """English given names and their nicknames (the `nicknames` package, about 2,000)."""
     namer = NickNamer()
-    names = set(namer.nickname_lookup) | set(namer.canonical_lookup)
+    names = set(namer.nickname_lookup) | set(namer.canonical_lookup) | _MORE_GIVEN_NAMES
     return frozenset(n for n in names if n.isalpha() and len(n) >= 2)
+
+
+# Given names the nicknames list lacks that are also English words, so that "Adam Smith"
+# reads as a person (names that are not English words are recognised without a list).
+_MORE_GIVEN_NAMES = frozenset(
+    _words("adam otto dag colin hans pedro paolo said amir raj lars nils nina winston gordon")
+)
 
 
 @functools.cache
@@ -2020,7 +2062,11 @@ def _person_like(groups: list[str]) -> bool:
         return True  # a family name with its particle: "Otto von Bismarck"
     if first in _HONORIFICS:  # "Mahatma Gandhi", "Queen Victoria"; not "Vice President"
         return not all(w in _HONORIFICS for t in words for w in t.split())
-    return first in _given_names() or not _is_word(first)
+    return (
+        first in _given_names()
+        or not _is_word(first)
+        or (len(last) >= 4 and not _is_word(last))
+    )
 
 
 # The commonest Chinese, Korean and Vietnamese family names in their usual romanisations:
@@ -2033,6 +2079,7 @@ _EAST_ASIAN_FAMILY_NAMES = frozenset(
     wang zhang liu chen yang zhao huang zhou wu xu sun hu zhu gao lin he guo ma luo liang
     zheng xie tang feng deng xi mao jiang wen bo li hua lu cai peng dong yuan pan du ye
     ho ngo nguyen tran le pham phan vo vu dang bui do duong ly truong
+    chiang tsai goh tan ong lim ng chan wong cheung leung lau chow
     """
     )
 )
@@ -2097,6 +2144,9 @@ def _name_forms(original: str) -> list[list[str]]:
     return [[t for g in form for t in normalise(g).split()] for form in forms]
 
 
+_TWO_LETTER_WORDS = frozenset(
+    _words("no on in is it at as an or of to be we us he me my so do go up by if oh ok")
+)
 # Compass words written as one that keep both initials in an acronym ("ASEAN").
 _COMPASS = {"northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}
 _MAX_INITIALISM_FORMS = 4  # per alternative: bounds the work a hostile answer can cause
@@ -2225,6 +2275,8 @@ def _with_initialisms(alts: list[_Alt], ans_tokens: list[str]) -> list[_Alt]:
         if alt.rule is not None:
             continue
         for tokens, letters in _initialism_forms(alt.tokens, wanted):
+            if len(letters) < 3 and not alt.proper and letters in _TWO_LETTER_WORDS:
+                continue  # "NO" is not "nitrous oxide"; "IR" is "international relations"
             out.append(
                 _Alt(
                     alt.original,
@@ -2265,7 +2317,9 @@ def _place_words(text: str) -> str:
 
 
 _OBJECT_PRONOUNS = frozenset(_words("it them him her us"))
-_CLAUSE_WORDS = frozenset(_words("who which that because since as when where whose while"))
+_CLAUSE_WORDS = frozenset(
+    _words("who which that because since as when where whose while like such eg")
+)
 _TAIL_PREPOSITIONS = frozenset(_words("of from in on at near against over between during"))
 
 
@@ -2355,7 +2409,9 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         hedged = _HEDGES.intersection(tail_tokens) and not tail.strip().isupper()  # "OR"
         if head_tokens and tail_tokens and not hedged:
             if tail_tokens[0] in _CLAUSE_WORDS:
-                forms.append(_Form(head_tokens, "sentence"))
+                # The tail is kept as the qualifier so that a listed wrong answer in it
+                # makes a hedge ("Hanoi, like Singapore").
+                forms.append(_Form(head_tokens, "sentence", tail_norm))
             elif _known_place(tail_norm) or tail_is_year:
                 forms.append(_Form(head_tokens, "qualifier", tail_norm))
             elif _describes(tail, tail_tokens):
@@ -2499,7 +2555,7 @@ def _best(
                 continue  # "Lincoln, Nebraska" is a place, not the president
             if form.scope == "common" and alt.proper and not alt.institution:
                 continue
-            if form.scope == "described" and not (alt.person or alt.institution):
+            if form.scope == "described" and not alt.proper:
                 continue
             if form.rule == "qualifier" and q is not None and person_item and _local_place(q):
                 continue  # "Lincoln, Nebraska" when the answer is a person
@@ -2695,6 +2751,7 @@ def _grade_parenthesis(answer: str, accept: Sequence[str], reject: Sequence[str]
         or inner_key in initials
         or (3 <= len(inner_key) <= 6 and inner_key.isalpha() and _subsequence(inner_key, letters))
         or len(inner_norm.replace(" ", "")) <= 2
+        or (inner.isupper() and inner.isalpha() and len(inner) <= 4)  # "the euro (EUR)"
         or _is_year(inner_norm)
         or inner_norm in _places().same.get("".join(out_tokens), ())
         or (

@@ -15,7 +15,7 @@ CAPITAL = LintItem("q-cap", "In which city was the office to open?", ("Pyongyang
 PLACE = LintItem("q-place", "Where was the first summit?", ("Singapore",), ())
 PERSON = LintItem("q-who", "Who wrote the article?", ("Michael MacArthur Bosack",), ())
 COUNTRY = LintItem("q-country", "Which country hosted?", ("Vietnam",), ())
-UNUSUAL_PERSON = LintItem("q-sg", "Which Secretary-General?", ("Dag Hammarskjöld",), ())
+UNUSUAL_PERSON = LintItem("q-sg", "Which economist?", ("Sterling Brown",), ())
 NEAR = LintItem("q-near", "Which leader?", ("Kim Jong-un",), ())
 NEAR_OTHER = LintItem("q-near2", "Whose father?", ("Kim Jong-il",), ())
 
@@ -70,8 +70,8 @@ def test_accepted_answers_of_other_items_are_flagged() -> None:
 def test_unreached_forms_family_name_and_country_names() -> None:
     findings = lint_items([PERSON, COUNTRY, PLACE, UNUSUAL_PERSON], frozenset())
     assert "unreached" not in kinds(findings, "q-who")  # "Bosack" alone is a family name
-    # "Dag" is also an English word, so the grader cannot tell this is a person's name.
-    assert kinds(findings, "q-sg")["unreached"] == ["Hammarskjöld"]
+    # "Sterling" is also an English word, so the grader cannot tell this is a person's name.
+    assert kinds(findings, "q-sg")["unreached"] == ["Brown"]
     unreached_country = kinds(findings, "q-country").get("unreached", [])
     assert "Viet Nam" not in unreached_country  # the grader reaches the spaced form
     assert "Socialist Republic of Viet Nam" not in unreached_country  # official form rule
