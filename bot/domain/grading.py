@@ -871,14 +871,15 @@ _TRAILING_NOUNS = frozenset(
         " process system method measures effort efforts action mountain proceedings islets"
     )
 )
+
+
 @functools.lru_cache(maxsize=4096)
 def _misspelt_filler(tok: str) -> bool:
     """A generic word or title of six letters or more with a typo ("minster", "presdent")."""
     if len(tok) < 5 or tok in _HEDGES:
         return False
     return any(
-        len(w) >= 6 and OSA.distance(tok, w, score_cutoff=2) == 1
-        for w in (*_FILLER, *_HONORIFICS)
+        len(w) >= 6 and OSA.distance(tok, w, score_cutoff=2) == 1 for w in (*_FILLER, *_HONORIFICS)
     )
 
 
@@ -2062,11 +2063,7 @@ def _person_like(groups: list[str]) -> bool:
         return True  # a family name with its particle: "Otto von Bismarck"
     if first in _HONORIFICS:  # "Mahatma Gandhi", "Queen Victoria"; not "Vice President"
         return not all(w in _HONORIFICS for t in words for w in t.split())
-    return (
-        first in _given_names()
-        or not _is_word(first)
-        or (len(last) >= 4 and not _is_word(last))
-    )
+    return first in _given_names() or not _is_word(first) or (len(last) >= 4 and not _is_word(last))
 
 
 # The commonest Chinese, Korean and Vietnamese family names in their usual romanisations:
