@@ -883,6 +883,11 @@ def _misspelt_filler(tok: str) -> bool:
     )
 
 
+_EVENT_HEADS = frozenset(
+    _words("battle siege treaty peace congress conference massacre invasion accords accord")
+)
+
+
 def _trailing_noun(tok: str) -> bool:
     return tok in _TRAILING_NOUNS or (tok.endswith("s") and tok[:-1] in _TRAILING_NOUNS)
 
@@ -1515,7 +1520,7 @@ _MEANING_MODIFIERS = frozenset(
     _words(
         """
     no not non anti partial partly limited incomplete half semi quasi pseudo fake false
-    failed former ex reverse counter less more fewer without lack lacking lost minus
+    failed former ex reverse counter less more fewer without lack lacking minus
     reject refuse oppose avoid prevent stop block deni deny against nor never neither
     north south east west
     """
@@ -1688,7 +1693,11 @@ def _compare(
     in `keep` count as content words."""
     ans, tgt = _merge_splits(_content(ans_tokens, keep), _content(alt.tokens, keep))
     target_is_number = all(_has_digit(t) for t in tgt)
-    required = [t for t in tgt if t not in _FILLER or (t == "dr" and not alt.person)] or tgt
+    # The kind of event named is optional beside its proper name: "Waterloo" for "Battle
+    # of Waterloo", "Yalta" for "Yalta Conference".
+    named_event = alt.proper and not alt.person and alt.rule is None
+    optional = _FILLER | (_EVENT_HEADS if named_event else frozenset())
+    required = [t for t in tgt if t not in optional or (t == "dr" and not alt.person)] or tgt
     short = len("".join(required)) <= SHORT_ANSWER_LENGTH
 
     # Greedy one-to-one assignment: acceptable pairs first, then by similarity. Pairs that
@@ -1815,7 +1824,7 @@ def _compare(
     for j, t in enumerate(tgt):
         if j in used_t:
             continue
-        if t in _FILLER and t not in required:
+        if t in optional and t not in required:
             continue  # optional generic word of the alternative
         passes = False
         missing.append(t)
@@ -2336,7 +2345,8 @@ _OCCUPATIONS = frozenset(
     novelist writer author poet playwright painter artist sculptor composer musician
     scientist physicist chemist biologist mathematician inventor engineer philosopher
     economist historian explorer activist leader politician statesman diplomat envoy
-    general soldier emperor king queen president minister founder
+    general soldier emperor king queen president minister founder student pupil teacher
+    disciple son daughter wife husband
     """
     )
 )
