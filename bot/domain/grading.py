@@ -465,6 +465,7 @@ def normalise(text: str) -> str:
     s = "".join(_fold_char(ch) for ch in s)
     s = s.casefold().translate(_APOSTROPHES).translate(_LETTER_FOLDS)
     s = _TRAILING_PLUS.sub(" plus ", s.replace("&", " and ")).replace("+", " and ")
+    s = s.replace("w/o", " without ").replace("w/", " with ")
     s = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), s)
     s = _THOUSANDS_SEP.sub("", s)
     s = _DECIMAL_POINT.sub("\x00", s)
@@ -527,6 +528,8 @@ def _is_word(tok: str) -> bool:
     words = _dictionary()
     if tok in words:
         return True
+    if tok.endswith(("ies", "ied")) and len(tok) > 5 and tok[:-3] + "y" in words:
+        return True  # "studies", "ratified"
     return any(
         tok.endswith(suffix)
         and len(tok) - len(suffix) >= 3
@@ -747,6 +750,37 @@ _ROOT_ENDINGS = frozenset(
 )
 
 
+_WORD_ENDINGS = frozenset(
+    [
+        "",
+        *_words(
+            """
+        s es ed d ing ion ions ation ations ition ee ees er ers or ors ment ments al ally ly
+        ty ity ities ies y ic ics ical ism isms ist ists ive ian ians an ans ese ish e i um
+        ance ence ent ents ant ants ency ancy ship ness hood ize ise ized ised izing ising
+        ization isation able ible ia ament ication ification ience ure age ying ied
+        f ve ved ving
+        """
+        ),
+    ]
+)
+
+
+def _compatible_endings(a: str, b: str) -> bool:
+    """Whether two real words read as forms of one word: after a shared beginning, each ends
+    in an inflection or a common derivational ending ("minimal"/"minimum",
+    "sovereign"/"sovereignty"); "literal"/"literate" do not."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    for k in range(n, max(n - 4, 2), -1):
+        ends = [w[k:] for w in (a, b)]
+        ends = [e[1:] if e[:1] and k > 0 and e[:1] == a[k - 1] else e for e in ends]
+        if all(e in _WORD_ENDINGS for e in ends):
+            return True
+    return False
+
+
 def _deriv_root(root: str) -> str:
     """A root less a noun-forming "-ion", with "-ss" read as the verb's "-d"
     ("secess" -> "seced", "annexat" -> "annex")."""
@@ -869,6 +903,7 @@ _TRAILING_NOUNS = frozenset(
         " organization organisation gas element negotiations meetings discussions level"
         " range mountains mts reaction energy source support resistance movement pact accord"
         " process system method measures effort efforts action mountain proceedings islets"
+        " countries nations bloc group"
     )
 )
 
@@ -883,9 +918,24 @@ def _misspelt_filler(tok: str) -> bool:
     )
 
 
+_EVENT_NOUNS = frozenset(
+    _words("agreement treaty accord accords pact convention conference talks meeting summit")
+)
 _EVENT_HEADS = frozenset(
     _words("battle siege treaty peace congress conference massacre invasion accords accord")
 )
+
+
+_MONTHS = frozenset(
+    _words(
+        "january february march april may june july august september october november december"
+        " jan feb mar apr jun jul aug sep sept oct nov dec"
+    )
+)
+
+
+def _beside_month(tokens: list[str], i: int) -> bool:
+    return any(0 <= k < len(tokens) and tokens[k] in _MONTHS for k in (i - 1, i + 1))
 
 
 def _trailing_noun(tok: str) -> bool:
@@ -1269,6 +1319,13 @@ _NUMBER_WORDS = {
 }
 
 
+def _same_decimal(a: str, b: str) -> bool:
+    try:
+        return a != b and float(a) == float(b)
+    except ValueError:
+        return False
+
+
 def _number_word(digits: str) -> str:
     return _NUMBER_WORDS.get(int(digits), digits) if len(digits) <= 3 else digits
 
@@ -1358,6 +1415,8 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
             return "typo", None  # "elevn" for "11"
     if tgt.isalpha() and _has_digit(ans) and ans.translate(_LETTER_LOOKALIKES) == tgt:
         return "lookalike", None  # "p1utonium"
+    if _same_decimal(ans, tgt):
+        return "lookalike", None  # "7.0" for "7"
     if _has_digit(ans) or _has_digit(tgt):
         if (
             ans.isalnum()
@@ -1394,6 +1453,8 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
         return None, "real_word"  # "employer" is not "employee"
     if same_root and _one_letter_apart(_uninflected(ans), _uninflected(tgt)):
         return None, "real_word"  # "capitol(s)" is not a form of "capital"
+    if same_root and _is_word(ans) and _is_word(tgt) and not _compatible_endings(ans, tgt):
+        return None, "real_word"  # "literal" is not "literate", "irreverent" not "irreversible"
     if same_root and _other_derivation(ans, tgt):
         return None, "real_word"  # "governance" is not "government"
     if same_root:
@@ -1428,9 +1489,14 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
 def _inflection_of(ans: str, tgt: str) -> bool:
     """`ans` is `tgt` with an inflection or as its demonym ("vetoed", "Iranian"): the one
     kind of change a short answer allows."""
+    if len(tgt) >= 4 and tgt.endswith("y") and ans in (tgt[:-1] + "ies", tgt[:-1] + "ied"):
+        return True  # "studies", "ratified"
     if len(tgt) < 3 or not ans.startswith(tgt):
         return False
-    return ans[len(tgt) :] in _INFLECTIONS or _demonym_of(ans) == tgt
+    suffix = ans[len(tgt) :]
+    if suffix == "d" and not tgt.endswith("e"):
+        return False  # "Chadd" is not an inflection of "Chad"
+    return suffix in _INFLECTIONS or _demonym_of(ans) == tgt
 
 
 def _proper_slip(ans: str, tgt: str) -> bool:
@@ -1537,9 +1603,9 @@ def _modifier_ok(tok: str) -> bool:
         return False
     if tok in _MEANING_MODIFIERS or _root(tok) in _MEANING_MODIFIERS:
         return False
-    if tok in _places().words or tok in _places().tokens:
-        return False
-    return _is_word(tok) or _demonym_of(tok) is not None
+    if tok in _places().words or tok in _places().tokens or _demonym_of(tok) is not None:
+        return False  # "Canadian dollar" is another currency
+    return _is_word(tok)
 
 
 def _content(tokens: list[str], keep: frozenset[str] = frozenset()) -> list[str]:
@@ -1646,7 +1712,8 @@ _SENTENCE_VERBS = frozenset(
     is was are were be been has have had did does do made led won began took gave got went
     came ran wrote built signed founded picks picked runs ran started moved became
     protects protect guarantees guarantee gives says means allows requires sets lets
-    holds keeps makes leads owns controls rules governs decides
+    holds keeps makes leads owns controls rules governs decides handles oversees manages
+    deals handled managed
     """
     )
 )
@@ -1748,9 +1815,19 @@ def _compare(
                 rule in ("typo", "word_form")
                 and alt.capitalised
                 and not _proper_typo_ok(a, t)
-                and len(required) == 1
+                and (len(required) == 1 or not _is_word(t))
+                and not (alt.person and j == 0 and len(tgt) >= 2)  # "Isacc Newton"
             ):
                 rule = None  # "Sienna" for "Vienna", "Lago" for "Lagos"; "Nort Korea" is a typo
+            if (
+                rule == "word_form"
+                and alt.proper
+                and (len(required) == 1 or not _is_word(t))
+                and not _inflection_of(a, t)
+                and not _inflection_of(t, a)
+            ):
+                # "Saint Helena" is not "Saint Helens", "Malts" not "Malta"; "Pyongyan" is a typo
+                rule = "typo" if _typo_ok(a, t) and not _is_word(a) else None
             if rule == "demonym" and len(required) < 2:
                 rule = None  # "Korea" alone is not "Korean"
             if (
@@ -1862,9 +1939,11 @@ def _compare(
             continue
         if target_is_number and not _has_digit(a) and a not in _HEDGES:
             continue
+        if target_is_number and a.isdigit() and int(a) <= 31 and _beside_month(ans, i):
+            continue  # "July 4, 1776" for "1776"
         if len(a) == 1 and a.isalpha() and len(ans) >= 3 and not alt.person:
             continue
-        if a in _ADVERBS and len(ans) >= 2:
+        if (a in _ADVERBS or (a in _OBJECT_PRONOUNS and a != "us")) and len(ans) >= 2:
             loose += 1
             rules.add("sentence")  # "the mitochondria obviously"
             continue
@@ -1878,6 +1957,7 @@ def _compare(
             continue
         if (
             _trailing_noun(a)
+            and not (named_event and a in _EVENT_NOUNS and _EVENT_HEADS.intersection(tgt))
             and len(ans) >= 2
             and all(_trailing_noun(w) or w in _FILLER for w in ans[i:])
             and i > 0
@@ -1890,7 +1970,12 @@ def _compare(
             rules.add("swap")
             continue
         first, last = matched_at.get(0), matched_at.get(len(tgt) - 1)
-        if alt.person and a in _HONORIFICS and first is not None and i < first:
+        if (
+            alt.person
+            and (a in _HONORIFICS or a in _OCCUPATIONS)
+            and first is not None
+            and i < first
+        ):
             loose += 1
             rules.add("name")  # a title: "Pandit Nehru", "Secretary-General Ban"
             continue
@@ -2323,6 +2408,7 @@ def _place_words(text: str) -> str:
 
 
 _OBJECT_PRONOUNS = frozenset(_words("it them him her us"))
+_PLACE_KINDS = frozenset(_words("island isle city town state province region country nation"))
 _CLAUSE_WORDS = frozenset(
     _words("who which that because since as when where whose while like such eg")
 )
@@ -2346,7 +2432,7 @@ _OCCUPATIONS = frozenset(
     scientist physicist chemist biologist mathematician inventor engineer philosopher
     economist historian explorer activist leader politician statesman diplomat envoy
     general soldier emperor king queen president minister founder student pupil teacher
-    disciple son daughter wife husband
+    disciple son daughter wife husband astronaut physician doctor lawyer journalist
     """
     )
 )
@@ -2421,6 +2507,10 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
                 forms.append(_Form(head_tokens, "sentence", tail_norm))
             elif _known_place(tail_norm) or tail_is_year:
                 forms.append(_Form(head_tokens, "qualifier", tail_norm))
+            elif tail_tokens[0] in ("in", "at", "near") and _known_place(
+                _place_words(normalise(answer.rpartition(",")[2]))
+            ):
+                forms.append(_Form(head_tokens, "qualifier", tail_norm))  # ", in Cambridge, MA"
             elif _describes(tail, tail_tokens):
                 # "Abraham Lincoln, 16th president": a description of a person or body.
                 titled = _HONORIFICS.intersection(tail_tokens) or _OCCUPATIONS.intersection(
@@ -2447,6 +2537,9 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         scope: Literal["any", "common"] = "any" if located else "common"
         forms.append(_Form(tokens[:k], "qualifier", tail_norm, scope))
         break
+    # "the island of Cuba", "the city of Paris"
+    if len(tokens) >= 3 and tokens[1] == "of" and tokens[0] in _PLACE_KINDS:
+        forms.append(_Form(tokens[2:], "qualifier"))
     # A title with a country or its people in front of a name ("Japanese PM Abe",
     # "South Korean President Moon", "president of south korea moon").
     if _HONORIFICS.intersection(tokens):

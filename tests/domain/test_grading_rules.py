@@ -150,7 +150,7 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     # round 7: a qualifier, a gloss, a more specific form
     ("qualifier", "economic sanctions", ["sanctions"]),
     ("qualifier", "complete denuclearization", ["denuclearization"]),
-    ("qualifier", "Korean armistice", ["armistice"]),
+    ("qualifier", "a formal armistice", ["armistice"]),
     ("qualifier", "annexation of Crimea", ["annexation"]),
     ("qualifier", "International Criminal Court, The Hague", ["International Criminal Court"]),
     ("qualifier", "the UN General Assembly in New York", ["UN General Assembly"]),
@@ -359,6 +359,9 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("partial denuclearization", ["denuclearization"], [], None),
     ("they rejected concessions", ["concessions"], [], None),
     ("South America", ["America"], [], None),
+    ("Canadian dollar", ["US dollar", "dollar"], [], None),  # a country makes another one
+    ("literal", ["literate"], [], "real_word"),
+    ("Paris Agreement", ["Treaty of Paris"], [], None),
     ("European Commission of Human Rights", ["European Court of Human Rights", "ECHR"], [], None),
     ("Hanoi (Singapore)", ["Hanoi"], ["Singapore"], None),
     ("Niger (Nigeria)", ["Niger"], [], None),
