@@ -5,7 +5,7 @@ by a person: `grader_cases.jsonl` (the tuning set: the grader's rules were shape
 `grader_holdout.jsonl` (written after the first grader was frozen; looked at while the
 second round of rules was built), `grader_heldout_2/3/4/5/6.jsonl`, each written after
 the rules of round 2, 3, 4, 5 and 6 were frozen and measured then and tuned on afterwards,
-`grader_tuning_7a-f.jsonl` (round 7: written by writers who never saw the rules, measured
+`grader_tuning_7a-j.jsonl` (round 7: written by writers who never saw the rules, measured
 as they came in and then tuned on), and `grader_heldout_7.jsonl` (written after the
 round-7 freeze by writers who never saw the rules; not tuned on). The data README gives
 each set's history. The "ms/ans" column is the mean time per answer of each verdict in
@@ -59,7 +59,7 @@ BUNDLED = (
     DATA_DIR / "grader_heldout_4.jsonl",
     DATA_DIR / "grader_heldout_5.jsonl",
     DATA_DIR / "grader_heldout_6.jsonl",
-    *(DATA_DIR / f"grader_tuning_7{part}.jsonl" for part in "abcdef"),
+    *(DATA_DIR / f"grader_tuning_7{part}.jsonl" for part in "abcdefghij"),
     DATA_DIR / "grader_heldout_7.jsonl",
 )
 BASELINE_THRESHOLD = 80.0

@@ -566,6 +566,7 @@ _PLACE_ALIASES = (
 # name, and the names a country's own people use ("Osterreich", "Bharat"), by ISO code.
 _COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
     "AT": ("Osterreich",),
+    "BR": ("Brasil",),
     "BN": ("Brunei",),
     "CD": ("DR Congo", "DRC", "Democratic Republic of the Congo", "Congo-Kinshasa"),
     "CG": ("Republic of the Congo", "Congo-Brazzaville"),
@@ -759,7 +760,7 @@ _WORD_ENDINGS = frozenset(
         ty ity ities ies y ic ics ical ism isms ist ists ive ian ians an ans ese ish e i um
         ance ence ent ents ant ants ency ancy ship ness hood ize ise ized ised izing ising
         ization isation able ible ia ament ication ification ience ure age ying ied
-        f ve ved ving
+        f ve ved ving ous
         """
         ),
     ]
@@ -839,7 +840,7 @@ def _slip(ans: str, tgt: str) -> bool:
             if ans[:i] + ans[i + 1 :] == tgt:
                 extra = ans[i]
                 near = ans[i - 1 : i] + ans[i + 1 : i + 2]
-                return any(extra == ch or _adjacent_keys(extra, ch) for ch in near)
+                return extra in near  # a doubled letter; "insert" is not "inert"
     return False
 
 
@@ -862,6 +863,7 @@ _FILLER = frozenset(
     summit summits government administration president prime minister pm mr leader leaders
     dr mrs ms sir jr sr chairman mount secretary senator chancellor
     city country capital issue issues facility site plant reactor complex planet element
+    mt mtn
     was were is are reached only just key
     january february march april may june july august september october november december
     """
@@ -880,7 +882,7 @@ _FRAME = frozenset(
     pretty basically mainly mostly like said officially actually definitely obviously
     clearly surely really literally honestly
     offered offer offering need needed needs wanted want wants demanded demand asked sought
-    proposed propose walked away left up made discovered invented wrote created founded
+    proposed propose walked left up made discovered invented wrote created founded
     led now called
     say says got get went came finished happened what which who where when name must might
     """
@@ -1150,7 +1152,9 @@ def _typo_ok(ans: str, tgt: str) -> bool:
     return distance <= _edit_budget(n) and fuzz.ratio(ans, tgt) >= LONG_WORD_MIN_RATIO
 
 
-_SOUND_ALIKE = frozenset(frozenset(p) for p in ("gj", "ck", "cs", "sz", "kq", "fv", "ie"))
+_SOUND_ALIKE = frozenset(
+    frozenset(p) for p in ("gj", "ck", "cs", "sz", "kq", "fv", "ie", "pb", "td")
+)
 
 
 def _proper_typo_ok(ans: str, tgt: str) -> bool:
@@ -1173,6 +1177,14 @@ def _proper_typo_ok(ans: str, tgt: str) -> bool:
             # "Osama" is not "Obama": neither a slip of the finger nor a sound-alike
             # ("Nijer" for "Niger", "Hanoy" for "Hanoi").
             return False
+    if (
+        5 <= len(tgt) <= 6
+        and len(ans) == len(tgt) + 1
+        and ans.startswith(tgt)
+        and ans[-1] != tgt[-1]
+        and not _inflection_of(ans, tgt)
+    ):
+        return False  # "Uralsk" is not "Urals": a letter added at the end makes another name
     return not (5 <= len(tgt) <= 6 and len(ans) == len(tgt) - 1 and tgt.startswith(ans))
 
 
@@ -1407,6 +1419,8 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
         return "lookalike", None  # "World War ll"
     if "l" in tgt and len(tgt) <= 5 and ans == tgt.replace("l", "i") and not _is_word(tgt):
         return "lookalike", None  # capital I for small l in a formula: "HCI", "NaCI"
+    if ans in _NAME_PARTICLES and tgt in _NAME_PARTICLES and len(ans) > 1 and len(tgt) > 1:
+        return "name_fold", None  # "Vasco de Gama" for "Vasco da Gama"
     if _ROMAN_LETTERS.fullmatch(ans) and _ROMAN_LETTERS.fullmatch(tgt):
         return None, "number"  # "III" is not "II"
     if tgt.isdigit() and ans.isalpha() and len(ans) >= 5:
@@ -1457,7 +1471,7 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
         return None, "real_word"  # "literal" is not "literate", "irreverent" not "irreversible"
     if same_root and _other_derivation(ans, tgt):
         return None, "real_word"  # "governance" is not "government"
-    if same_root:
+    if same_root or _inflection_of(ans, tgt) or _inflection_of(tgt, ans):
         return "word_form", None
     if tgt in places.tokens and _demonym_of(ans) == tgt:
         return "word_form", None  # "the Japanese government" for "Japan"
@@ -1531,6 +1545,14 @@ def _one_letter_apart(a: str, b: str) -> bool:
     )
 
 
+def _consonant_swap(ans: str, tgt: str) -> bool:
+    """One consonant replaced by another ("magma"/"magna")."""
+    if len(ans) != len(tgt):
+        return False
+    diff = [(x, y) for x, y in zip(ans, tgt, strict=True) if x != y]
+    return len(diff) == 1 and not set(diff[0]) & _VOWELS
+
+
 def _token_ok(ans: str, tgt: str) -> bool:
     """Whether answer word `ans` may stand for alternative word `tgt` on its own (used to
     re-join split words; context-dependent rules such as clipping do not count)."""
@@ -1549,6 +1571,7 @@ _HONORIFICS = frozenset(
     sheikh sultan emir shah tsar czar kaiser pandit mahatma daw u el libertador comrade
     marshal admiral colonel col captain capt commander senator sen governor gov mayor
     ambassador judge justice chief founder former late great crown cj comandante mwalimu
+    archduke duke duchess count countess baron
     special representative envoy generalissimo
     """
     )
@@ -1805,7 +1828,7 @@ def _compare(
                 rule is None
                 and alt.person
                 and len(t) == 1
-                and 0 < j < len(tgt) - 1
+                and j < len(tgt) - 1
                 and a.startswith(t)
                 and len(a) >= 3
             ):
@@ -1841,6 +1864,7 @@ def _compare(
                 and alt.proper
                 and len(required) >= 2
                 and _proper_slip(a, t)
+                and not _consonant_swap(a, t)
             ):
                 rule, refusal = "typo", None  # "Ivory Cost", "Louis Paster", "Kim Il-song"
             if (
@@ -1850,6 +1874,14 @@ def _compare(
                 and _is_word(a)
             ):
                 rule, refusal = None, "real_word"  # "pastor" alone is not "Pasteur"
+            if (
+                rule == "typo"
+                and alt.proper
+                and _is_word(a)
+                and not _is_word(t)
+                and _consonant_swap(a, t)
+            ):
+                rule, refusal = None, "real_word"  # "Magma Carta" is not "Magna Carta"
             if t in alt.exact_only and a != t and rule != "lookalike":
                 rule = None
             if (
@@ -1970,12 +2002,8 @@ def _compare(
             rules.add("swap")
             continue
         first, last = matched_at.get(0), matched_at.get(len(tgt) - 1)
-        if (
-            alt.person
-            and (a in _HONORIFICS or a in _OCCUPATIONS)
-            and first is not None
-            and i < first
-        ):
+        titled = alt.person or (alt.proper and len(tgt) >= 2 and tgt[0] in _given_names())
+        if titled and (a in _HONORIFICS or a in _OCCUPATIONS) and first is not None and i < first:
             loose += 1
             rules.add("name")  # a title: "Pandit Nehru", "Secretary-General Ban"
             continue
@@ -2412,7 +2440,9 @@ _PLACE_KINDS = frozenset(_words("island isle city town state province region cou
 _CLAUSE_WORDS = frozenset(
     _words("who which that because since as when where whose while like such eg")
 )
-_TAIL_PREPOSITIONS = frozenset(_words("of from in on at near against over between during"))
+_TAIL_PREPOSITIONS = frozenset(
+    _words("of from in on at near against over between during through via within across into")
+)
 
 
 def _local_place(norm: str) -> bool:
@@ -2533,7 +2563,9 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         if not tail_tokens or _HEDGES.intersection(tail_tokens):
             break
         tail_norm = " ".join(t for t in tail_tokens if t not in _STOPWORDS)
-        located = tokens[k] in ("in", "at", "near") and _known_place(tail_norm)
+        # Where it is ("in the Himalayas") may follow any name; other phrases ("of Quebec")
+        # only a common noun ("annexation of Crimea").
+        located = tokens[k] in ("in", "at", "near")
         scope: Literal["any", "common"] = "any" if located else "common"
         forms.append(_Form(tokens[:k], "qualifier", tail_norm, scope))
         break
@@ -2653,8 +2685,8 @@ def _best(
                 continue  # "China, Russia and Japan" is a list, not a qualified place
             if form.scope == "institution" and not alt.institution:
                 continue  # "Lincoln, Nebraska" is a place, not the president
-            if form.scope == "common" and alt.proper and not alt.institution:
-                continue
+            if form.scope == "common" and alt.proper and not (alt.person and q in _places().names):
+                continue  # "National Assembly of Quebec"; "Peter I of Russia" is fine
             if form.scope == "described" and not alt.proper:
                 continue
             if form.rule == "qualifier" and q is not None and person_item and _local_place(q):
@@ -2852,7 +2884,7 @@ def _grade_parenthesis(answer: str, accept: Sequence[str], reject: Sequence[str]
         or (3 <= len(inner_key) <= 6 and inner_key.isalpha() and _subsequence(inner_key, letters))
         or len(inner_norm.replace(" ", "")) <= 2
         or (inner.isupper() and inner.isalpha() and len(inner) <= 4)  # "the euro (EUR)"
-        or _is_year(inner_norm)
+        or all(_is_year(t) for t in inner_norm.split())
         or inner_norm in _places().same.get("".join(out_tokens), ())
         or (
             _known_place(inner_norm)

@@ -49,6 +49,7 @@ KINDS = {
     "negation",
     "proper_noun",
     "real_word",
+    "synonym",
 }
 
 Question = tuple[list[str], list[str]]
@@ -426,15 +427,9 @@ def test_case_and_trailing_noise_do_not_matter(answer: str, case: object, pad: s
 
 
 def test_data_set_is_well_formed() -> None:
-    for name in (
-        "grader_cases.jsonl",
-        "grader_holdout.jsonl",
-        "grader_heldout_2.jsonl",
-        "grader_heldout_3.jsonl",
-        "grader_heldout_4.jsonl",
-        "grader_heldout_5.jsonl",
-        "grader_heldout_6.jsonl",
-    ):
+    names = sorted(p.name for p in DATA_DIR.glob("grader_*.jsonl"))
+    assert len(names) >= 18, names
+    for name in names:
         rows = [json.loads(line) for line in (DATA_DIR / name).read_text("utf-8").splitlines()]
         for row in rows:
             assert set(row) == {"answer", "accept", "reject", "expected", "kind"}, row
@@ -469,38 +464,33 @@ def test_holdout_gate() -> None:
     assert grader["accuracy"] > baseline["accuracy"]
 
 
-@pytest.mark.parametrize("name", ["grader_heldout_2.jsonl", "grader_heldout_3.jsonl"])
-def test_later_held_out_sets_stay_ahead_of_every_baseline(name: str) -> None:
-    """Sets written after the round-2 and round-3 freezes (README: measured figures). A
-    regression guard below the measured values, not a target: the target (97 % accepted,
-    at most 1 % false accepts) is not met on them."""
-    result = evaluate(DATA_DIR / name)
-    grader = result["grader"]
-    assert grader["accept_rate"] >= 0.82, grader["misclassified"]
-    assert grader["false_accept_rate"] <= 0.04, grader["misclassified"]
-    for baseline in (result["baseline"], *result["baselines"].values()):
-        assert grader["f1"] > baseline["f1"]
-        assert grader["false_accept_rate"] < baseline["false_accept_rate"]
+# Today's figures (README, "How well it does"), less two points of accepted answers and plus
+# one point of false accepts: a regression guard, not a target. Sets 2 to 6 and the round-7
+# tuning sets have all been tuned on; they guard the rules that came from them.
+TUNED_SET_FIGURES = [
+    ("grader_heldout_2.jsonl", 0.953, 0.000),
+    ("grader_heldout_3.jsonl", 0.959, 0.024),
+    ("grader_heldout_4.jsonl", 0.978, 0.049),
+    ("grader_heldout_5.jsonl", 0.982, 0.031),
+    ("grader_heldout_6.jsonl", 0.966, 0.004),
+    ("grader_tuning_7a.jsonl", 0.937, 0.000),
+    ("grader_tuning_7b.jsonl", 0.967, 0.007),
+    ("grader_tuning_7c.jsonl", 0.913, 0.015),
+    ("grader_tuning_7d.jsonl", 0.918, 0.000),
+    ("grader_tuning_7e.jsonl", 0.944, 0.008),
+    ("grader_tuning_7f.jsonl", 0.933, 0.008),
+    ("grader_tuning_7g.jsonl", 0.920, 0.030),
+    ("grader_tuning_7h.jsonl", 0.879, 0.026),
+    ("grader_tuning_7i.jsonl", 0.899, 0.015),
+    ("grader_tuning_7j.jsonl", 0.988, 0.000),
+]
 
 
-@pytest.mark.parametrize(
-    ("name", "min_accept", "max_false_accept"),
-    [
-        # tuned on since (round 6 shaped on set 5): today's figures, less a small margin
-        ("grader_heldout_4.jsonl", 0.91, 0.05),
-        ("grader_heldout_5.jsonl", 0.89, 0.05),
-        # held out at the round-6 freeze and never tuned on: measured 86.0 % / 2.7 %
-        ("grader_heldout_6.jsonl", 0.85, 0.03),
-    ],
-)
-def test_sets_4_to_6_hold_their_measured_figures(
-    name: str, min_accept: float, max_false_accept: float
-) -> None:
-    """A regression guard below the README's figures for the newest sets, not a target
-    (the target, 97 % accepted at most 1 % false accepts, is not met on them)."""
+@pytest.mark.parametrize(("name", "accepted", "false_accepts"), TUNED_SET_FIGURES)
+def test_tuned_sets_hold_their_figures(name: str, accepted: float, false_accepts: float) -> None:
     result = evaluate(DATA_DIR / name)
     grader = result["grader"]
-    assert grader["accept_rate"] >= min_accept, grader["misclassified"]
-    assert grader["false_accept_rate"] <= max_false_accept, grader["misclassified"]
+    assert grader["accept_rate"] >= accepted - 0.02, grader["misclassified"]
+    assert grader["false_accept_rate"] <= false_accepts + 0.01, grader["misclassified"]
     for baseline in (result["baseline"], *result["baselines"].values()):
         assert grader["f1"] > baseline["f1"]

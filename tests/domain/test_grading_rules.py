@@ -216,7 +216,7 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("lookalike", "p1utonium", ["plutonium"]),
     ("typo", "elevn", ["11"]),
     ("typo", "tarrif", ["tariff"]),
-    ("typo", "Isacc Newton", ["Isaac Newton"]),
+    ("name", "Isacc Newton", ["Isaac Newton"]),
     ("sentence", "it was de Gaulle who founded the Fifth Republic", ["Charles de Gaulle"]),
     ("sentence", "Jefferson made the Louisiana Purchase", ["Louisiana Purchase"]),
     ("sentence", "the House impeached him", ["impeachment"]),
