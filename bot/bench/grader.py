@@ -6,21 +6,23 @@ by a person: `grader_cases.jsonl` (the tuning set: the grader's rules were shape
 second round of rules was built), `grader_heldout_2/3/4/5/6.jsonl`, each written after
 the rules of round 2, 3, 4, 5 and 6 were frozen and measured then and tuned on afterwards,
 `grader_tuning_7a-j.jsonl` (round 7: written by writers who never saw the rules, measured
-as they came in and then tuned on), and `grader_heldout_7.jsonl` (written after the
-round-7 freeze by writers who never saw the rules; not tuned on). The data README gives
-each set's history. The "ms/ans" column is the mean time per answer of each verdict in
-this run (word lists loaded beforehand).
+as they came in and then tuned on), `grader_heldout_7.jsonl` and `grader_heldout_8.jsonl` (written
+after the round-7 and round-8 freezes by writers who never saw the rules, each measured
+once and then tuned on) and `grader_heldout_9.jsonl` (written after the round-9 freeze the
+same way; not tuned on).
+The data README gives each set's history. The "ms/ans" column is the mean time per
+answer of each verdict in this run (word lists loaded beforehand).
 
-Labelling policy: an answer is correct when it unambiguously names the accepted thing despite typos,
-romanisation, case, accents, punctuation, spacing, word order, harmless extra words, a
-sentence around it, a qualifier (", Vietnam"), a standard abbreviation or the initials of
-the accepted name, a person's family name alone, a middle name or a title added, a
-nickname; it is wrong when it names a different entity, person, year or number
-(however close), is incomplete where the missing part carries the meaning, hedges between
-candidates, or deviates at all from an accepted answer of four characters or fewer other
-than by two neighbouring letters swapped in a word of four letters that makes no
-other word, name or initialism ("opne" for "open"; issue #16 made these right, and the four
-such answers in older sets were relabelled by that rule, mechanically).
+Labelling policy: an answer is correct when it unambiguously names the accepted thing
+despite typos, romanisation, case, accents, punctuation, spacing, word order, harmless extra
+words, a sentence around it, a qualifier (", Vietnam"), a standard abbreviation or the
+initials of the accepted name, a person's family name alone, a middle name or a title added,
+a nickname; it is wrong when it names a different entity, person, year or number (however
+close), is incomplete where the missing part carries the meaning, hedges between candidates,
+or deviates at all from an accepted answer of four characters or fewer other than by two
+neighbouring letters swapped in a word of four letters that makes no other word, name or
+initialism ("opne" for "open"; issue #16 made these right, and the four such answers in
+older sets were relabelled by that rule, mechanically).
 
 "Positive" means "graded correct": precision is the share of answers the grader accepted
 that deserved it (a wrong answer marked right misteaches), recall (the accept rate) the
@@ -61,6 +63,8 @@ BUNDLED = (
     DATA_DIR / "grader_heldout_6.jsonl",
     *(DATA_DIR / f"grader_tuning_7{part}.jsonl" for part in "abcdefghij"),
     DATA_DIR / "grader_heldout_7.jsonl",
+    DATA_DIR / "grader_heldout_8.jsonl",
+    DATA_DIR / "grader_heldout_9.jsonl",
 )
 BASELINE_THRESHOLD = 80.0
 LANCEBOT_THRESHOLD = 88.0

@@ -216,13 +216,32 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("lookalike", "p1utonium", ["plutonium"]),
     ("typo", "elevn", ["11"]),
     ("typo", "tarrif", ["tariff"]),
-    ("name", "Isacc Newton", ["Isaac Newton"]),
+    ("typo", "Isacc Newton", ["Isaac Newton"]),
     ("sentence", "it was de Gaulle who founded the Fifth Republic", ["Charles de Gaulle"]),
     ("sentence", "Jefferson made the Louisiana Purchase", ["Louisiana Purchase"]),
     ("sentence", "the House impeached him", ["impeachment"]),
     ("sentence", "the mitochondria obviously", ["mitochondria"]),
     ("qualifier", "Eswatini, southern Africa", ["Eswatini"]),
     ("qualifier", "the U.S. Constitution", ["Constitution"]),
+    # rounds 8 and 9
+    ("name", "Vasco de Gama", ["Vasco da Gama"]),  # one particle for another
+    ("name", "John Tolkien", ["J. R. R. Tolkien"]),  # a first name from its initial
+    ("name", "Thomas Woodrow Wilson", ["Woodrow Wilson"]),
+    ("name", "the Norwegian painter Edvard Munch", ["Edvard Munch"]),
+    ("name", "Tsar Peter the Great", ["Peter the Great"]),
+    ("qualifier", "French Impressionism", ["Impressionism"]),
+    ("qualifier", "Lincoln's Emancipation Proclamation", ["Emancipation Proclamation"]),
+    ("qualifier", "Tiananmen Square, Beijing", ["Tiananmen Square"]),
+    ("qualifier", "Mariana Trench, Pacific Ocean", ["Mariana Trench"]),
+    ("qualifier", "Pyongyang, DPRK", ["Pyongyang", "Pyongyang, North Korea"]),
+    ("abbreviation", "Tiananmen Sq.", ["Tiananmen Square"]),
+    ("lookalike", "Henry Vlll", ["Henry VIII"]),
+    ("lookalike", "Title 1X", ["Title IX"]),
+    ("lookalike", "NH4C1", ["NH4Cl"]),
+    ("word_form", "gerrymander", ["gerrymandering"]),
+    ("word_form", "filibustering", ["filibuster"]),
+    ("synonym", "Straight of Hormuz", ["Strait of Hormuz"]),
+    ("sentence", "denazification program", ["denazification"]),
 ]
 
 
@@ -383,6 +402,21 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("English Bill of Rights", ["Bill of Rights"], [], None),
     ("Hanoi or Singapore", ["Hanoi"], [], None),
     ("Moon Jae-won", ["Moon Jae-in", "President Moon"], [], None),
+    ("Title XI", ["Title IX"], [], "number"),
+    ("212°C", ["212", "212 °F"], [], None),  # the key's unit decides
+    ("Wellington, Australia", ["Wellington", "Wellington, New Zealand"], [], None),
+    ("Sino-Indian War of 1967", ["Sino-Indian War", "Sino-Indian War of 1962"], [], None),
+    ("insert", ["inert"], [], "real_word"),
+    ("Uralsk", ["Urals"], [], None),
+    ("Robert Kennedy", ["John F. Kennedy", "Kennedy"], [], None),
+    ("Denis Thatcher", ["Margaret Thatcher", "Thatcher"], [], None),
+    ("Paloma Picasso", ["Pablo Picasso", "Picasso"], [], None),
+    ("Line of Contact", ["Line of Control", "LoC", "LOC"], [], None),
+    ("pivot away from Asia", ["pivot to Asia"], [], None),
+    ("Philippine peso", ["peso", "Mexican peso"], [], None),
+    ("National Assembly of Quebec", ["National Assembly"], [], None),
+    ("Under-Secretary-General", ["Secretary-General", "UN Secretary-General"], [], None),
+    ("Magma Carta", ["Magna Carta"], [], None),
 ]
 
 
