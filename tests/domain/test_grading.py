@@ -428,7 +428,7 @@ def test_case_and_trailing_noise_do_not_matter(answer: str, case: object, pad: s
 
 def test_data_set_is_well_formed() -> None:
     names = sorted(p.name for p in DATA_DIR.glob("grader_*.jsonl"))
-    assert len(names) >= 19, names
+    assert len(names) >= 20, names
     for name in names:
         rows = [json.loads(line) for line in (DATA_DIR / name).read_text("utf-8").splitlines()]
         for row in rows:
@@ -465,24 +465,25 @@ def test_holdout_gate() -> None:
 
 
 # Today's figures (README, "How well it does"), less two points of accepted answers and plus
-# one point of false accepts: a regression guard, not a target. Sets 2 to 7 and the round-7
+# one point of false accepts: a regression guard, not a target. Sets 2 to 8 and the round-7
 # tuning sets have all been tuned on; they guard the rules that came from them.
 TUNED_SET_FIGURES = [
-    ("grader_heldout_2.jsonl", 0.956, 0.000),
+    ("grader_heldout_2.jsonl", 0.953, 0.006),
     ("grader_heldout_3.jsonl", 0.955, 0.024),
     ("grader_heldout_4.jsonl", 0.978, 0.049),
     ("grader_heldout_5.jsonl", 0.982, 0.031),
     ("grader_heldout_6.jsonl", 0.966, 0.004),
-    ("grader_heldout_7.jsonl", 0.903, 0.023),
-    ("grader_tuning_7a.jsonl", 0.937, 0.000),
+    ("grader_heldout_7.jsonl", 0.903, 0.013),
+    ("grader_heldout_8.jsonl", 0.911, 0.010),
+    ("grader_tuning_7a.jsonl", 0.942, 0.000),
     ("grader_tuning_7b.jsonl", 0.967, 0.007),
     ("grader_tuning_7c.jsonl", 0.904, 0.015),
-    ("grader_tuning_7d.jsonl", 0.918, 0.000),
+    ("grader_tuning_7d.jsonl", 0.913, 0.000),
     ("grader_tuning_7e.jsonl", 0.938, 0.008),
     ("grader_tuning_7f.jsonl", 0.933, 0.008),
     ("grader_tuning_7g.jsonl", 0.915, 0.030),
     ("grader_tuning_7h.jsonl", 0.874, 0.026),
-    ("grader_tuning_7i.jsonl", 0.909, 0.015),
+    ("grader_tuning_7i.jsonl", 0.904, 0.015),
     ("grader_tuning_7j.jsonl", 0.975, 0.000),
 ]
 
@@ -495,3 +496,16 @@ def test_tuned_sets_hold_their_figures(name: str, accepted: float, false_accepts
     assert grader["false_accept_rate"] <= false_accepts + 0.01, grader["misclassified"]
     for baseline in (result["baseline"], *result["baselines"].values()):
         assert grader["f1"] > baseline["f1"]
+
+
+def test_the_held_out_set_holds_its_measured_figure() -> None:
+    """Set 9, written after the round-9 freeze and measured once: 89.9 % accepted, 1.9 %
+    false accepts. A regression guard below that figure, not the target (97 % / 1 %), which
+    is not met."""
+    result = evaluate(DATA_DIR / "grader_heldout_9.jsonl")
+    grader = result["grader"]
+    assert grader["accept_rate"] >= 0.879, grader["misclassified"]
+    assert grader["false_accept_rate"] <= 0.029, grader["misclassified"]
+    for baseline in (result["baseline"], *result["baselines"].values()):
+        assert grader["f1"] > baseline["f1"]
+        assert grader["false_accept_rate"] < baseline["false_accept_rate"]
