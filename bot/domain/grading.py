@@ -1336,9 +1336,6 @@ def _demonym_of(ans: str) -> str | None:
     return best
 
 
-_ROMAN = {r: str(i) for i, r in enumerate(_words("ii iii iv v vi vii viii ix x"), start=2)}
-del _ROMAN["v"], _ROMAN["x"]  # too often a letter of their own
-_NUMERALS = _words("ii iii iv v vi vii viii")
 _DIGIT_LOOKALIKES = str.maketrans({"o": "0"})  # "Cl2" (chlorine) is not "C12"
 _NUMBER_WORDS = {
     100: "hundred",
@@ -1400,10 +1397,6 @@ def _number_value(tok: str) -> int | None:
     return None
 
 
-_ORDINALS = {
-    **dict(zip(_words("second third fourth fifth sixth seventh eighth"), _NUMERALS, strict=True)),
-    **dict(zip(_words("2nd 3rd 4th 5th 6th 7th 8th"), _NUMERALS, strict=True)),
-}
 _ROMAN_LETTERS = re.compile(r"i{2,3}|iv|vi{1,3}|ix")
 
 
@@ -1610,17 +1603,6 @@ _PLACE_NOUNS = frozenset(
     _words("city town river lake sea ocean island islands desert state province region")
 )
 _ORGANISATION_QUALIFIERS = frozenset(_words("un eu nato us usa uk"))
-
-
-def _names_place(tok: str) -> bool:
-    """A country, its demonym or an organisation's initials: a qualifier of an
-    institution's name ("the US House of Representatives")."""
-    places = _places()
-    return (
-        tok in _ORGANISATION_QUALIFIERS
-        or tok in places.tokens
-        or (len(tok) > 3 and _demonym_of(tok) is not None)
-    )
 
 
 # Small words that are the answer when an alternative contains one ("off the table").
