@@ -547,8 +547,6 @@ class _Places:
     """Normalised country names only (short, common, official)."""
     tokens: frozenset[str]
     """Single words that are a whole country name ("niger", "nigeria", "iceland")."""
-    official: dict[str, tuple[str, ...]]
-    """Normalised long official form -> the country's shorter names."""
     words: frozenset[str] = frozenset()
     """Single words that are a whole place name, a country or a region that is not also an
     English word ("laos", "indiana", "lagos"): a typed place name is that place, never a
@@ -646,7 +644,6 @@ _NOT_OFFICIAL = frozenset({"republic of china"})
 def _places() -> _Places:
     names: set[str] = set(_PLACE_ALIASES)
     countries: set[str] = set(_PLACE_ALIASES)
-    official: dict[str, tuple[str, ...]] = {}
     same: dict[str, set[str]] = {}
 
     def same_names(group: set[str]) -> None:
@@ -676,9 +673,6 @@ def _places() -> _Places:
                 ):
                     names.add(initials)
                     countries.add(initials)
-        for n in long_names - short - _NOT_OFFICIAL:
-            if short:
-                official[n.replace(" ", "")] = tuple(sorted(short))
         extra = {normalise(n) for n in _COUNTRY_NAMES.get(country.alpha_2, ())}
         for n in extra:
             names.add(n)
@@ -698,7 +692,6 @@ def _places() -> _Places:
         frozenset(names),
         frozenset(countries),
         tokens,
-        official,
         words,
         {k: tuple(sorted(v)) for k, v in same.items()},
     )
@@ -2215,10 +2208,8 @@ def _name_groups(original: str) -> list[str]:
     # A family name keeps its particles: ["Charles", "de Gaulle"].
     merged: list[str] = []
     for g in groups:
-        if merged and merged[-1].split()[-1] in _NAME_PARTICLES and len(merged) > 1:
+        if len(merged) > 1 and merged[-1].split()[-1] in _NAME_PARTICLES:
             merged[-1] = f"{merged[-1]} {g}"
-        elif g in _NAME_PARTICLES and merged:
-            merged.append(g)
         else:
             merged.append(g)
     return merged
@@ -2675,13 +2666,6 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
             forms.append(_Form(tokens[:-cut], "qualifier", tail_norm, "institution"))
         elif cut == 1 and tail_norm in places.names and answer.split()[-1].isupper():
             forms.append(_Form(tokens[:-cut], "qualifier", tail_norm))  # "Canberra ACT"
-    # The long official form of a country ("Socialist Republic of Viet Nam").
-    if forms[-1].rule == "official_name" and len(forms) >= 2 and forms[-1].tokens != tokens:
-        for other in places.same.get("".join(forms[-1].tokens), ()):
-            if len(other.split()) <= len(tokens):
-                forms.append(_Form(other.split(), "official_name"))
-    for short in places.official.get(norm.replace(" ", ""), ()):
-        forms.append(_Form(short.split(), "official_name"))
     # A phrase for the key word ("sending back" -> "return", "sending them back").
     roots = [_root(t) for t in tokens if t not in _OBJECT_PRONOUNS]
     tokens = [t for t in tokens if t not in _OBJECT_PRONOUNS]
@@ -2738,13 +2722,7 @@ def _countries_in(tokens: list[str]) -> set[str]:
 
 
 def _names_country(tokens: list[str]) -> bool:
-    places = _places()
-    n = len(tokens)
-    return any(
-        " ".join(tokens[i:j]) in places.countries
-        for i in range(n)
-        for j in range(i + 1, min(n, i + 4) + 1)
-    )
+    return bool(_countries_in(tokens))
 
 
 def _best(
