@@ -88,4 +88,3 @@ def test_a_stamp_from_the_older_script_reinstalls(
     module.STAMP.write_text("0" * 64)  # what the previous version wrote: a bare hash
     module.ensure("")
     assert installs == ["."]
-

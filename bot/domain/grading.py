@@ -786,6 +786,33 @@ def _deriv_root(root: str) -> str:
     return root[:-2] + "d" if root.endswith("ss") else root
 
 
+# A noun and the adjective or member noun derived from it ("Cubism"/"Cubist",
+# "meiosis"/"meiotic", "oligopoly"/"oligopolistic", "deflation"/"deflationary",
+# "conductor"/"conductive", "Himalayas"/"Himalayan"): the noun's ending, and what the
+# derived word ends in instead.
+_DERIVED_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ism", ("ist", "ists", "istic", "")),
+    ("osis", ("otic",)),
+    ("y", ("ic", "ical", "istic", "ational")),
+    ("ion", ("ional", "ionary")),
+    ("or", ("ive",)),
+    ("as", ("an",)),
+)
+
+
+def _derived(a: str, b: str) -> bool:
+    """Whether one word is the other's derived adjective or member noun (either way round),
+    on a stem of at least four letters."""
+    for x, y in ((a, b), (b, a)):
+        for noun_end, derived_ends in _DERIVED_ENDINGS:
+            stem = x.removesuffix(noun_end)
+            if stem == x or len(stem) < (3 if noun_end in ("ism", "osis") else 4):
+                continue  # "Cub-ism", "mei-osis"; "act-or" is not "act-ive"
+            if any(y == stem + end for end in derived_ends if stem + end != x):
+                return True
+    return False
+
+
 def same_word_family(a: str, b: str) -> bool:
     """Whether two lower-case words are forms of one word ("concession"/"concessions",
     "Korea"/"Korean"), as the grader's word-form rule sees them."""
@@ -900,6 +927,9 @@ _TRAILING_NOUNS = frozenset(
         " range mountains mts reaction energy source support resistance movement pact accord"
         " process system method measures effort efforts action mountain proceedings islets"
         " countries nations bloc group metal program programme map"
+        " language team national conference protests protest reforms reform case affair"
+        " scandal pigment family animals organisms division market rule state period era"
+        " material force trials uprising style doctrine theory principle memory area"
     )
 )
 
@@ -1163,7 +1193,7 @@ def _typo_ok(ans: str, tgt: str) -> bool:
 
 
 _SOUND_ALIKE = frozenset(
-    frozenset(p) for p in ("gj", "ck", "cs", "sz", "kq", "fv", "ie", "pb", "td")
+    frozenset(p) for p in ("gj", "ck", "cs", "sz", "kq", "fv", "ie", "pb", "td", "gq")
 )
 
 
@@ -1195,7 +1225,12 @@ def _proper_typo_ok(ans: str, tgt: str) -> bool:
         and not _inflection_of(ans, tgt)
     ):
         return False  # "Uralsk" is not "Urals": a letter added at the end makes another name
-    return not (5 <= len(tgt) <= 6 and len(ans) == len(tgt) - 1 and tgt.startswith(ans))
+    return not (
+        5 <= len(tgt) <= 6
+        and len(ans) == len(tgt) - 1
+        and tgt.startswith(ans)
+        and not tgt.endswith("e")  # "Danub" for "Danube"; "Lago" is not "Lagos"
+    )
 
 
 def _other_place(ans: str, tgt: str) -> bool:
@@ -1431,7 +1466,7 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
         return None, "number"  # "III" is not "II"
     if tgt.isdigit() and ans.isalpha() and len(ans) >= 5:
         word = _NUMBER_WORDS.get(int(tgt)) if len(tgt) <= 3 else None
-        if word is not None and _typo_ok(ans, word) and not _is_word(ans):
+        if word is not None and len(ans) >= 5 and _typo_ok(ans, word) and not _is_word(ans):
             return "typo", None  # "elevn" for "11"
     if tgt.isalpha() and _has_digit(ans) and ans.translate(_LETTER_LOOKALIKES) == tgt:
         return "lookalike", None  # "p1utonium"
@@ -1464,6 +1499,8 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
         return None, "real_word"  # "renegotiations" is not "negotiations"
     if ans in places.words and _other_place(ans, tgt):
         return None, "proper_noun"  # "Laos" is not "Lagos", "Indiana" is not "India"
+    if _derived(ans, tgt):
+        return "derived", None  # "Cubist" for "Cubism", "meiotic" for "meiosis"
     same_root = min(len(ans), len(tgt)) >= 3 and _same_root(ans, tgt)
     ends = [w.removesuffix("s")[-2:] for w in (ans, tgt)]
     agents = [e in ("er", "or") for e in ends]
@@ -1487,6 +1524,8 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
         return None, "real_word"  # "governance" is not "government"
     if same_root or _inflection_of(ans, tgt) or _inflection_of(tgt, ans):
         return "word_form", None
+    if _head_synonym(ans, tgt):
+        return "head", None
     if tgt in places.tokens and _demonym_of(ans) == tgt:
         return "word_form", None  # "the Japanese government" for "Japan"
     if ans in places.tokens and len(tgt) > len(ans) and _demonym_of(tgt) == ans:
@@ -1505,6 +1544,13 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
         prefix = tgt.startswith(ans) or ans.startswith(tgt)
         return ("clip" if prefix else "abbreviation"), None
     if (
+        min(len(ans), len(tgt)) == 3
+        and ans[0] + ans[-1] == tgt[0] + tgt[-1]
+        and _name_key(ans) == _name_key(tgt)
+        and any(pair in ans + tgt for pair in ("oo", "ee", "eo", "ou"))
+    ):
+        return "name_fold", None  # Korean romanisations: "Mun" / "Moon", "Yun" / "Yoon"
+    if (
         min(len(ans), len(tgt)) >= 4
         and _name_key(ans) == _name_key(tgt)
         and OSA.distance(ans, tgt, score_cutoff=3) <= 2
@@ -1512,6 +1558,27 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     ):
         return "name_fold", None
     return None, None
+
+
+# Head nouns a student may use for one another after a proper name ("Boxer Revolt",
+# "Sherman Antitrust law", "Korean conflict", "Paris Accord"): "treaty" and "pact" are not
+# here ("Paris Agreement" is not the "Treaty of Paris").
+_HEAD_SYNONYMS = tuple(
+    frozenset(_words(group))
+    for group in (
+        "agreement accord accords deal",
+        "revolt rebellion uprising insurrection",
+        "war conflict",
+        "act law",
+        "scandal affair",
+        "area region zone",
+        "dynasty empire",
+    )
+)
+
+
+def _head_synonym(ans: str, tgt: str) -> bool:
+    return ans != tgt and any(ans in g and tgt in g for g in _HEAD_SYNONYMS)
 
 
 def _inflection_of(ans: str, tgt: str) -> bool:
@@ -1604,6 +1671,11 @@ _PARTICLES = frozenset({"on", "off", "in", "out", "up", "down", "over", "under"}
 
 def _is_year(tok: str) -> bool:
     return len(tok) == 4 and tok.isdigit() and "1000" <= tok <= "2099"
+
+
+def _is_decade(tok: str) -> bool:
+    """ "1930s"."""
+    return len(tok) == 5 and tok.endswith("0s") and _is_year(tok[:4])
 
 
 # Words in front of an answer that change what it claims rather than narrow it ("partial
@@ -1859,6 +1931,8 @@ def _compare(
             ):
                 # "Saint Helena" is not "Saint Helens", "Malts" not "Malta"; "Pyongyan" is a typo
                 rule = "typo" if _typo_ok(a, t) and not _is_word(a) else None
+            if rule == "head" and not (alt.proper and len(required) >= 2):
+                rule = None  # "law" is not "act" outside a name
             if rule == "demonym" and len(required) < 2:
                 rule = None  # "Korea" alone is not "Korean"
             if (
@@ -2011,6 +2085,17 @@ def _compare(
             loose += 1
             rules.add("swap")
             continue
+        if (
+            a in _EVENT_HEADS
+            and alt.proper
+            and not _EVENT_HEADS.intersection(tgt)
+            and matched_at.get(0) is not None
+            and i < matched_at[0]
+            and not names_country
+        ):
+            loose += 1
+            rules.add("qualifier")  # "Battle of Dien Bien Phu" for "Dien Bien Phu"
+            continue
         first, last = matched_at.get(0), matched_at.get(len(tgt) - 1)
         # "Tsar Peter the Great": an epithet name is a person's too.
         epithet = " the " in alt.original and len(tgt) >= 2 and tgt[0] in _given_names()
@@ -2077,6 +2162,7 @@ def _compare(
             and alt.rule is None
             and len(tgt) >= 2
             and (not _is_word(a) or a in _given_names())
+            and a not in _HEDGES
             and first is not None
             and last is not None
             and first < i < last
@@ -2153,7 +2239,7 @@ _GENERIC_NAME_ENDS = frozenset(
     states city canal bay gulf strait peninsula range plateau valley basin delta falls
     forest conference convention declaration doctrine plan act bill summit talks assembly
     rocks islets atoll reef aires square trench strait straits canal line wall gate palace
-    tower bridge park street road avenue
+    tower bridge park street road avenue spring summer autumn winter curve incident
     """
     )
 )
@@ -2418,6 +2504,33 @@ def _negated_forms(tokens: list[str]) -> list[_Form]:
     return []
 
 
+_NEGATIVE_PREFIXES = ("in", "un", "non", "im", "il", "ir")
+
+
+def _not_forms(tokens: list[str], alts: list[_Alt]) -> list[_Form]:
+    """ "not admissible", "non-reactive" and "not legally binding" as "inadmissible",
+    "unreactive" and "non-binding", when an alternative has that negative word."""
+    wanted = {t for a in alts for t in a.tokens} | {
+        a.tokens[k] + a.tokens[k + 1]
+        for a in alts
+        for k in range(len(a.tokens) - 1)
+        if a.tokens[k] == "non"
+    }
+    out: list[_Form] = []
+    for k, tok in enumerate(tokens[:-1]):
+        if tok not in ("not", "non"):
+            continue
+        j = k + 1
+        while j < len(tokens) - 1 and (tokens[j] in ("a", "an") or tokens[j].endswith("ly")):
+            j += 1  # "not a conductor", "not legally binding"
+        word = tokens[j]
+        for prefix in _NEGATIVE_PREFIXES:
+            if prefix + word in wanted:
+                out.append(_Form([*tokens[:k], prefix + word, *tokens[j + 1 :]], "synonym"))
+                break
+    return out
+
+
 def _spelt_out_forms(tokens: list[str], alts: list[_Alt]) -> list[_Form]:
     """The answer as the initials of its words when an alternative is those initials
     ("United Nations" for "UN", "International Criminal Court" for a listed "ICC")."""
@@ -2623,8 +2736,12 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         # Where it is ("in the Himalayas") may follow any name; other phrases ("of Quebec")
         # only a common noun ("annexation of Crimea").
         located = tokens[k] in ("in", "at", "near")
-        scope: Literal["any", "common"] = "any" if located else "common"
+        dated = all(_is_year(t) or _is_decade(t) for t in tail_norm.split())
+        scope: Literal["any", "common"] = "any" if located or dated else "common"
         forms.append(_Form(tokens[:k], "qualifier", tail_norm, scope))
+        if tokens[k] == "of" and tail_norm in places.countries:
+            # "the National Assembly of France", "Liberal Democratic Party of Japan"
+            forms.append(_Form(tokens[:k], "qualifier", tail_norm, "institution"))
         break
     # "the island of Cuba", "the city of Paris"
     if len(tokens) >= 3 and tokens[1] == "of" and tokens[0] in _PLACE_KINDS:
@@ -2651,9 +2768,10 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
             for other in places.same.get("".join(rest), ()):
                 if len(other.split()) <= len(tokens):
                     forms.append(_Form(other.split(), "official_name"))
-    # A year after the answer ("Singapore 2018").
-    if len(tokens) >= 2 and tokens[-1].isdigit() and len(tokens[-1]) == 4:
-        forms.append(_Form(tokens[:-1], "qualifier", tokens[-1]))
+    # A year after the answer ("Singapore 2018") or in it ("the 1494 Treaty of Tordesillas").
+    years = [t for t in tokens if _is_year(t)]
+    if len(years) == 1 and len(tokens) >= 2:
+        forms.append(_Form([t for t in tokens if t != years[0]], "qualifier", years[0]))
     # A country named after the answer without a comma ("Pyongyang North Korea").
     for cut in range(1, min(4, len(tokens))):
         tail_norm = " ".join(tokens[-cut:])
@@ -2697,7 +2815,13 @@ _RULE_ORDER = (
 
 def _rule_name(rules: set[str]) -> str:
     """One name for the rules an acceptance used, most specific first ("qualifier+typo")."""
-    renamed = {"clip": "abbreviation", "name_fold": "name", "demonym": "word_form"}
+    renamed = {
+        "clip": "abbreviation",
+        "name_fold": "name",
+        "demonym": "word_form",
+        "derived": "word_form",
+        "head": "synonym",
+    }
     rules = {renamed.get(r, r) for r in rules}
     named = [r for r in _RULE_ORDER if r in rules]
     return "+".join(named) if named else "tokens"
@@ -2758,6 +2882,13 @@ def _best(
                 continue  # "Wellington, Australia" when "Wellington, New Zealand" is listed
             if q is not None and key_years and _is_year(q) and q not in key_years:
                 continue
+            if (
+                q is not None
+                and key_years
+                and _is_decade(q)
+                and q[:3] not in {y[:3] for y in key_years}
+            ):
+                continue  # "of the 1920s" when the key says 1933
             if form.rule == "qualifier" and q is not None and person_item and _local_place(q):
                 continue  # "Lincoln, Nebraska" when the answer is a person
             m = _compare(form.tokens, alt, keep, raw_words)
@@ -2864,6 +2995,7 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
     if key_units and set(tokens) & _UNITS_OF_MEASURE and not set(tokens) & key_units:
         return Grade(False, 0.0, None, "no_match")  # "212°C" when the key says °F
     forms = _answer_forms(answer, tokens) + _spelt_out_forms(tokens, [*accepts, *rejects])
+    forms += _not_forms(tokens, accepts)
     code = answer.strip().rstrip(".")
     if code.isupper() and code.isalpha() and code in _state_codes():
         forms.append(_Form(_state_codes()[code].split(), "abbreviation"))  # "IL", "ON"
@@ -2966,7 +3098,22 @@ def _grade_parenthesis(answer: str, accept: Sequence[str], reject: Sequence[str]
             and not (_names_country(inner_norm.split()) and _names_country(out_tokens))
         )
     )
-    if not fits:
+    # Any other aside is harmless when it neither hedges nor contradicts a year of the key
+    # ("Friedman (Chicago school)", "8 (Pluto isn't one anymore)", "Nakba (catastrophe)").
+    key_years = {
+        t for a in accept if isinstance(a, str) for t in normalise(a).split() if _is_year(t)
+    }
+    aside_years = {t for t in inner_norm.split() if _is_year(t)}
+    aside = (
+        not _HEDGES.intersection(inner_norm.split())
+        # "Niger (Nigeria)": a place beside a place is judged above
+        and not (
+            (_known_place(inner_norm) or _names_country(inner_norm.split()))
+            and (_known_place(normalise(outside)) or _names_country(out_tokens))
+        )
+        and not (key_years and aside_years and not aside_years <= key_years)
+    )
+    if not (fits or aside):
         return None
     rule = "+".join(dict.fromkeys([*(out.rule or "tokens").split("+"), "qualifier"]))
     return Grade(True, out.score, out.matched, out.reason, rule)

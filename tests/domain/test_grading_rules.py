@@ -242,6 +242,36 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("word_form", "filibustering", ["filibuster"]),
     ("synonym", "Straight of Hormuz", ["Strait of Hormuz"]),
     ("sentence", "denazification program", ["denazification"]),
+    # round 10: derived words, head nouns, "not X", asides, years inside, romanisations
+    ("word_form", "Cubist", ["Cubism"]),
+    ("word_form", "the Impressionist movement", ["Impressionism"]),
+    ("word_form", "meiotic division", ["meiosis"]),
+    ("word_form", "oligopolistic market", ["oligopoly"]),
+    ("word_form", "deflationary period", ["deflation"]),
+    ("word_form", "totalitarian state", ["totalitarianism"]),
+    ("word_form", "conductive material", ["conductor"]),
+    ("sentence", "the Python language", ["Python"]),
+    ("sentence", "Arab Spring protests", ["Arab Spring"]),
+    ("sentence", "Ruhr area", ["Ruhr"]),
+    ("synonym", "Boxer Revolt", ["Boxer Rebellion"]),
+    ("synonym", "the Sherman Antitrust law", ["Sherman Antitrust Act"]),
+    ("synonym", "Paris Accord", ["Paris Agreement"]),
+    ("synonym", "not admissible", ["inadmissible"]),
+    ("synonym", "non-reactive", ["unreactive"]),
+    ("synonym", "not a conductor", ["non-conductor"]),
+    ("synonym", "not legally binding", ["non-binding"]),
+    ("qualifier", "Nakba (catastrophe)", ["Nakba"]),
+    ("qualifier", "Friedman (Chicago school)", ["Milton Friedman", "Friedman"]),
+    ("qualifier", "the Weimar republic (1919-33)", ["Weimar Republic"]),
+    ("qualifier", "the 1494 Treaty of Tordesillas", ["Treaty of Tordesillas"]),
+    ("qualifier", "the 2018 Singapore summit", ["Singapore summit"]),
+    ("qualifier", "the Great Depression of the 1930s", ["Great Depression"]),
+    ("qualifier", "the National Assembly of France", ["National Assembly"]),
+    ("qualifier", "Battle of Dien Bien Phu", ["Dien Bien Phu"]),
+    ("name", "Mun Jae-in", ["Moon Jae-in"]),
+    ("name", "Yun Suk-yeol", ["Yoon Suk Yeol"]),
+    ("typo", "Danub", ["Danube"]),
+    ("typo", "Praque Spring", ["Prague Spring"]),
 ]
 
 
@@ -255,6 +285,20 @@ def test_rule_accepts(rule: str, answer: str, accept: list[str]) -> None:
 
 REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     # (answer, accept, reject, the Miss kind expected, if any)
+    # round 10: what the new rules must still refuse
+    ("Expressionist", ["Impressionism"], [], None),
+    ("Paris Agreement", ["Treaty of Paris"], [], None),  # "treaty" has no head synonym
+    ("law", ["act"], [], None),  # head nouns stand in only inside a name
+    ("admissible", ["inadmissible"], [], None),
+    ("not reactive", ["reactive"], [], None),
+    ("Niger (Nigeria)", ["Niger"], [], None),  # an aside that names a place is judged
+    ("Mukden (or Manchuria)", ["Mukden"], [], None),  # a hedge in brackets
+    ("Kristallnacht (1939)", ["Kristallnacht of 1938"], [], None),  # a year the key contradicts
+    ("the Great Depression of the 1920s", ["Great Depression of 1929"], [], None),
+    ("Sherman or Clayton Act", ["Sherman Act"], [], None),  # "or" is no middle name
+    ("Spring of Nations", ["Prague Spring"], [], None),  # "Prague Spring" is no person
+    ("Mon", ["Moon"], [], None),  # romanisations only inside a name, never a real word
+    ("Lago", ["Lagos"], [], None),
     # negating prefix dropped or added
     ("armament", ["disarmament"], [], "negation"),
     ("disarmament", ["armament"], [], "negation"),

@@ -168,9 +168,7 @@ async def test_race_options_are_checked(
     database: Database, scenarios: Mapping[str, Scenario]
 ) -> None:
     races = build_quiz_services(database, scenarios, RecordingAnnouncer(), FakeClock()).races
-    start = partial(
-        races.start, guild_id=GUILD, channel_id=CHANNEL, started_by=TEACHER, mode="all"
-    )
+    start = partial(races.start, guild_id=GUILD, channel_id=CHANNEL, started_by=TEACHER, mode="all")
     with pytest.raises(UserFacingError, match="1 to 20 questions"):
         await start(count=0, seconds=30)
     with pytest.raises(UserFacingError, match="10 to 300 seconds"):
