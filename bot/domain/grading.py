@@ -115,10 +115,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gzip
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import pycountry
@@ -519,6 +521,7 @@ def warm_up() -> None:
     _places()
     _given_names()
     _nickname_pairs()
+    _aliases()
 
 
 def _is_word(tok: str) -> bool:
@@ -1516,6 +1519,14 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     )
     if agent_vs_patient:
         return None, "real_word"  # "employer" is not "employee"
+    if (
+        same_root
+        and min(len(ans), len(tgt)) >= 6
+        and ans.endswith(("ing", "ed"))
+        and tgt.removesuffix("s").endswith("ion")
+        and _deriv_root(_root(ans)) == _deriv_root(_root(tgt))
+    ):
+        return "word_form", None  # "seceded" for "secession", "conceding" for "concession"
     if same_root and _one_letter_apart(_uninflected(ans), _uninflected(tgt)):
         return None, "real_word"  # "capitol(s)" is not a form of "capital"
     if same_root and _is_word(ans) and _is_word(tgt) and not _compatible_endings(ans, tgt):
@@ -1964,6 +1975,15 @@ def _compare(
                 and _consonant_swap(a, t)
             ):
                 rule, refusal = None, "real_word"  # "Magma Carta" is not "Magna Carta"
+            if (
+                rule == "typo"
+                and len(ans) == 1
+                and len(required) == 1
+                and alt.capitalised
+                and _is_word(a)
+                and not _is_word(t)
+            ):
+                rule, refusal = None, "real_word"  # "Pluto" is not "Plato", "Money" not "Monet"
             if t in alt.exact_only and a != t and rule != "lookalike":
                 rule = None
             if (
@@ -2099,6 +2119,13 @@ def _compare(
         first, last = matched_at.get(0), matched_at.get(len(tgt) - 1)
         # "Tsar Peter the Great": an epithet name is a person's too.
         epithet = " the " in alt.original and len(tgt) >= 2 and tgt[0] in _given_names()
+        one_name = (
+            alt.capitalised
+            and len(tgt) == 1
+            and tgt[0] not in _HONORIFICS
+            and tgt[0] not in _places().names
+            and tgt[0] not in _places().tokens
+        )
         titled = alt.person or (alt.proper and epithet)
         before = first is not None and i < first
         described = i + 1 < len(ans) and (ans[i + 1] in _HONORIFICS or ans[i + 1] in _OCCUPATIONS)
@@ -2106,7 +2133,7 @@ def _compare(
             titled
             and before
             and (a in _HONORIFICS or a in _OCCUPATIONS or (_is_demonym(a) and described))
-        ):
+        ) or (one_name and before and a in _HONORIFICS and i + 1 == first):
             loose += 1
             rules.add("name")  # "Pandit Nehru", "the Norwegian painter Edvard Munch"
             continue
@@ -2170,6 +2197,19 @@ def _compare(
         ):
             loose += 1
             rules.add("name")  # a middle name added: "Donald John Trump"
+            continue
+        if (
+            len(tgt) == 1
+            and first is not None
+            and i > first
+            and ans[first].endswith("ing")
+            and ans[first] != tgt[0]
+            and len(ans) - first <= 3
+            and a not in _HEDGES
+            and not _MEANING_MODIFIERS.intersection(ans)
+        ):
+            loose += 1
+            rules.add("sentence")  # what was done: "appeasing Hitler", "containing communism"
             continue
         if in_sentence and _sentence_word_ok(a) and not (target_is_number and _has_digit(a)):
             loose += 1
@@ -2481,7 +2521,15 @@ def _prepare(alternatives: Sequence[str]) -> list[_Alt]:
                 out.append(
                     _Alt(alt, form, "name", capitalised=capitalised, proper=proper, person=person)
                 )
-    return out
+    # A family name listed alone is that person's: "Indira Gandhi" is not the "Gandhi" of
+    # "Mahatma Gandhi".
+    family_names = {a.tokens[-1] for a in out if a.person and len(a.tokens) >= 2}
+    return [
+        dataclasses.replace(a, person=True)
+        if len(a.tokens) == 1 and a.capitalised and a.tokens[0] in family_names
+        else a
+        for a in out
+    ]
 
 
 _NEGATORS = frozenset(_words("not without never didnt didn t failed"))
@@ -2735,7 +2783,7 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         tail_norm = " ".join(t for t in tail_tokens if t not in _STOPWORDS)
         # Where it is ("in the Himalayas") may follow any name; other phrases ("of Quebec")
         # only a common noun ("annexation of Crimea").
-        located = tokens[k] in ("in", "at", "near")
+        located = tokens[k] in ("in", "at", "near", "between")
         dated = all(_is_year(t) or _is_decade(t) for t in tail_norm.split())
         scope: Literal["any", "common"] = "any" if located or dated else "common"
         forms.append(_Form(tokens[:k], "qualifier", tail_norm, scope))
@@ -3012,6 +3060,8 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
         if entry.rule is None and "".join(entry.tokens) == key:
             miss = Miss("listed_wrong", entry.original, "", _first(accept))
             return Grade(False, score, None, "rejected", "listed_wrong", miss)
+    if _other_symbol(answer, accept):
+        return Grade(False, score, None, "no_match", None)
     for entry in accepts:
         if entry.rule is None and "".join(entry.tokens) == key:
             return Grade(True, 100.0, entry.original, "exact", "exact")
@@ -3028,12 +3078,74 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
         miss = Miss("listed_wrong", best_rej.alt.original, "", _first(accept))
         return Grade(False, score, None, "rejected", "listed_wrong", miss)
     if best is None:
+        other_name = _alias_of(tokens, accept[:MAX_ALTERNATIVES])
+        if other_name is not None and _alias_of(tokens, reject[:MAX_ALTERNATIVES]) is None:
+            return Grade(True, round(score, 1), other_name, "fuzzy", "synonym")
         return Grade(False, score, None, "no_match", None, _miss(closest, score))
     rules = set(best.match.rules)
     for rule in (best.alt.rule, best.form.rule):
         if rule is not None:
             rules.add(rule)
     return Grade(True, round(best.match.score, 1), best.alt.original, "fuzzy", _rule_name(rules))
+
+
+_ALIASES_FILE = Path(__file__).with_name("data") / "wordnet_aliases.txt.gz"
+
+
+@dataclass(frozen=True, slots=True)
+class _Aliases:
+    """Other names from WordNet 3.0 (`scripts/build_wordnet_aliases.py`): `first` maps a
+    name to the synsets that are its most frequent sense, `any` to all of its synsets."""
+
+    first: dict[str, frozenset[int]]
+    any: dict[str, frozenset[int]]
+
+
+@functools.cache
+def _aliases() -> _Aliases:
+    first: dict[str, set[int]] = {}
+    every: dict[str, set[int]] = {}
+    text = gzip.decompress(_ALIASES_FILE.read_bytes()).decode("utf-8")
+    for number, line in enumerate(text.splitlines()):
+        for name in line.split("|"):
+            if name.startswith("*"):
+                name = name[1:]
+                first.setdefault(name, set()).add(number)
+            every.setdefault(name, set()).add(number)
+    return _Aliases(
+        {k: frozenset(v) for k, v in first.items()}, {k: frozenset(v) for k, v in every.items()}
+    )
+
+
+def _without_articles(tokens: list[str]) -> list[str]:
+    while tokens and tokens[0] in _LEADING_ARTICLES:
+        tokens = tokens[1:]
+    return tokens
+
+
+def _alias_of(tokens: list[str], alternatives: Sequence[str]) -> str | None:
+    """The alternative the answer names by another name ("the Iron Chancellor" for "Otto von
+    Bismarck", "World Court" for the ICJ), read from the alternative's most frequent sense.
+    Not for countries (pycountry's names decide those: "Persia" is not "Iran"), nor a name
+    inside the other ("Catherine" is not "Catherine the Great", "Ian Fleming" not "Fleming")."""
+    aliases = _aliases()
+    answer = _without_articles(tokens)
+    senses = aliases.any.get(" ".join(answer))
+    if not senses:
+        return None
+    countries = _places().countries
+    for alt in alternatives:
+        if not isinstance(alt, str):
+            continue
+        key = _without_articles(normalise(alt[:MAX_ANSWER_LENGTH]).split())
+        if not key or not senses & aliases.first.get(" ".join(key), frozenset()):
+            continue
+        if set(answer) <= set(key) or set(key) <= set(answer):
+            continue
+        if " ".join(key) in countries or " ".join(answer) in countries:
+            continue
+        return alt
+    return None
 
 
 def _subsequence(short: str, long_: str) -> bool:
@@ -3050,6 +3162,26 @@ def _state_codes() -> dict[str, str]:
         for country in ("US", "CA", "AU")
         for sub in pycountry.subdivisions.get(country_code=country) or ()  # type: ignore[no-untyped-call]
     }
+
+
+_PERIODIC_TABLE = """
+    H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge
+    As Se Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm
+    Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U
+    Np Pu Am Cm Bk Cf Es Fm Md No Lr Rf Db Sg Bh Hs Mt Ds Rg Cn Nh Fl Mc Lv Ts Og"""
+_ELEMENT_SYMBOLS = frozenset(_PERIODIC_TABLE.split())
+
+
+def _other_symbol(answer: str, accept: Sequence[str]) -> bool:
+    """An element symbol typed for a formula in capitals ("Co", cobalt, for "CO")."""
+    typed = answer.strip()
+    return typed in _ELEMENT_SYMBOLS and any(
+        isinstance(a, str)
+        and a.strip() != typed
+        and a.strip().casefold() == typed.casefold()
+        and a.strip().isupper()
+        for a in accept
+    )
 
 
 _ALTERNATIVES_SPLIT = re.compile(r"\s*/\s*|\s+or\s+", re.IGNORECASE)
