@@ -522,6 +522,8 @@ def warm_up() -> None:
     _given_names()
     _nickname_pairs()
     _aliases()
+    _cities()
+    _place_countries()
 
 
 def _is_word(tok: str) -> bool:
@@ -1958,6 +1960,7 @@ def _compare(
                 and len(required) >= 2
                 and _proper_slip(a, t)
                 and not _consonant_swap(a, t)
+                and not (len(a) == len(t) + 1 and a.startswith(t))  # "Daytona Accords"
             ):
                 rule, refusal = "typo", None  # "Ivory Cost", "Louis Paster", "Kim Il-song"
             if (
@@ -2280,6 +2283,7 @@ _GENERIC_NAME_ENDS = frozenset(
     forest conference convention declaration doctrine plan act bill summit talks assembly
     rocks islets atoll reef aires square trench strait straits canal line wall gate palace
     tower bridge park street road avenue spring summer autumn winter curve incident
+    accords wars agreements conventions declarations trials
     """
     )
 )
@@ -2931,6 +2935,15 @@ def _best(
             if q is not None and key_years and _is_year(q) and q not in key_years:
                 continue
             if (
+                passing
+                and q is not None
+                and form.rule == "qualifier"
+                and alt.rule is None
+                and not alt.person
+                and _namesake_city(_without_articles(alt.tokens), q)
+            ):
+                continue  # "Cairo, Illinois", "Niamey, Nigeria"
+            if (
                 q is not None
                 and key_years
                 and _is_decade(q)
@@ -3087,6 +3100,62 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
         if rule is not None:
             rules.add(rule)
     return Grade(True, round(best.match.score, 1), best.alt.original, "fuzzy", _rule_name(rules))
+
+
+_CITIES_FILE = Path(__file__).with_name("data") / "city_countries.txt.gz"
+_SUBDIVISION_COUNTRIES = ("US", "CA", "AU")
+
+
+@functools.cache
+def _cities() -> dict[str, tuple[str, frozenset[str]]]:
+    """City name -> (country of the most populous city of that name, every country with
+    one), from GeoNames (`scripts/build_city_countries.py`)."""
+    out: dict[str, tuple[str, frozenset[str]]] = {}
+    text = gzip.decompress(_CITIES_FILE.read_bytes()).decode("utf-8")
+    for line in text.splitlines():
+        name, biggest, codes = line.split("|")
+        out[name] = (biggest, frozenset(codes.split()))
+    return out
+
+
+@functools.cache
+def _place_countries() -> dict[str, tuple[str, bool]]:
+    """A qualifier -> (its country's code, whether it is a state or province of it):
+    "nigeria" -> ("NG", False), "illinois" and "il" -> ("US", True)."""
+    out: dict[str, tuple[str, bool]] = {}
+    shared: set[str] = {"dc"}  # "Bogota D.C." is the Capital District, not Washington's
+
+    def add(name: str, place: tuple[str, bool]) -> None:
+        if out.setdefault(name, place) != place:
+            shared.add(name)  # "Korea" names two countries
+
+    for sub in pycountry.subdivisions:
+        if sub.country_code in _SUBDIVISION_COUNTRIES:
+            add(normalise(str(sub.name)), (str(sub.country_code), True))
+            add(str(sub.code).rpartition("-")[2].casefold(), (str(sub.country_code), True))
+    for country in pycountry.countries:
+        names = {country.name, getattr(country, "common_name", None)}
+        names |= {getattr(country, "official_name", None), *_COUNTRY_NAMES.get(country.alpha_2, ())}
+        if "," in country.name:
+            head, _, tail = country.name.partition(",")
+            names |= {head, f"{tail} {head}"}
+        for name in names:
+            if name and normalise(str(name)):
+                add(normalise(str(name)), (country.alpha_2, False))
+    return {name: place for name, place in out.items() if name not in shared}
+
+
+def _namesake_city(city: list[str], qualifier: str) -> bool:
+    """A qualifier that puts a famous city somewhere it is not: "Cairo, Illinois" (the
+    largest Cairo is Egypt's), "Niamey, Nigeria" (no Niamey in Nigeria). A country must have
+    a city of the name; a US, Canadian or Australian state must hold its largest."""
+    known = _cities().get(" ".join(city))
+    where = _place_countries().get(qualifier)
+    if known is None or where is None:
+        return False
+    biggest, countries = known
+    code, is_subdivision = where
+    return biggest != code if is_subdivision else code not in countries
 
 
 _ALIASES_FILE = Path(__file__).with_name("data") / "wordnet_aliases.txt.gz"

@@ -277,6 +277,10 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("sentence", "containing communism", ["containment"]),
     ("qualifier", "the Bering Strait between Russia and Alaska", ["Bering Strait"]),
     ("name", "Queen Cleopatra", ["Cleopatra"]),
+    ("qualifier", "Portland, Maine", ["Portland"]),  # a US city with its state
+    ("qualifier", "St. Louis, MO", ["Saint Louis"]),
+    ("qualifier", "Victoria, Seychelles", ["Victoria"]),  # a country with a city of the name
+    ("qualifier", "Seoul, Korea", ["Seoul"]),
     # other names from WordNet 3.0 (bot/domain/data/wordnet_aliases.txt.gz)
     ("synonym", "the Iron Chancellor", ["Otto von Bismarck", "Bismarck"]),
     ("synonym", "World Court", ["International Court of Justice"]),
@@ -326,6 +330,12 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Ian Fleming", ["Fleming"], [], None),
     ("Taiwan", ["China"], [], None),  # only the key's most frequent sense counts
     ("the Iron Chancellor", ["Bismarck"], ["Otto von Bismarck"], None),  # a listed wrong one
+    # a namesake city (GeoNames, bot/domain/data/city_countries.txt.gz)
+    ("Cairo, Illinois", ["Cairo"], [], None),  # the largest Cairo is Egypt's
+    ("St. Petersburg, Florida", ["Saint Petersburg"], [], None),
+    ("Niamey, Nigeria", ["Niamey"], [], None),  # Nigeria has no Niamey
+    ("Dalton Accords", ["Dayton Accords"], [], None),  # "Dayton Accords" is no person
+    ("Daytona Accords", ["Dayton Accords"], [], None),  # a letter added makes another name
     # negating prefix dropped or added
     ("armament", ["disarmament"], [], "negation"),
     ("disarmament", ["armament"], [], "negation"),
