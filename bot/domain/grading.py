@@ -975,7 +975,9 @@ def _is_demonym(tok: str) -> bool:
 
 def _possessive(tok: str) -> bool:
     """A name with its "'s" ("lincolns", "chinas"): not an English word itself."""
-    return len(tok) > 4 and tok.endswith("s") and not _is_word(tok) and tok[:-1].isalpha()
+    return (
+        len(tok) >= 4 and tok.endswith("s") and not _is_word(tok) and tok[:-1].isalpha()
+    )  # "FDR's New Deal"
 
 
 def _trailing_noun(tok: str) -> bool:
@@ -1575,12 +1577,13 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
 
 # Head nouns a student may use for one another after a proper name ("Boxer Revolt",
 # "Sherman Antitrust law", "Korean conflict", "Paris Accord"): "treaty" and "pact" are not
-# here ("Paris Agreement" is not the "Treaty of Paris").
+# both in one group ("Paris Agreement" is not the "Treaty of Paris").
 _HEAD_SYNONYMS = tuple(
     frozenset(_words(group))
     for group in (
-        "agreement accord accords deal",
-        "revolt rebellion uprising insurrection",
+        "agreement accord accords deal pact",
+        "treaty pact",
+        "revolt rebellion uprising insurrection revolution",
         "war conflict",
         "act law",
         "scandal affair",
@@ -2107,6 +2110,39 @@ def _compare(
         if _stopword_swap(a):
             loose += 1
             rules.add("swap")
+            continue
+        first, last = matched_at.get(0), matched_at.get(len(tgt) - 1)
+        if (
+            a in ("peace", "border")
+            and alt.proper
+            and _EVENT_NOUNS.union({"war"}).intersection(tgt).intersection(ans)
+            and first is not None
+            and i > first
+        ):
+            loose += 1
+            rules.add("qualifier")  # "Dayton Peace Accords", "Sino-Indian border war"
+            continue
+        if (
+            _number_value(a) is not None
+            and not _is_ordinal(a)
+            and not target_is_number
+            and first is not None
+            and i + 1 == first
+            and tgt[-1].endswith("s")
+            and not any(ch.isdigit() for t in tgt for ch in t)
+        ):
+            loose += 1
+            rules.add("qualifier")  # how many: "the four Geneva Conventions"
+            continue
+        if (
+            not alt.proper
+            and first is not None
+            and i < first
+            and a.endswith("s")
+            and a[:-1] in _places().countries
+        ):
+            loose += 1
+            rules.add("qualifier")  # "China's nine-dash line"
             continue
         if (
             a in _EVENT_HEADS
@@ -2685,6 +2721,8 @@ _OCCUPATIONS = frozenset(
     economist historian explorer activist leader politician statesman diplomat envoy
     general soldier emperor king queen president minister founder student pupil teacher
     disciple son daughter wife husband astronaut physician doctor lawyer journalist
+    boxer athlete singer actor actress swimmer sprinter runner footballer player
+    chancellor general admiral monarch pharaoh dictator revolutionary reformer
     """
     )
 )
@@ -2794,6 +2832,9 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         if tokens[k] == "of" and tail_norm in places.countries:
             # "the National Assembly of France", "Liberal Democratic Party of Japan"
             forms.append(_Form(tokens[:k], "qualifier", tail_norm, "institution"))
+        if tokens[k] == "of" and k >= 2 and _number_value(tokens[k - 1]) is not None:
+            # what a numbered part belongs to: "Article 51 of the Charter", "Title IX of ..."
+            forms.append(_Form(tokens[:k], "qualifier", tail_norm))
         break
     # "the island of Cuba", "the city of Paris"
     if len(tokens) >= 3 and tokens[1] == "of" and tokens[0] in _PLACE_KINDS:

@@ -277,6 +277,15 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("sentence", "containing communism", ["containment"]),
     ("qualifier", "the Bering Strait between Russia and Alaska", ["Bering Strait"]),
     ("name", "Queen Cleopatra", ["Cleopatra"]),
+    ("qualifier", "Dayton Peace Accords", ["Dayton Accords"]),
+    ("qualifier", "Sino-Indian border war", ["Sino-Indian War"]),
+    ("qualifier", "the four Geneva Conventions", ["Geneva Conventions"]),
+    ("qualifier", "China's nine-dash line", ["nine-dash line"]),
+    ("qualifier", "FDR's New Deal", ["New Deal"]),
+    ("qualifier", "Article 51 of the Charter", ["Article 51"]),
+    ("synonym", "Mutual Defense Pact", ["Mutual Defense Treaty"]),
+    ("synonym", "Xinhai Revolt", ["Xinhai Revolution"]),
+    ("name", "the boxer Muhammad Ali", ["Muhammad Ali"]),
     ("qualifier", "Portland, Maine", ["Portland"]),  # a US city with its state
     ("qualifier", "St. Louis, MO", ["Saint Louis"]),
     ("qualifier", "Victoria, Seychelles", ["Victoria"]),  # a country with a city of the name
@@ -330,6 +339,10 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Ian Fleming", ["Fleming"], [], None),
     ("Taiwan", ["China"], [], None),  # only the key's most frequent sense counts
     ("the Iron Chancellor", ["Bismarck"], ["Otto von Bismarck"], None),  # a listed wrong one
+    ("Paris Peace Accords", ["Paris Agreement", "Paris Accord"], [], None),  # Vietnam, 1973
+    ("National Assembly of Quebec", ["National Assembly"], [], None),
+    ("Article 52 of the Charter", ["Article 51"], [], "number"),
+    ("the four Geneva Conventions", ["Geneva Conventions of 1949"], [], None),
     # a namesake city (GeoNames, bot/domain/data/city_countries.txt.gz)
     ("Cairo, Illinois", ["Cairo"], [], None),  # the largest Cairo is Egypt's
     ("St. Petersburg, Florida", ["Saint Petersburg"], [], None),
