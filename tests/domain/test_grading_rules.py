@@ -286,6 +286,17 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("synonym", "Mutual Defense Pact", ["Mutual Defense Treaty"]),
     ("synonym", "Xinhai Revolt", ["Xinhai Revolution"]),
     ("name", "the boxer Muhammad Ali", ["Muhammad Ali"]),
+    ("typo", "Dead See", ["Dead Sea"]),  # a homophone for the generic part of a name
+    ("typo", "Flavian Amphitheater", ["Flavian Amphitheatre"]),
+    ("qualifier", "the supercontinent Pangea", ["Pangaea", "Pangea"]),
+    ("tokens", "Gini", ["Gini coefficient"]),
+    ("synonym", "Gini ratio", ["Gini coefficient"]),
+    ("sentence", "Angkor Wat temple", ["Angkor Wat"]),
+    ("sentence", "irreversible changes", ["irreversible"]),
+    ("qualifier", "Taj Mahal, Agra", ["Taj Mahal"]),
+    ("abbreviation", "EU Commission", ["European Commission"]),
+    ("word_form", "Confederate govt", ["Confederacy"]),
+    ("tokens", "exile government", ["government in exile"]),
     ("qualifier", "Portland, Maine", ["Portland"]),  # a US city with its state
     ("qualifier", "St. Louis, MO", ["Saint Louis"]),
     ("qualifier", "Victoria, Seychelles", ["Victoria"]),  # a country with a city of the name
@@ -343,6 +354,11 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("National Assembly of Quebec", ["National Assembly"], [], None),
     ("Article 52 of the Charter", ["Article 51"], [], "number"),
     ("the four Geneva Conventions", ["Geneva Conventions of 1949"], [], None),
+    ("Mahal", ["Taj Mahal"], [], None),  # "Taj Mahal" is no person
+    ("Hanoi, Saigon", ["Hanoi"], [], None),  # a city is no landmark's qualifier
+    ("irreversible not", ["irreversible"], [], None),
+    ("on the table", ["off the table", "table"], [], None),
+    ("DRPK", ["DPRK"], [], None),  # initialisms in capitals stay exact
     # a namesake city (GeoNames, bot/domain/data/city_countries.txt.gz)
     ("Cairo, Illinois", ["Cairo"], [], None),  # the largest Cairo is Egypt's
     ("St. Petersburg, Florida", ["Saint Petersburg"], [], None),
