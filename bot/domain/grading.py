@@ -1231,7 +1231,7 @@ def _typo_ok(ans: str, tgt: str) -> bool:
 
 
 _SOUND_ALIKE = frozenset(
-    frozenset(p) for p in ("gj", "ck", "cs", "sz", "kq", "fv", "ie", "pb", "td", "gq")
+    frozenset(p) for p in ("gj", "ck", "cs", "sz", "kq", "fv", "ie", "pb", "td", "gq", "vw")
 )
 
 
@@ -1617,6 +1617,7 @@ _HEAD_SYNONYMS = tuple(
         "agreement accord accords deal pact",
         "treaty pact convention",
         "coefficient index ratio",
+        "era age times period epoch",
         "revolt rebellion uprising insurrection revolution",
         "war conflict",
         "act law",
@@ -2013,6 +2014,15 @@ def _compare(
                 and not (len(a) == len(t) + 1 and a.startswith(t))  # "Daytona Accords"
             ):
                 rule, refusal = "typo", None  # "Ivory Cost", "Louis Paster", "Kim Il-song"
+            if (
+                refusal == "real_word"
+                and alt.person
+                and j == 0
+                and len(tgt) >= 2
+                and len(a) >= 4
+                and _name_key(a) == _name_key(t)
+            ):
+                rule, refusal = "name_fold", None  # a first name as it sounds: "Marc Twain"
             if (
                 rule in ("typo", "name_fold")
                 and alt.rule == "name"
@@ -3395,7 +3405,9 @@ def _other_symbol(answer: str, accept: Sequence[str]) -> bool:
     )
 
 
-_ALTERNATIVES_SPLIT = re.compile(r"\s*/\s*|\s+or\s+", re.IGNORECASE)
+_ALTERNATIVES_SPLIT = re.compile(
+    r"\s*/\s*|\s+or\s+|\s+(?:aka|a\.k\.a\.?|also known as)\s+", re.IGNORECASE
+)
 _UNITS_OF_MEASURE = frozenset(
     _words("c f k celsius fahrenheit kelvin km mi miles kg lb lbs kph mph percent")
 )

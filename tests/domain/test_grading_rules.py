@@ -297,6 +297,9 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("abbreviation", "EU Commission", ["European Commission"]),
     ("word_form", "Confederate govt", ["Confederacy"]),
     ("tokens", "exile government", ["government in exile"]),
+    ("synonym", "Victorian times", ["Victorian era"]),
+    ("name", "Marc Twain", ["Mark Twain"]),  # a first name as it sounds, though a word
+    ("exact", "Mark Twain aka Samuel Clemens", ["Mark Twain", "Samuel Clemens"]),
     ("qualifier", "Portland, Maine", ["Portland"]),  # a US city with its state
     ("qualifier", "St. Louis, MO", ["Saint Louis"]),
     ("qualifier", "Victoria, Seychelles", ["Victoria"]),  # a country with a city of the name
@@ -355,6 +358,8 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Article 52 of the Charter", ["Article 51"], [], "number"),
     ("the four Geneva Conventions", ["Geneva Conventions of 1949"], [], None),
     ("Mahal", ["Taj Mahal"], [], None),  # "Taj Mahal" is no person
+    ("Mark Twain aka Shania Twain", ["Mark Twain"], [], None),  # both names must be right
+    ("Slavonia", ["Slovenia"], [], None),  # sound-alike spellings are for people's names
     ("Hanoi, Saigon", ["Hanoi"], [], None),  # a city is no landmark's qualifier
     ("irreversible not", ["irreversible"], [], None),
     ("on the table", ["off the table", "table"], [], None),
