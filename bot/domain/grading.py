@@ -350,6 +350,7 @@ _TENS = {
     w: 20 + 10 * i
     for i, w in enumerate(_words("twenty thirty forty fifty sixty seventy eighty ninety"))
 }
+_TENS["fourty"] = 40  # the commonest misspelling of a number word
 _GLUED_COMPOUND = re.compile(
     r"^(" + "|".join(_TENS) + r")(" + "|".join(k for k in _UNITS if k != "zero") + r")$"
 )
@@ -822,6 +823,7 @@ def _deriv_root(root: str) -> str:
 _DERIVED_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ism", ("ist", "ists", "istic", "")),
     ("osis", ("otic",)),
+    ("asis", ("atic",)),
     ("y", ("ic", "ical", "istic", "ational")),
     ("ion", ("ional", "ionary")),
     ("or", ("ive",)),
@@ -877,7 +879,12 @@ def _slip(ans: str, tgt: str) -> bool:
             return j == i + 1 and ans[i] == tgt[j] and ans[j] == tgt[i]
         # One letter replaced is a different word ("punch" is not "lunch"), except the
         # British and American spellings ("defence", "organisation").
-        return len(diff) == 1 and {ans[diff[0]], tgt[diff[0]]} in ({"s", "c"}, {"s", "z"})
+        if len(diff) != 1:
+            return False
+        pair = {ans[diff[0]], tgt[diff[0]]}
+        return pair == {"s", "z"} or (
+            pair == {"s", "c"} and diff[0] == len(tgt) - 2 and tgt.endswith("e")
+        )  # "defence"/"defense"; "marsh" is not "march"
     if len(ans) == len(tgt) - 1:
         # A letter left out of a longer word ("Koran" for "Korean"), but not the first
         # ("order" for "border"); in short words it is another word ("tale", "table").
@@ -963,6 +970,7 @@ _TRAILING_NOUNS = frozenset(
         " scandal pigment family animals organisms division market rule state period era"
         " material force trials uprising style doctrine theory principle memory area"
         " diplomacy temple ideology civilization civilisation site times age shore"
+        " consortium race decision ruling negotiators balance"
     )
 )
 
@@ -1259,7 +1267,7 @@ def _proper_typo_ok(ans: str, tgt: str) -> bool:
         5 <= len(tgt) <= 6
         and len(ans) == len(tgt) + 1
         and ans.startswith(tgt)
-        and ans[-1] != tgt[-1]
+        and ans[-1] not in (tgt[-1], "e")  # "Kurile" is "Kuril"
         and not _inflection_of(ans, tgt)
     ):
         return False  # "Uralsk" is not "Urals": a letter added at the end makes another name
@@ -1320,6 +1328,15 @@ def _negated(ans: str, tgt: str) -> bool:
             and all(w.startswith(_SWAPPABLE_PREFIXES) for w in (ans, tgt))
         ):
             return True
+    # Opposite prefixes inside a word ("hyperdeflation" for "hyperinflation", "export" for
+    # "import"): the same start and ending around "in"/"de", "im"/"ex" or "in"/"ex".
+    for a, b in (("in", "de"), ("im", "ex"), ("in", "ex")):
+        for x, y in ((ans, tgt), (tgt, ans)):
+            k = x.find(a)
+            while k != -1:
+                if len(x) >= 6 and x[:k] + b + x[k + 2 :] == y:
+                    return True
+                k = x.find(a, k + 1)
     return False
 
 
@@ -1618,6 +1635,7 @@ _HEAD_SYNONYMS = tuple(
         "treaty pact convention",
         "coefficient index ratio",
         "era age times period epoch",
+        "islands isles",
         "revolt rebellion uprising insurrection revolution",
         "war conflict",
         "act law",
@@ -1692,7 +1710,7 @@ def _consonant_swap(ans: str, tgt: str) -> bool:
     if len(ans) != len(tgt):
         return False
     diff = [(x, y) for x, y in zip(ans, tgt, strict=True) if x != y]
-    return len(diff) == 1 and not set(diff[0]) & _VOWELS
+    return len(diff) == 1 and not set(diff[0]) & _VOWELS and set(diff[0]) != {"s", "z"}
 
 
 def _token_ok(ans: str, tgt: str) -> bool:
@@ -2175,7 +2193,7 @@ def _compare(
             and alt.proper
             and _EVENT_NOUNS.union({"war"}).intersection(tgt).intersection(ans)
             and first is not None
-            and i > first
+            and i != first
         ):
             loose += 1
             rules.add("qualifier")  # "Dayton Peace Accords", "Sino-Indian border war"
@@ -2274,7 +2292,7 @@ def _compare(
             and len(tgt) >= 2
             and first == i + 1
             and i == 0
-            and a in _given_names()
+            and (a in _given_names() or (not _is_word(a) and a.isalpha() and len(a) >= 4))
         ):
             loose += 1
             rules.add("name")  # a first name the key leaves out: "Thomas Woodrow Wilson"
@@ -2649,6 +2667,12 @@ def _prepare(alternatives: Sequence[str]) -> list[_Alt]:
                 institution=institution,
             )
         )
+        for marker in ("v", "vs", "versus"):
+            if marker in tokens[1:-1]:
+                # A court case by its first party: "Dred Scott" for "Dred Scott v. Sandford".
+                party = tokens[: tokens.index(marker)]
+                out.append(_Alt(alt, party, "name", capitalised=capitalised, proper=proper))
+                break
         for form in _name_forms(text):
             if form != tokens:
                 out.append(
@@ -2787,7 +2811,9 @@ def _place_words(text: str) -> str:
 
 
 _OBJECT_PRONOUNS = frozenset(_words("it them him her us"))
-_PLACE_KINDS = frozenset(_words("island isle city town state province region country nation"))
+_PLACE_KINDS = frozenset(
+    _words("island isle city town state province region country nation ruins site")
+)
 _CLAUSE_WORDS = frozenset(
     _words("who which that because since as when where whose while like such eg")
 )
@@ -2816,6 +2842,7 @@ _OCCUPATIONS = frozenset(
     disciple son daughter wife husband astronaut physician doctor lawyer journalist
     boxer athlete singer actor actress swimmer sprinter runner footballer player
     chancellor general admiral monarch pharaoh dictator revolutionary reformer
+    suffragette campaigner abolitionist monk abbot friar nun saint
     """
     )
 )
@@ -3259,15 +3286,12 @@ _SUBDIVISION_COUNTRIES = ("US", "CA", "AU")
 
 
 @functools.cache
-def _cities() -> dict[str, tuple[str, frozenset[str]]]:
-    """City name -> (country of the most populous city of that name, every country with
-    one), from GeoNames (`scripts/build_city_countries.py`)."""
-    out: dict[str, tuple[str, frozenset[str]]] = {}
+def _cities() -> dict[str, str]:
+    """City name -> "XX|XX YY ...": the country of the most populous city of that name, then
+    every country with one (GeoNames, `scripts/build_city_countries.py`); kept as text, since
+    only a qualifier's check reads it (about 3 MB instead of 20 as sets)."""
     text = gzip.decompress(_CITIES_FILE.read_bytes()).decode("utf-8")
-    for line in text.splitlines():
-        name, biggest, codes = line.split("|")
-        out[name] = (biggest, frozenset(codes.split()))
-    return out
+    return dict(line.split("|", 1) for line in text.splitlines())
 
 
 @functools.cache
@@ -3305,9 +3329,9 @@ def _namesake_city(city: list[str], qualifier: str) -> bool:
     where = _place_countries().get(qualifier)
     if known is None or where is None:
         return False
-    biggest, countries = known
+    biggest, _, countries = known.partition("|")
     code, is_subdivision = where
-    return biggest != code if is_subdivision else code not in countries
+    return biggest != code if is_subdivision else code not in countries.split()
 
 
 _ALIASES_FILE = Path(__file__).with_name("data") / "wordnet_aliases.txt.gz"
@@ -3318,24 +3342,22 @@ class _Aliases:
     """Other names from WordNet 3.0 (`scripts/build_wordnet_aliases.py`): `first` maps a
     name to the synsets that are its most frequent sense, `any` to all of its synsets."""
 
-    first: dict[str, frozenset[int]]
-    any: dict[str, frozenset[int]]
+    first: dict[str, tuple[int, ...]]
+    any: dict[str, tuple[int, ...]]
 
 
 @functools.cache
 def _aliases() -> _Aliases:
-    first: dict[str, set[int]] = {}
-    every: dict[str, set[int]] = {}
+    first: dict[str, tuple[int, ...]] = {}
+    every: dict[str, tuple[int, ...]] = {}
     text = gzip.decompress(_ALIASES_FILE.read_bytes()).decode("utf-8")
     for number, line in enumerate(text.splitlines()):
         for name in line.split("|"):
             if name.startswith("*"):
                 name = name[1:]
-                first.setdefault(name, set()).add(number)
-            every.setdefault(name, set()).add(number)
-    return _Aliases(
-        {k: frozenset(v) for k, v in first.items()}, {k: frozenset(v) for k, v in every.items()}
-    )
+                first[name] = (*first.get(name, ()), number)
+            every[name] = (*every.get(name, ()), number)
+    return _Aliases(first, every)
 
 
 def _without_articles(tokens: list[str]) -> list[str]:
@@ -3351,7 +3373,7 @@ def _alias_of(tokens: list[str], alternatives: Sequence[str]) -> str | None:
     inside the other ("Catherine" is not "Catherine the Great", "Ian Fleming" not "Fleming")."""
     aliases = _aliases()
     answer = _without_articles(tokens)
-    senses = aliases.any.get(" ".join(answer))
+    senses = set(aliases.any.get(" ".join(answer), ()))
     if not senses:
         return None
     countries = _places().countries
@@ -3359,7 +3381,7 @@ def _alias_of(tokens: list[str], alternatives: Sequence[str]) -> str | None:
         if not isinstance(alt, str):
             continue
         key = _without_articles(normalise(alt[:MAX_ANSWER_LENGTH]).split())
-        if not key or not senses & aliases.first.get(" ".join(key), frozenset()):
+        if not key or not senses.intersection(aliases.first.get(" ".join(key), ())):
             continue
         if set(answer) <= set(key) or set(key) <= set(answer):
             continue

@@ -300,6 +300,17 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("synonym", "Victorian times", ["Victorian era"]),
     ("name", "Marc Twain", ["Mark Twain"]),  # a first name as it sounds, though a word
     ("exact", "Mark Twain aka Samuel Clemens", ["Mark Twain", "Samuel Clemens"]),
+    ("typo", "Organization of African Unity", ["Organisation of African Unity"]),
+    ("typo", "Kurile Islands", ["Kuril Islands"]),
+    ("synonym", "Kuril Isles", ["Kuril Islands"]),
+    ("exact", "fourty-six", ["46"]),  # the commonest misspelt number word
+    ("word_form", "homeostatic balance", ["homeostasis"]),
+    ("sentence", "KEDO consortium", ["KEDO"]),
+    ("qualifier", "the Trianon peace treaty", ["Treaty of Trianon"]),
+    ("qualifier", "the ruins of Machu Picchu", ["Machu Picchu"]),
+    ("name", "Dred Scott", ["Dred Scott v. Sandford"]),  # a case by its first party
+    ("name", "Gaius Julius Caesar", ["Julius Caesar"]),
+    ("name", "Emmeline Pankhurst, suffragette", ["Emmeline Pankhurst"]),
     ("qualifier", "Portland, Maine", ["Portland"]),  # a US city with its state
     ("qualifier", "St. Louis, MO", ["Saint Louis"]),
     ("qualifier", "Victoria, Seychelles", ["Victoria"]),  # a country with a city of the name
@@ -358,6 +369,10 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Article 52 of the Charter", ["Article 51"], [], "number"),
     ("the four Geneva Conventions", ["Geneva Conventions of 1949"], [], None),
     ("Mahal", ["Taj Mahal"], [], None),  # "Taj Mahal" is no person
+    ("hyperdeflation", ["hyperinflation"], [], "negation"),  # opposite prefixes inside
+    ("export ban", ["import ban"], [], None),
+    ("Salt Marsh", ["Salt March"], [], None),  # "s" for "c" is a spelling only in "-ce"
+    ("Sandford", ["Dred Scott v. Sandford"], [], None),  # the second party is not the case
     ("Mark Twain aka Shania Twain", ["Mark Twain"], [], None),  # both names must be right
     ("Slavonia", ["Slovenia"], [], None),  # sound-alike spellings are for people's names
     ("Hanoi, Saigon", ["Hanoi"], [], None),  # a city is no landmark's qualifier
