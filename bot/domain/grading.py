@@ -92,11 +92,12 @@ The named rules (`Grade.rule` says which made an answer right):
   Spring protests"), a phrase for it ("sending them back" for "return"), "not" or "non"
   for a negative prefix ("not admissible", "non-reactive" for "unreactive"), a head noun
   for another inside a name ("Boxer Revolt", "Sherman Antitrust law", "Mutual Defense
-  Pact"; never "treaty" for "agreement"), or another name of a person, place, body,
-  event, document or era from WordNet 3.0 ("the Iron Chancellor", "World Court", "the
-  Sun King"; `_aliases`): only the key's most frequent sense, never a country (pycountry
-  decides those: "Persia" is not "Iran") and never a name inside the other ("Catherine"
-  is not "Catherine the Great").
+  Pact"; never "treaty" for "agreement"), a name's generic words in its own language
+  ("Tratado de Tordesillas", "Guerra de las Malvinas", "Los Andes"; `_FOREIGN_WORDS`),
+  or another name of a person, place, body, event, document or era from WordNet 3.0
+  ("the Iron Chancellor", "World Court", "the Sun King"; `_aliases`): only the key's
+  most frequent sense, never a country (pycountry decides those: "Persia" is not
+  "Iran") and never a name inside the other ("Catherine" is not "Catherine the Great").
 * refusals that beat all of them: ``negation``, ``real_word`` (also a word with "re-"
   in front: "renegotiations"; one letter replaced between real words: "capitol"),
   ``proper_noun`` (a typed country or region name is that place: "Laos" is not "Lagos",
@@ -104,7 +105,7 @@ The named rules (`Grade.rule` says which made an answer right):
   Minh City"; a common word typed for a name of one word: "Pluto" for "Plato", "Money"
   for "Monet"; an element symbol for a formula in capitals: "Co" for "CO"; a given name
   before a family name the key lists alone for someone else: "Indira Gandhi"),
-  ``number``.
+  ``number``; opposite prefixes inside a word ("hyperdeflation" for "hyperinflation").
 
 When a listed wrong answer matches too, the nearer one wins: fewer edits (a vowel for a
 vowel and a doubled letter count less), then fewer words explained away, then an
@@ -713,6 +714,9 @@ def _places() -> _Places:
     for sub in pycountry.subdivisions:
         names.add(normalise(str(sub.name)))
         names.add(str(sub.code).rpartition("-")[2].casefold())  # "Springfield, IL"
+        head, dash, kind = str(sub.name).partition("-")
+        if dash and kind.islower() and " " not in head:
+            names.add(normalise(head))  # "Gangwon" for "Gangwon-teukbyeoljachido"
     tokens = frozenset(n for n in countries if " " not in n and n.isalpha() and len(n) > 3)
     # Region names that are English words ("South", "Central") name no place by themselves.
     words = tokens | {
@@ -1158,6 +1162,49 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "conf": ("conference",),
     "cttee": ("committee",),
 }
+# The generic words of names as students write them in the name's own language ("Tratado
+# de Tordesillas", "Guerra de las Malvinas", "Los Andes", "Deutscher Bundestag"): each read
+# in English, its small words dropped. Proper names themselves are left alone.
+_FOREIGN_WORDS = {
+    **dict.fromkeys(_words("tratado traite trattato vertrag"), "treaty"),
+    **dict.fromkeys(_words("guerra guerre krieg"), "war"),
+    **dict.fromkeys(_words("batalla bataille battaglia schlacht"), "battle"),
+    **dict.fromkeys(_words("revolucion revolution rivoluzione revolucao"), "revolution"),
+    **dict.fromkeys(_words("republica republique repubblica republik"), "republic"),
+    **dict.fromkeys(_words("imperio impero kaiserreich"), "empire"),
+    **dict.fromkeys(_words("reino royaume regno konigreich"), "kingdom"),
+    **dict.fromkeys(_words("rio fleuve riviere fiume fluss"), "river"),
+    **dict.fromkeys(_words("lago lac"), "lake"),
+    **dict.fromkeys(_words("monte mont"), "mount"),
+    **dict.fromkeys(_words("isla islas ile iles isola isole insel inseln ilha ilhas"), "islands"),
+    **dict.fromkeys(_words("mar mer mare meer"), "sea"),
+    **dict.fromkeys(_words("canal kanal"), "canal"),
+    **dict.fromkeys(_words("deutscher deutsche deutschen"), "german"),
+    **dict.fromkeys(_words("francais francaise"), "french"),
+    **dict.fromkeys(_words("espanol espanola"), "spanish"),
+    **dict.fromkeys(_words("sur sud"), "south"),
+    **dict.fromkeys(_words("norte nord"), "north"),
+    **dict.fromkeys(_words("mercado marche"), "market"),
+    **dict.fromkeys(_words("comun commun"), "common"),
+    **dict.fromkeys(_words("acuerdo accord accordo abkommen"), "agreement"),
+    **dict.fromkeys(_words("paz paix pace frieden"), "peace"),
+    **dict.fromkeys(_words("muro mur mauer"), "wall"),
+}
+_FOREIGN_SMALL_WORDS = frozenset(
+    _words("el la los las le les l del de des du di della delle degli der die das dem den von")
+)
+
+
+def _english_form(tokens: list[str]) -> list[str] | None:
+    """The answer with its foreign generic words in English, or None if it has none."""
+    if not any(t in _FOREIGN_WORDS for t in tokens) and not (
+        len(tokens) >= 2 and tokens[0] in ("los", "las", "les")
+    ):
+        return None
+    out = [_FOREIGN_WORDS.get(t, t) for t in tokens if t not in _FOREIGN_SMALL_WORDS]
+    return out or None
+
+
 # Phrases a student writes for the key word of an answer ("sending back" for "return"),
 # matched on word roots.
 _PHRASE_SYNONYMS: tuple[tuple[tuple[str, ...], str], ...] = tuple(
@@ -3001,6 +3048,10 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
             forms.append(_Form(tokens[:-cut], "qualifier", tail_norm, "institution"))
         elif cut == 1 and tail_norm in places.names and answer.split()[-1].isupper():
             forms.append(_Form(tokens[:-cut], "qualifier", tail_norm))  # "Canberra ACT"
+    # The name's generic words in its own language ("Tratado de Tordesillas").
+    english = _english_form(tokens)
+    if english is not None and english != tokens:
+        forms.append(_Form(english, "synonym"))
     # A phrase for the key word ("sending back" -> "return", "sending them back").
     roots = [_root(t) for t in tokens if t not in _OBJECT_PRONOUNS]
     tokens = [t for t in tokens if t not in _OBJECT_PRONOUNS]

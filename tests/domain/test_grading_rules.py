@@ -311,6 +311,10 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("name", "Dred Scott", ["Dred Scott v. Sandford"]),  # a case by its first party
     ("name", "Gaius Julius Caesar", ["Julius Caesar"]),
     ("name", "Emmeline Pankhurst, suffragette", ["Emmeline Pankhurst"]),
+    ("synonym", "Tratado de Tordesillas", ["Treaty of Tordesillas"]),  # in its own language
+    ("synonym", "Guerra de las Malvinas", ["Malvinas War"]),
+    ("synonym", "Los Andes", ["Andes"]),
+    ("qualifier", "Pyeongchang, Gangwon", ["Pyeongchang"]),  # a province without "-do"
     ("qualifier", "Portland, Maine", ["Portland"]),  # a US city with its state
     ("qualifier", "St. Louis, MO", ["Saint Louis"]),
     ("qualifier", "Victoria, Seychelles", ["Victoria"]),  # a country with a city of the name
@@ -369,6 +373,8 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Article 52 of the Charter", ["Article 51"], [], "number"),
     ("the four Geneva Conventions", ["Geneva Conventions of 1949"], [], None),
     ("Mahal", ["Taj Mahal"], [], None),  # "Taj Mahal" is no person
+    ("Ciudad Bolivar", ["Simon Bolivar"], [], None),  # a city named after him
+    ("Guerra de Corea", ["Malvinas War"], [], None),
     ("hyperdeflation", ["hyperinflation"], [], "negation"),  # opposite prefixes inside
     ("export ban", ["import ban"], [], None),
     ("Salt Marsh", ["Salt March"], [], None),  # "s" for "c" is a spelling only in "-ce"
