@@ -938,7 +938,7 @@ _FILLER = frozenset(
 _FRAME = frozenset(
     _words(
         """
-    it its they them their he she his her we our i you this that there these those
+    it its they them their he she his her we our i you this that there these those id
     was were is are be been being had has have did do does would will could should can
     ended ending ends with by agreed agree to answer think believe guess probably maybe
     called named known as so then also about through via building making creating sending
@@ -974,7 +974,8 @@ _TRAILING_NOUNS = frozenset(
         " scandal pigment family animals organisms division market rule state period era"
         " material force trials uprising style doctrine theory principle memory area"
         " diplomacy temple ideology civilization civilisation site times age shore"
-        " consortium race decision ruling negotiators balance"
+        " consortium race decision ruling negotiators balance protein secretariat trade deal"
+        " problem"
     )
 )
 
@@ -1066,7 +1067,8 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "co": ("company", "county"),
     "corp": ("corporation",),
     "fed": ("federal", "federation"),
-    "rep": ("republic", "representative"),
+    "rep": ("republic", "representative", "representation"),
+    "op": ("operation",),
     "dem": ("democratic",),
     "hq": ("headquarters",),
     "nuke": ("nuclear",),
@@ -1168,8 +1170,9 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 _FOREIGN_WORDS = {
     **dict.fromkeys(_words("tratado traite trattato vertrag"), "treaty"),
     **dict.fromkeys(_words("guerra guerre krieg"), "war"),
+    **dict.fromkeys(_words("unternehmen operacion operazione"), "operation"),
     **dict.fromkeys(_words("batalla bataille battaglia schlacht"), "battle"),
-    **dict.fromkeys(_words("revolucion revolution rivoluzione revolucao"), "revolution"),
+    **dict.fromkeys(_words("revolucion revolution rivoluzione revolucao revoluce"), "revolution"),
     **dict.fromkeys(_words("republica republique repubblica republik"), "republic"),
     **dict.fromkeys(_words("imperio impero kaiserreich"), "empire"),
     **dict.fromkeys(_words("reino royaume regno konigreich"), "kingdom"),
@@ -1683,6 +1686,8 @@ _HEAD_SYNONYMS = tuple(
         "coefficient index ratio",
         "era age times period epoch",
         "islands isles",
+        "massacre shootings shooting killings",
+        "shoal reef",
         "revolt rebellion uprising insurrection revolution",
         "war conflict",
         "act law",
@@ -1772,6 +1777,7 @@ _HONORIFICS = frozenset(
     _words(
         """
     president pres prime minister pm premier chancellor leader chairman chairwoman chair
+    lieutenant sergeant corporal major tun god goddess prophet
     secretary general gen vice deputy foreign supreme dictator emperor empress king queen
     prince princess pope sir dame lord lady madame madam mme monsieur mr mrs ms miss dr
     doctor prof professor rev reverend father sister brother saint st imam ayatollah rabbi
@@ -2329,7 +2335,12 @@ def _compare(
             titled
             and before
             and (a in _HONORIFICS or a in _OCCUPATIONS or (_is_demonym(a) and described))
-        ) or (one_name and before and a in _HONORIFICS and i + 1 == first):
+        ) or (
+            one_name
+            and before
+            and i + 1 == first
+            and (a in _HONORIFICS or (a in _OCCUPATIONS and a not in _RELATIVES and len(ans) == 2))
+        ):
             loose += 1
             rules.add("name")  # "Pandit Nehru", "the Norwegian painter Edvard Munch"
             continue
@@ -2384,7 +2395,7 @@ def _compare(
             alt.capitalised
             and alt.rule is None
             and len(tgt) >= 2
-            and (not _is_word(a) or a in _given_names())
+            and (not _is_word(a) or a in _given_names() or a in _PATRONYMICS)
             and a not in _HEDGES
             and first is not None
             and last is not None
@@ -2839,7 +2850,7 @@ class _Form:
     tokens: list[str]
     rule: str | None = None
     qualifier: str | None = None
-    scope: Literal["any", "institution", "common", "described", "landmark"] = "any"
+    scope: Literal["any", "institution", "common", "described", "landmark", "person"] = "any"
     raw_words: int = 0
     """Words in the answer as typed (spaces only: "Jae-won" is one)."""
     """Which alternatives the form may match: "institution" (a location after the name of
@@ -2892,6 +2903,12 @@ _OCCUPATIONS = frozenset(
     suffragette campaigner abolitionist monk abbot friar nun saint
     """
     )
+)
+
+
+# Occupations that name someone else's relative ("son of Odin", "student of Socrates").
+_RELATIVES = frozenset(
+    _words("son daughter wife husband student pupil disciple brother sister father mother")
 )
 
 
@@ -3003,6 +3020,10 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         if tokens[k] == "of" and tail_norm in places.countries:
             # "the National Assembly of France", "Liberal Democratic Party of Japan"
             forms.append(_Form(tokens[:k], "qualifier", tail_norm, "institution"))
+        if tokens[k] == "of" and (tail_norm in places.countries or _city(tail_norm) is not None):
+            forms.append(
+                _Form(tokens[:k], "qualifier", tail_norm, "person")
+            )  # "Hannibal of Carthage"
         if tokens[k] == "of" and k >= 2 and _number_value(tokens[k - 1]) is not None:
             # what a numbered part belongs to: "Article 51 of the Charter", "Title IX of ..."
             forms.append(_Form(tokens[:k], "qualifier", tail_norm))
@@ -3140,6 +3161,17 @@ def _best(
                 continue  # "National Assembly of Quebec"; "Peter I of Russia" is fine
             if form.scope == "described" and not alt.proper:
                 continue
+            if form.scope == "person" and not (
+                alt.person
+                or (
+                    alt.capitalised
+                    and len(alt.tokens) == 1
+                    and not _is_word(alt.tokens[0])  # "Constitution of Japan" is another
+                    and alt.tokens[0] not in _places().names
+                    and _city(alt.tokens[0]) is None
+                )
+            ):
+                continue
             if form.scope == "landmark" and (
                 alt.person
                 or not alt.proper
@@ -3275,6 +3307,12 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
     key = norm.replace(" ", "")
     accepts = _with_initialisms(_prepare(accept), tokens)
     rejects = _with_initialisms(_prepare(reject), tokens)
+    if (
+        set(tokens) & _BEFORE_CHRIST
+        and any(all(t.isdigit() for t in a.tokens) for a in accepts)
+        and not any(set(a.tokens) & _BEFORE_CHRIST for a in accepts)
+    ):
+        return Grade(False, 0.0, None, "no_match")  # "476 BC" is another year than 476
     key_units = {t for a in accepts for t in a.tokens if t in _UNITS_OF_MEASURE}
     if key_units and set(tokens) & _UNITS_OF_MEASURE and not set(tokens) & key_units:
         return Grade(False, 0.0, None, "no_match")  # "212°C" when the key says °F
@@ -3475,6 +3513,7 @@ _PERIODIC_TABLE = """
     As Se Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm
     Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U
     Np Pu Am Cm Bk Cf Es Fm Md No Lr Rf Db Sg Bh Hs Mt Ds Rg Cn Nh Fl Mc Lv Ts Og"""
+_BEFORE_CHRIST = frozenset(_words("bc bce"))
 _ELEMENT_SYMBOLS = frozenset(_PERIODIC_TABLE.split())
 
 
@@ -3545,7 +3584,7 @@ def _grade_parenthesis(answer: str, accept: Sequence[str], reject: Sequence[str]
     }
     aside_years = {t for t in inner_norm.split() if _is_year(t)}
     aside = (
-        not _HEDGES.intersection(inner_norm.split())
+        not (_HEDGES - {"no", "without"}).intersection(inner_norm.split())
         # "Niger (Nigeria)": a place beside a place is judged above
         and not (
             (_known_place(inner_norm) or _names_country(inner_norm.split()))

@@ -315,6 +315,19 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("synonym", "Guerra de las Malvinas", ["Malvinas War"]),
     ("synonym", "Los Andes", ["Andes"]),
     ("qualifier", "Pyeongchang, Gangwon", ["Pyeongchang"]),  # a province without "-do"
+    ("synonym", "Scarborough Reef", ["Scarborough Shoal"]),
+    ("sentence", "the TPP trade deal", ["Trans-Pacific Partnership", "TPP"]),
+    ("name", "Mahathir bin Mohamad", ["Mahathir Mohamad"]),
+    ("name", "Lieutenant James Cook", ["James Cook"]),
+    ("name", "the god Thor", ["Thor"]),
+    ("name", "the poet Homer", ["Homer"]),
+    ("qualifier", "Marco Polo of Venice", ["Marco Polo"]),
+    ("qualifier", "the neutron (no charge)", ["neutron"]),
+    ("abbreviation", "proportional rep", ["proportional representation"]),
+    ("abbreviation", "Op. Barbarossa", ["Operation Barbarossa"]),
+    ("synonym", "Unternehmen Barbarossa", ["Operation Barbarossa"]),
+    ("sentence", "I'd say moral hazard", ["moral hazard"]),
+    ("synonym", "the Sharpeville shootings", ["Sharpeville massacre"]),
     ("qualifier", "Portland, Maine", ["Portland"]),  # a US city with its state
     ("qualifier", "St. Louis, MO", ["Saint Louis"]),
     ("qualifier", "Victoria, Seychelles", ["Victoria"]),  # a country with a city of the name
@@ -373,6 +386,9 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Article 52 of the Charter", ["Article 51"], [], "number"),
     ("the four Geneva Conventions", ["Geneva Conventions of 1949"], [], None),
     ("Mahal", ["Taj Mahal"], [], None),  # "Taj Mahal" is no person
+    ("476 BC", ["476", "AD 476"], [], None),  # BC makes another year
+    ("Thor, son of Odin", ["Odin"], [], None),  # a relative of the one named
+    ("Athens of Georgia", ["Athens"], [], None),  # "of" and a place only after a person
     ("Ciudad Bolivar", ["Simon Bolivar"], [], None),  # a city named after him
     ("Guerra de Corea", ["Malvinas War"], [], None),
     ("hyperdeflation", ["hyperinflation"], [], "negation"),  # opposite prefixes inside
