@@ -71,6 +71,7 @@ BUNDLED = (
     *(DATA_DIR / f"grader_tuning_10{part}.jsonl" for part in "abcdef"),
     DATA_DIR / "grader_heldout_10.jsonl",
     DATA_DIR / "grader_heldout_11.jsonl",
+    DATA_DIR / "grader_heldout_12.jsonl",
 )
 BASELINE_THRESHOLD = 80.0
 LANCEBOT_THRESHOLD = 88.0

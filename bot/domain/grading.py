@@ -975,7 +975,7 @@ _TRAILING_NOUNS = frozenset(
         " material force trials uprising style doctrine theory principle memory area"
         " diplomacy temple ideology civilization civilisation site times age shore"
         " consortium race decision ruling negotiators balance protein secretariat trade deal"
-        " problem"
+        " problem delegation pass holdings"
     )
 )
 
@@ -1517,6 +1517,8 @@ def _number_value(tok: str) -> int | None:
     not "Xi", a name)."""
     if tok in _ORDINAL_WORDS:
         return _ORDINAL_WORDS[tok]
+    if tok == "dozen":
+        return 12  # "a dozen"
     m = _ORDINAL_DIGITS.fullmatch(tok)
     if m:
         return int(m.group(1).replace("l", "1"))
@@ -1602,6 +1604,8 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     places = _places()
     if ans in places.tokens and tgt in places.tokens:
         return None, "proper_noun"  # "Niger" / "Nigeria", "Iceland" / "Ireland"
+    if _other_count(ans, tgt):
+        return None, "real_word"  # "tricameral" is not "bicameral"
     if len(tgt) >= 5 and ans == "re" + tgt:
         return None, "real_word"  # "renegotiations" is not "negotiations"
     if ans in places.words and _other_place(ans, tgt):
@@ -1688,6 +1692,8 @@ _HEAD_SYNONYMS = tuple(
         "islands isles",
         "massacre shootings shooting killings",
         "shoal reef",
+        "death plague",
+        "papers essays",
         "revolt rebellion uprising insurrection revolution",
         "war conflict",
         "act law",
@@ -1700,6 +1706,21 @@ _HEAD_SYNONYMS = tuple(
 
 def _head_synonym(ans: str, tgt: str) -> bool:
     return ans != tgt and any(ans in g and tgt in g for g in _HEAD_SYNONYMS)
+
+
+_COUNT_PREFIXES = ("uni", "mono", "bi", "di", "tri", "quadri", "quad", "multi", "poly")
+
+
+def _other_count(ans: str, tgt: str) -> bool:
+    """Another number prefix on the same word ("tricameral" for "bicameral", "multilateral"
+    for "bilateral", "polyatomic" for "diatomic")."""
+    for p in _COUNT_PREFIXES:
+        for q in _COUNT_PREFIXES:
+            if p != q and ans.startswith(p) and tgt.startswith(q):
+                rest = ans[len(p) :]
+                if len(rest) >= 4 and rest == tgt[len(q) :]:
+                    return True
+    return False
 
 
 def _inflection_of(ans: str, tgt: str) -> bool:
@@ -1719,7 +1740,14 @@ def _inflection_of(ans: str, tgt: str) -> bool:
 # Straight").
 _HOMOPHONES = frozenset(
     frozenset(pair.split("/"))
-    for pair in ["see/sea", "straight/strait", "straights/straits", "isle/aisle", "plain/plane"]
+    for pair in [
+        "see/sea",
+        "straight/strait",
+        "straights/straits",
+        "isle/aisle",
+        "plain/plane",
+        "ark/arc",
+    ]
 )
 
 
@@ -2081,7 +2109,7 @@ def _compare(
                 and alt.proper
                 and len(required) >= 2
                 and _proper_slip(a, t)
-                and not _consonant_swap(a, t)
+                and (not _consonant_swap(a, t) or frozenset((a, t)) in _HOMOPHONES)
                 and not (len(a) == len(t) + 1 and a.startswith(t))  # "Daytona Accords"
             ):
                 rule, refusal = "typo", None  # "Ivory Cost", "Louis Paster", "Kim Il-song"
@@ -2126,7 +2154,12 @@ def _compare(
                 and t in required
                 and rule not in ("lookalike", None)
                 and not (rule == "word_form" and _inflection_of(a, t))
-                and not (rule == "swap" and len(t) == 4 and a not in _places().names)
+                and not (
+                    rule == "swap"
+                    and len(t) == 4
+                    and a not in _places().names
+                    and a not in _given_names()  # "Etan" is a name, not "Etna"
+                )
                 and not (rule == "typo" and t.isdigit())  # "elevn" for "11"
             ):
                 rule = None  # short answers must be exact ("ROK" is not "ROC")
@@ -2242,6 +2275,16 @@ def _compare(
             continue
         first, last = matched_at.get(0), matched_at.get(len(tgt) - 1)
         if (
+            _is_ordinal(a)
+            and i + 1 < len(ans)
+            and ans[i + 1] in _FILLER
+            and not target_is_number
+            and not any(ch.isdigit() for t in tgt for ch in t)
+        ):
+            loose += 1
+            rules.add("sentence")  # "the first summit in Singapore"
+            continue
+        if (
             a in ("peace", "border")
             and alt.proper
             and _EVENT_NOUNS.union({"war"}).intersection(tgt).intersection(ans)
@@ -2320,7 +2363,11 @@ def _compare(
             continue
         first, last = matched_at.get(0), matched_at.get(len(tgt) - 1)
         # "Tsar Peter the Great": an epithet name is a person's too.
-        epithet = " the " in alt.original and len(tgt) >= 2 and tgt[0] in _given_names()
+        epithet = (
+            (" the " in alt.original or " of " in alt.original)
+            and len(tgt) >= 2
+            and tgt[0] in _given_names()
+        )  # "Peter the Great", "Joan of Arc"
         one_name = (
             alt.capitalised
             and len(tgt) == 1
@@ -2356,7 +2403,7 @@ def _compare(
             rules.add("name")  # a first name the key leaves out: "Thomas Woodrow Wilson"
             continue
         if (
-            alt.proper
+            (alt.proper or len(tgt) >= 2)
             and not alt.person
             and len(tgt) >= 2
             and before
@@ -2370,7 +2417,7 @@ def _compare(
             alt.proper
             and not alt.person
             and alt.rule is None
-            and len(tgt) == 1
+            and len(tgt) == 1  # "English Bill of Rights" is another bill
             and before
             and _is_demonym(a)
             and not names_country
@@ -2876,7 +2923,7 @@ _CLAUSE_WORDS = frozenset(
     _words("who which that because since as when where whose while like such eg")
 )
 _TAIL_PREPOSITIONS = frozenset(
-    _words("of from in on at near against over between during through via within across into")
+    _words("of from in on at near against over between during through via within across into by to")
 )
 
 
@@ -2968,6 +3015,12 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
     # A qualifier after a comma: a country or a region ("Yokosuka, Kanagawa"); after the
     # name of an organisation, any place ("International Criminal Court, The Hague"); a
     # clause that explains ("the vice president, who breaks ties").
+    dash = re.search(r"\s[-\u2013\u2014]\s", answer)
+    if dash:
+        head_tokens = normalise(answer[: dash.start()]).split()
+        tail_norm = normalise(answer[dash.end() :])
+        if head_tokens and tail_norm and not _HEDGES.intersection(tail_norm.split()):
+            forms.append(_Form(head_tokens, "sentence", tail_norm))  # "Gresham's law - bad ..."
     if "," in answer:
         head, _, tail = answer.partition(",")
         tail_norm, head_tokens = _place_words(normalise(tail)), normalise(head).split()
@@ -3003,9 +3056,11 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
             tail2_norm, head2_tokens = _place_words(normalise(tail2)), normalise(head2).split()
             if head2_tokens and (_known_place(tail2_norm) or tail2_norm.isdigit()):
                 forms.append(_Form(head2_tokens, "qualifier", tail2_norm))
-    # A phrase after the answer ("annexation of Crimea", "Mt. Everest in the Himalayas").
+    # A phrase after the answer ("annexation of Crimea", "Mt. Everest in the Himalayas"); a
+    # place after a name with "of" in it ("the Council of Europe in Strasbourg").
+    tails = 0
     for k in range(1, len(tokens)):
-        if tokens[k] not in _TAIL_PREPOSITIONS:
+        if tokens[k] not in _TAIL_PREPOSITIONS or tails == 2:
             continue
         tail_tokens = tokens[k + 1 :]
         if not tail_tokens or _HEDGES.intersection(tail_tokens):
@@ -3013,7 +3068,7 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         tail_norm = " ".join(t for t in tail_tokens if t not in _STOPWORDS)
         # Where it is ("in the Himalayas") may follow any name; other phrases ("of Quebec")
         # only a common noun ("annexation of Crimea").
-        located = tokens[k] in ("in", "at", "near", "between")
+        located = tokens[k] in ("in", "at", "near", "between", "by", "to")
         dated = all(_is_year(t) or _is_decade(t) for t in tail_norm.split())
         scope: Literal["any", "common"] = "any" if located or dated else "common"
         forms.append(_Form(tokens[:k], "qualifier", tail_norm, scope))
@@ -3027,7 +3082,9 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         if tokens[k] == "of" and k >= 2 and _number_value(tokens[k - 1]) is not None:
             # what a numbered part belongs to: "Article 51 of the Charter", "Title IX of ..."
             forms.append(_Form(tokens[:k], "qualifier", tail_norm))
-        break
+        tails += 1
+        if tokens[k] != "of":
+            break
     # "the island of Cuba", "the city of Paris"
     if len(tokens) >= 3 and tokens[1] == "of" and tokens[0] in _PLACE_KINDS:
         forms.append(_Form(tokens[2:], "qualifier"))
@@ -3053,6 +3110,9 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
             for other in places.same.get("".join(rest), ()):
                 if len(other.split()) <= len(tokens):
                     forms.append(_Form(other.split(), "official_name"))
+    # A date with its era after a name ("the Battle of Thermopylae 480 BC").
+    if len(tokens) >= 3 and tokens[-2].isdigit() and tokens[-1] in ("bc", "bce", "ad", "ce"):
+        forms.append(_Form(tokens[:-2], "qualifier", " ".join(tokens[-2:]), "described"))
     # A year after the answer ("Singapore 2018") or in it ("the 1494 Treaty of Tordesillas").
     years = [t for t in tokens if _is_year(t)]
     if len(years) == 1 and len(tokens) >= 2:

@@ -328,6 +328,15 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("synonym", "Unternehmen Barbarossa", ["Operation Barbarossa"]),
     ("sentence", "I'd say moral hazard", ["moral hazard"]),
     ("synonym", "the Sharpeville shootings", ["Sharpeville massacre"]),
+    ("sentence", "the first summit in Singapore", ["Singapore"]),
+    ("qualifier", "the Council of Europe in Strasbourg", ["Council of Europe"]),
+    ("typo", "Joan of Ark", ["Joan of Arc"]),
+    ("name", "St. Joan of Arc", ["Joan of Arc"]),
+    ("lookalike", "a dozen", ["12"]),
+    ("sentence", "Gresham's law - bad money drives out good", ["Gresham's law"]),
+    ("qualifier", "the battle of Thermopylae 480 BC", ["Battle of Thermopylae"]),
+    ("qualifier", "Hardin's tragedy of the commons", ["tragedy of the commons"]),
+    ("synonym", "Black Plague", ["Black Death"]),
     ("qualifier", "Portland, Maine", ["Portland"]),  # a US city with its state
     ("qualifier", "St. Louis, MO", ["Saint Louis"]),
     ("qualifier", "Victoria, Seychelles", ["Victoria"]),  # a country with a city of the name
@@ -386,6 +395,11 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Article 52 of the Charter", ["Article 51"], [], "number"),
     ("the four Geneva Conventions", ["Geneva Conventions of 1949"], [], None),
     ("Mahal", ["Taj Mahal"], [], None),  # "Taj Mahal" is no person
+    ("tricameral", ["bicameral"], [], "real_word"),  # another number prefix
+    ("multilateral", ["bilateral"], [], None),
+    ("English Bill of Rights", ["Bill of Rights"], [], None),  # another country's bill
+    ("Gresham's law - or Graham's", ["Gresham's law"], [], None),
+    ("the second summit in Singapore", ["Singapore summit of 2018"], [], None),
     ("476 BC", ["476", "AD 476"], [], None),  # BC makes another year
     ("Thor, son of Odin", ["Odin"], [], None),  # a relative of the one named
     ("Athens of Georgia", ["Athens"], [], None),  # "of" and a place only after a person
