@@ -11,8 +11,10 @@ after the round-7 and round-8 freezes by writers who never saw the rules, each m
 once and then tuned on), `grader_heldout_9.jsonl` (written after the round-9 freeze the
 same way, measured once, tuned on in round 10) and `grader_tuning_10a-f.jsonl` (round 10,
 written and used like round 7's) and `grader_heldout_10.jsonl` (written after the round-10
-freeze, measured once, tuned on in round 11) and `grader_heldout_11.jsonl` (written after the
-round-11 freeze the same way; not tuned on).
+freeze, measured once, tuned on in round 11), `grader_heldout_11.jsonl` and
+`grader_heldout_12.jsonl` (written after the round-11 and round-12 freezes the same way, each
+measured once and tuned on in the next round) and `grader_heldout_13.jsonl` (written after the
+round-13 freeze; not tuned on).
 The data README gives each set's history. The "ms/ans" column is the mean time per
 answer of each verdict in this run (word lists loaded beforehand).
 
@@ -72,6 +74,7 @@ BUNDLED = (
     DATA_DIR / "grader_heldout_10.jsonl",
     DATA_DIR / "grader_heldout_11.jsonl",
     DATA_DIR / "grader_heldout_12.jsonl",
+    DATA_DIR / "grader_heldout_13.jsonl",
 )
 BASELINE_THRESHOLD = 80.0
 LANCEBOT_THRESHOLD = 88.0

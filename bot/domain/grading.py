@@ -908,6 +908,7 @@ def _slip(ans: str, tgt: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=16384)
 def _root(tok: str) -> str:
     """A word's root for word-form matching: the Snowball stem, less a final "e"
     ("abductees" -> "abduct", "abductions" -> "abduct")."""
@@ -1714,6 +1715,8 @@ _COUNT_PREFIXES = ("uni", "mono", "bi", "di", "tri", "quadri", "quad", "multi", 
 def _other_count(ans: str, tgt: str) -> bool:
     """Another number prefix on the same word ("tricameral" for "bicameral", "multilateral"
     for "bilateral", "polyatomic" for "diatomic")."""
+    if not (ans.startswith(_COUNT_PREFIXES) and tgt.startswith(_COUNT_PREFIXES)):
+        return False
     for p in _COUNT_PREFIXES:
         for q in _COUNT_PREFIXES:
             if p != q and ans.startswith(p) and tgt.startswith(q):
