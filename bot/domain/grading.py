@@ -995,7 +995,7 @@ _EVENT_NOUNS = frozenset(
     _words("agreement treaty accord accords pact convention conference talks meeting summit")
 )
 # The kind of measure named after someone, optional beside the name ("Gini", "Richter").
-_CONCEPT_HEADS = frozenset(_words("coefficient index ratio scale"))
+_CONCEPT_HEADS = frozenset(_words("coefficient index ratio scale effect"))
 _EVENT_HEADS = frozenset(
     _words("battle siege treaty peace congress conference massacre invasion accords accord")
 )
@@ -1193,6 +1193,7 @@ _FOREIGN_WORDS = {
     **dict.fromkeys(_words("acuerdo accord accordo abkommen"), "agreement"),
     **dict.fromkeys(_words("paz paix pace frieden"), "peace"),
     **dict.fromkeys(_words("muro mur mauer"), "wall"),
+    **dict.fromkeys(_words("cappella capilla chapelle kapelle"), "chapel"),
 }
 _FOREIGN_SMALL_WORDS = frozenset(
     _words("el la los las le les l del de des du di della delle degli der die das dem den von")
@@ -1694,6 +1695,7 @@ _HEAD_SYNONYMS = tuple(
         "massacre shootings shooting killings",
         "shoal reef",
         "death plague",
+        "incident crisis affair",
         "papers essays",
         "revolt rebellion uprising insurrection revolution",
         "war conflict",
@@ -1750,6 +1752,7 @@ _HOMOPHONES = frozenset(
         "isle/aisle",
         "plain/plane",
         "ark/arc",
+        "affect/effect",
     ]
 )
 
@@ -2950,7 +2953,7 @@ _OCCUPATIONS = frozenset(
     disciple son daughter wife husband astronaut physician doctor lawyer journalist
     boxer athlete singer actor actress swimmer sprinter runner footballer player
     chancellor general admiral monarch pharaoh dictator revolutionary reformer
-    suffragette campaigner abolitionist monk abbot friar nun saint
+    suffragette campaigner abolitionist monk abbot friar nun saint conquistador
     """
     )
 )

@@ -495,6 +495,7 @@ TUNED_SET_FIGURES = [
     ("grader_heldout_10.jsonl", 0.910, 0.014),
     ("grader_heldout_11.jsonl", 0.943, 0.009),
     ("grader_heldout_12.jsonl", 0.961, 0.011),
+    ("grader_heldout_13.jsonl", 0.923, 0.011),
 ]
 
 

@@ -337,6 +337,10 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("qualifier", "the battle of Thermopylae 480 BC", ["Battle of Thermopylae"]),
     ("qualifier", "Hardin's tragedy of the commons", ["tragedy of the commons"]),
     ("synonym", "Black Plague", ["Black Death"]),
+    ("synonym", "U-2 crisis", ["U-2 incident"]),
+    ("name", "the conquistador Cortés", ["Hernán Cortés", "Cortés"]),
+    ("tokens", "Doppler", ["Doppler effect"]),
+    ("synonym", "Cappella Sistina", ["Sistine Chapel"]),
     ("qualifier", "Portland, Maine", ["Portland"]),  # a US city with its state
     ("qualifier", "St. Louis, MO", ["Saint Louis"]),
     ("qualifier", "Victoria, Seychelles", ["Victoria"]),  # a country with a city of the name
