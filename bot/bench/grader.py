@@ -12,9 +12,9 @@ once and then tuned on), `grader_heldout_9.jsonl` (written after the round-9 fre
 same way, measured once, tuned on in round 10) and `grader_tuning_10a-f.jsonl` (round 10,
 written and used like round 7's) and `grader_heldout_10.jsonl` (written after the round-10
 freeze, measured once, tuned on in round 11), `grader_heldout_11.jsonl` and
-`grader_heldout_12.jsonl` (written after the round-11 and round-12 freezes the same way, each
-measured once and tuned on in the next round) and `grader_heldout_13.jsonl` (written after the
-round-13 freeze; not tuned on).
+`grader_heldout_12.jsonl` and `grader_heldout_13.jsonl` (written after the round-11, -12 and
+-13 freezes the same way, each measured once and tuned on in the next round) and
+`grader_heldout_14.jsonl` (written after the round-14 freeze; not tuned on).
 The data README gives each set's history. The "ms/ans" column is the mean time per
 answer of each verdict in this run (word lists loaded beforehand).
 
@@ -75,6 +75,7 @@ BUNDLED = (
     DATA_DIR / "grader_heldout_11.jsonl",
     DATA_DIR / "grader_heldout_12.jsonl",
     DATA_DIR / "grader_heldout_13.jsonl",
+    DATA_DIR / "grader_heldout_14.jsonl",
 )
 BASELINE_THRESHOLD = 80.0
 LANCEBOT_THRESHOLD = 88.0
