@@ -512,17 +512,13 @@ def normalise(text: str) -> str:
     return out
 
 
-def _key(normalised: str) -> str:
-    """Spacing-insensitive identity: "moon jaein" == "moon jae in"."""
-    return normalised.replace(" ", "")
-
-
 # --------------------------------------------------------------------------- word knowledge
 #
 # Four kept libraries supply what the rules need to know about words, each loaded once, on
 # first use: snowballstemmer (word forms), english-words' GCIDE list (is this a real English
 # word, so not a typo?), pycountry (country and region names, official long forms) and
-# nicknames (English given names and their nicknames: "Maggie" is "Margaret").
+# nicknames (English given names and their nicknames: "Maggie" is "Margaret"). Two tables
+# built from WordNet and GeoNames ship beside this module (`data/`; see `_aliases`, `_city`).
 
 
 @functools.cache
