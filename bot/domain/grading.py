@@ -356,6 +356,8 @@ _GLUED_COMPOUND = re.compile(
     r"^(" + "|".join(_TENS) + r")(" + "|".join(k for k in _UNITS if k != "zero") + r")$"
 )
 _SCALES = {"hundred": 100, "thousand": 1000}
+# A number with its unit glued on: "200nm", "12km", "5bn".
+_GLUED_UNIT = re.compile(r"^(\d+(?:\.\d+)?)(km|nm|mi|kg|cm|mm|ft|lb|lbs|mph|kph|bn)$")
 
 
 def _fold_char(ch: str) -> str:
@@ -373,7 +375,7 @@ def _fold_char(ch: str) -> str:
 def _split_glued_numbers(tokens: list[str]) -> list[str]:
     out: list[str] = []
     for tok in tokens:
-        m = _GLUED_COMPOUND.match(tok)
+        m = _GLUED_COMPOUND.match(tok) or _GLUED_UNIT.match(tok)
         out.extend([m.group(1), m.group(2)] if m else [tok])
     return out
 
@@ -393,6 +395,19 @@ def _words_to_digits(tokens: list[str]) -> list[str]:
     i, n = 0, len(tokens)
     while i < n:
         tok = tokens[i]
+        if (
+            tok in ("oh", "o")
+            and out
+            and out[-1].isdigit()
+            and 10 <= int(out[-1]) <= 99
+            and i > 0
+            and _is_number_word(tokens[i - 1])
+            and i + 1 < n
+            and tokens[i + 1] in _UNITS
+        ):
+            out.append("0")  # a year said aloud: "nineteen oh three"
+            i += 1
+            continue
         starts_with_article = tok in ("a", "an") and i + 1 < n and tokens[i + 1] in _SCALES
         if not (_is_number_word(tok) or starts_with_article):
             out.append(tok)
@@ -1287,7 +1302,7 @@ def _typo_ok(ans: str, tgt: str) -> bool:
 
 
 _SOUND_ALIKE = frozenset(
-    frozenset(p) for p in ("gj", "ck", "cs", "sz", "kq", "fv", "ie", "pb", "td", "gq", "vw")
+    frozenset(p) for p in ("gj", "ck", "cs", "sz", "kq", "fv", "ie", "pb", "td", "gq", "vw", "uw")
 )
 
 
@@ -1316,6 +1331,7 @@ def _proper_typo_ok(ans: str, tgt: str) -> bool:
         and len(ans) == len(tgt) + 1
         and ans.startswith(tgt)
         and ans[-1] not in (tgt[-1], "e")  # "Kurile" is "Kuril"
+        and not (ans[-1] == "h" and tgt[-1] in "aeiou")  # "Petrah" is "Petra"
         and not _inflection_of(ans, tgt)
     ):
         return False  # "Uralsk" is not "Urals": a letter added at the end makes another name
@@ -1345,6 +1361,14 @@ def _swapped(ans: str, tgt: str) -> bool:
         return False
     i, j = diff
     return ans[i] == tgt[j] and ans[j] == tgt[i]
+
+
+def _adjacent_swap(ans: str, tgt: str) -> bool:
+    """Two neighbouring letters swapped, nothing else changed."""
+    if len(ans) != len(tgt):
+        return False
+    diff = [i for i in range(len(tgt)) if ans[i] != tgt[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and ans[diff[0]] == tgt[diff[1]]
 
 
 def _negated(ans: str, tgt: str) -> bool:
@@ -1687,7 +1711,7 @@ _HEAD_SYNONYMS = tuple(
         "treaty pact convention",
         "coefficient index ratio",
         "era age times period epoch",
-        "islands isles",
+        "islands isles archipelago",
         "massacre shootings shooting killings",
         "shoal reef",
         "death plague",
@@ -2148,7 +2172,19 @@ def _compare(
                 and not _is_word(t)
             ):
                 rule, refusal = None, "real_word"  # "Pluto" is not "Plato", "Money" not "Monet"
-            if t in alt.exact_only and a != t and rule != "lookalike":
+            if (
+                t in alt.exact_only
+                and a != t
+                and rule != "lookalike"
+                and not (
+                    len(t) >= 5
+                    and rule == "typo"
+                    and _adjacent_swap(a, t)
+                    and any(x != y and x in _VOWELS for x, y in zip(a, t, strict=True))
+                )
+            ):
+                # "INF" is not "IMF", "UNHRC" not "UNHCR"; an acronym read as a word keeps
+                # its letters with a vowel swapped: "STRAT" is still "START"
                 rule = None
             if (
                 short
@@ -2444,7 +2480,12 @@ def _compare(
             alt.capitalised
             and alt.rule is None
             and len(tgt) >= 2
-            and (not _is_word(a) or a in _given_names() or a in _PATRONYMICS)
+            and (
+                not _is_word(a)
+                or a in _given_names()
+                or a in _PATRONYMICS
+                or (alt.person and len(a) >= 4 and a not in _MEANING_MODIFIERS)
+            )
             and a not in _HEDGES
             and first is not None
             and last is not None
@@ -2686,6 +2727,13 @@ def _name_forms(original: str) -> list[list[str]]:
         middles = [g[0] for g in groups[1:-1]]
         forms += [[groups[0], groups[-1]], [groups[0][0], groups[-1]]]
         forms.append([groups[0], *middles, groups[-1]])
+        if person and len(groups) == 3 and " " not in groups[-1]:
+            forms.append(groups[1:])  # the first name left out: "Stuart Mill"
+    if person and "-" in groups[0] and not _korean_given_name(groups[0]):
+        # One half of a double first name: "Jacques Dessalines" for "Jean-Jacques".
+        halves = groups[0].split("-")
+        if all(h[:1].isupper() and h.isalpha() for h in halves):
+            forms += [[half, groups[-1]] for half in halves if len(half) >= 3]
     patronymic = groups[-1].split()[0] in _PATRONYMICS
     if person and not patronymic and not _ROMAN_LETTERS.fullmatch(groups[-1].casefold()):
         forms.append([groups[-1]])  # the family name alone: "Macron", "Putin"
@@ -2950,6 +2998,12 @@ _OCCUPATIONS = frozenset(
     boxer athlete singer actor actress swimmer sprinter runner footballer player
     chancellor general admiral monarch pharaoh dictator revolutionary reformer
     suffragette campaigner abolitionist monk abbot friar nun saint conquistador
+    architect astronomer geographer navigator sailor theologian psychologist sociologist
+    anthropologist geologist botanist naturalist filmmaker director photographer pianist
+    violinist conductor jurist judge senator governor mayor premier prophet pope bishop
+    missionary aviator pilot commander sultan shah tsar czar prince princess empress
+    industrialist entrepreneur businessman banker merchant traveller traveler scholar
+    linguist essayist dramatist cartoonist illustrator economist thinker theorist
     """
     )
 )
@@ -3087,6 +3141,19 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         tails += 1
         if tokens[k] != "of":
             break
+    # A description after a name without a comma: "Ibn Battuta the Moroccan explorer".
+    if "the" in tokens[1:-1] and tokens[-1] in _OCCUPATIONS:
+        k = tokens.index("the", 1)
+        tail_tokens = tokens[k + 1 :]
+        if len(tail_tokens) <= 3 and not _HEDGES.intersection(tail_tokens):
+            forms.append(_Form(tokens[:k], "name", " ".join(tail_tokens), "described"))
+    # Examples after the answer: "igneous rocks like basalt", "such as", "including".
+    for k in range(1, len(tokens) - 1):
+        if tokens[k] in ("like", "including", "eg") or tokens[k : k + 2] == ["such", "as"]:
+            examples = tokens[k + 1 :] if tokens[k] != "such" else tokens[k + 2 :]
+            if examples and not _HEDGES.intersection(examples):
+                forms.append(_Form(tokens[:k], "sentence", " ".join(examples)))
+            break
     # "the island of Cuba", "the city of Paris"
     if len(tokens) >= 3 and tokens[1] == "of" and tokens[0] in _PLACE_KINDS:
         forms.append(_Form(tokens[2:], "qualifier"))
@@ -3215,7 +3282,12 @@ def _best(
             continue
         for alt in alts:
             q = form.qualifier
-            if q is not None and q in _places().names and _names_country(alt.tokens):
+            if (
+                q is not None
+                and q in _places().names
+                and _names_country(alt.tokens)
+                and not _city_of_its_country(alt.tokens, q)
+            ):
                 continue  # "China, Russia and Japan" is a list, not a qualified place
             if form.scope == "institution" and not alt.institution:
                 continue  # "Lincoln, Nebraska" is a place, not the president
@@ -3238,7 +3310,7 @@ def _best(
                 alt.person
                 or not alt.proper
                 or _city(" ".join(_without_articles(alt.tokens))) is not None
-                or _names_country(alt.tokens)
+                or (_names_country(alt.tokens) and not _city_of_its_country(alt.tokens, q))
             ):
                 continue
             if (
@@ -3429,7 +3501,49 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
     for rule in (best.alt.rule, best.form.rule):
         if rule is not None:
             rules.add(rule)
+    if _names_someone_else(tokens, accepts) or (
+        # A family name is not a word to inflect: "Mills" is not Mill.
+        "word_form" in rules
+        and len(tokens) == 1
+        and best.alt.person
+        and best.alt.tokens != tokens
+        and not any(ch in answer for ch in "'\u2019")
+    ):
+        return Grade(False, score, None, "no_match", None, _miss(closest, score))
     return Grade(True, round(best.match.score, 1), best.alt.original, "fuzzy", _rule_name(rules))
+
+
+def _names_someone_else(tokens: list[str], accepts: list[_Alt]) -> bool:
+    """The answer is, as a whole, the usual name of another person, place or thing in
+    WordNet: "James Mill" for John Stuart Mill, "John Quincy Adams" for John Adams,
+    "Tasman" for Tasmania, "Dali" for the Dáil. A part of an accepted name ("Adams") is left
+    to the name rules, countries and their peoples to pycountry ("Indian" for India)."""
+    answer = _without_articles(tokens)
+    if not answer or not any(alt.proper for alt in accepts):
+        return False
+    name = " ".join(answer)
+    lines = [line for line in _synsets_of(name) if "*" + name in line]
+    if not lines or _demonym_of(name) is not None:
+        return False
+    countries = _places().countries
+    keys: set[str] = set()
+    for alt in accepts:
+        words = _without_articles(alt.tokens)
+        if set(answer) <= set(words) or " ".join(words) in countries:
+            return False
+        keys.add(" ".join(words))
+    on_line = {n.lstrip("*"): n.startswith("*") for line in lines for n in line}
+    for key in keys:
+        starred = on_line.get(key)
+        if starred or (starred is not None and " " in key):
+            return False  # the key's own line: "Iron Chancellor" and Bismarck
+        if any(n != key and fuzz.ratio(key, n) >= 90 for n in on_line):
+            return False  # the key spelt another way: "Jomo Kenyata"
+    if not keys.intersection(on_line):
+        return True
+    # A family name on the answer's line ("Mill" on James Mill's) is that person's only if
+    # the key's full name is not someone else's usual name.
+    return any(" " in key and any("*" + key in line for line in _synsets_of(key)) for key in keys)
 
 
 _CITIES_FILE = Path(__file__).with_name("data") / "city_countries.txt.gz"
@@ -3480,6 +3594,20 @@ def _place_countries() -> dict[str, tuple[str, bool]]:
             if name and normalise(str(name)):
                 add(normalise(str(name)), (country.alpha_2, False))
     return {name: place for name, place in out.items() if name not in shared}
+
+
+_HOME_NATIONS = {"england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB"}
+
+
+def _city_of_its_country(tokens: list[str], city: str | None) -> bool:
+    """An institution "of" a country with a city of that country after it: "Bank of
+    England, London", "University of Tokyo, Tokyo" (not a list of countries)."""
+    if city is None or "of" not in tokens:
+        return False
+    country = " ".join(_without_articles(tokens[tokens.index("of") + 1 :]))
+    code = _place_countries().get(country, (_HOME_NATIONS.get(country), False))[0]
+    known = _city(city)
+    return code is not None and known is not None and code in known.partition("|")[2].split()
 
 
 def _namesake_city(city: list[str], qualifier: str) -> bool:

@@ -352,6 +352,25 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("synonym", "the Sun King", ["Louis XIV"]),
     ("synonym", "Ike", ["Dwight D. Eisenhower"]),
     ("synonym", "Bloodless Revolution", ["Glorious Revolution"]),
+    # round 15
+    ("name", "Stuart Mill", ["John Stuart Mill", "Mill"]),  # the first name left out
+    ("name", "Jacques Dessalines", ["Jean-Jacques Dessalines"]),  # half a double first name
+    ("name", "Ernest Miller Hemingway", ["Ernest Hemingway"]),  # a middle name that is a word
+    ("name", "Ibn Battuta the Moroccan explorer", ["Ibn Battuta"]),  # no comma before it
+    ("name", "Antonio Gaudí, catalan architect", ["Antoni Gaudí", "Antonio Gaudí"]),
+    ("sentence", "igneous rocks like basalt", ["igneous rock"]),  # an example after it
+    ("sentence", "a treaty such as the NPT", ["treaty"]),
+    ("qualifier", "Bank of England, London", ["Bank of England"]),  # a city of its country
+    ("qualifier", "Bank of Japan, Osaka", ["Bank of Japan"]),
+    ("typo", "Petrah", ["Petra"]),  # an "h" after the last vowel
+    ("typo", "Qin shi hwang", ["Qin Shi Huang"]),  # "w" for "u" as it sounds
+    ("typo", "New STRAT", ["New START"]),  # a spoken acronym with a vowel swapped
+    ("synonym", "Spratly archipelago", ["Spratly Islands"]),
+    ("tokens", "200nm", ["200", "200 nautical miles"]),  # a unit glued on
+    ("exact", "nineteen oh three", ["1903"]),  # a year said aloud
+    ("typo", "Jomo Kenyata", ["Jomo Kenyatta"]),  # WordNet's own spelling is no namesake
+    ("official_name", "Republic of Chad", ["Chad"]),
+    ("word_form", "Iranian", ["Iran"]),
 ]
 
 
@@ -587,6 +606,22 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("National Assembly of Quebec", ["National Assembly"], [], None),
     ("Under-Secretary-General", ["Secretary-General", "UN Secretary-General"], [], None),
     ("Magma Carta", ["Magna Carta"], [], None),
+    # round 15: the answer is, as a whole, somebody or something else in WordNet
+    ("James Mill", ["John Stuart Mill", "J. S. Mill", "Mill"], [], None),
+    ("John Quincy Adams", ["John Adams"], [], None),
+    ("Tasman", ["Tasmania"], [], None),
+    ("Dali", ["Dáil Éireann", "Dáil"], [], None),
+    ("Rhone", ["Rhine", "River Rhine"], [], None),
+    ("Rhine or Rhone", ["Rhine"], [], None),
+    ("Brasil", ["Brasília"], [], None),
+    ("Mills", ["John Stuart Mill", "Mill"], [], None),  # a family name is not inflected
+    ("UNHRC", ["UNHCR", "United Nations High Commissioner for Refugees"], [], None),
+    ("Bank of Japan, Seoul", ["Bank of Japan"], [], None),  # not a city of its country
+    ("Bank of England, Paris", ["Bank of England"], [], None),
+    ("Twenty-second Amendment", ["Second Amendment", "2nd Amendment"], [], None),
+    ("2nd Amendment", ["Twenty-second Amendment", "22nd Amendment"], [], None),
+    ("Ibn Battuta the Moroccan explorer or Zheng He", ["Ibn Battuta"], [], None),
+    ("igneous rocks like basalt", ["sedimentary rock"], [], None),
 ]
 
 
