@@ -477,6 +477,28 @@ def _compound_ordinals(tokens: list[str]) -> list[str]:
     return out
 
 
+# Combining forms of a people's name ("Russo-Japanese War" is the "Russian-Japanese war").
+_COMBINING_FORMS = {
+    "russo": "russian",
+    "sino": "chinese",
+    "franco": "french",
+    "anglo": "english",
+    "austro": "austrian",
+    "italo": "italian",
+    "greco": "greek",
+    "graeco": "greek",
+    "indo": "indian",
+    "turco": "turkish",
+    "turko": "turkish",
+    "hispano": "spanish",
+    "luso": "portuguese",
+    "germano": "german",
+    "serbo": "serbian",
+    "nippo": "japanese",
+    "afro": "african",
+}
+
+
 def _merge_letter_runs(tokens: list[str]) -> list[str]:
     """Join runs of single letters: "u s a" -> "usa" (a lone "n" in "n korea" stays)."""
     out: list[str] = []
@@ -1563,6 +1585,8 @@ def _pair(ans: str, tgt: str) -> tuple[str | None, str | None]:
     refusal that says why not, or None). Refusals win over every acceptance."""
     if ans == tgt:
         return "exact", None
+    if _COMBINING_FORMS.get(tgt) == ans or _COMBINING_FORMS.get(ans) == tgt:
+        return "demonym", None
     if len(ans) == len(tgt) >= 5 and ans[:-2] == tgt[:-2] and {ans[-2:], tgt[-2:]} == {"re", "er"}:
         return "typo", None  # American and British spelling: "amphitheater", "centre"
     value_ans, value_tgt = _number_value(ans), _number_value(tgt)
@@ -1838,7 +1862,7 @@ _HONORIFICS = frozenset(
     sheikh sultan emir shah tsar czar kaiser pandit mahatma daw u el libertador comrade
     marshal admiral colonel col captain capt commander senator sen governor gov mayor
     ambassador judge justice chief founder former late great crown cj comandante mwalimu
-    archduke duke duchess count countess baron
+    archduke duke duchess count countess baron earl viscount marquess marquis commodore titan
     special representative envoy generalissimo
     """
     )
@@ -2578,7 +2602,8 @@ _GENERIC_NAME_ENDS = frozenset(
     rocks islets atoll reef aires square trench strait straits canal line wall gate palace
     tower bridge park street road avenue spring summer autumn winter curve incident
     accords wars agreements conventions declarations trials amphitheatre amphitheater
-    communique mahal temple mosque cathedral church
+    communique mahal temple mosque cathedral church shrine jinja monastery abbey castle museum
+    stadium airport station harbour harbor plant reactor facility
     """
     )
 )
@@ -2947,7 +2972,9 @@ class _Form:
     tokens: list[str]
     rule: str | None = None
     qualifier: str | None = None
-    scope: Literal["any", "institution", "common", "described", "landmark", "person"] = "any"
+    scope: Literal["any", "located", "institution", "common", "described", "landmark", "person"] = (
+        "any"
+    )
     raw_words: int = 0
     """Words in the answer as typed (spaces only: "Jae-won" is one)."""
     """Which alternatives the form may match: "institution" (a location after the name of
@@ -2967,7 +2994,7 @@ def _place_words(text: str) -> str:
 
 _OBJECT_PRONOUNS = frozenset(_words("it them him her us"))
 _PLACE_KINDS = frozenset(
-    _words("island isle city town state province region country nation ruins site")
+    _words("island isle city town state province region country nation ruins site continent")
 )
 _CLAUSE_WORDS = frozenset(
     _words("who which that because since as when where whose while like such eg")
@@ -3023,6 +3050,19 @@ def _describes(raw_tail: str, tail_tokens: list[str]) -> bool:
         or raw_tail.strip().casefold().startswith(("the ", "a ", "an "))
         or any(_demonym_of(t) is not None and len(t) > 4 for t in tail_tokens)
     )
+
+
+def _year_of_date(tokens: list[str]) -> str | None:
+    """The year of a date written out ("6 August 1945", "August 6th 1945")."""
+    years = [t for t in tokens if _is_year(t)]
+    if len(years) != 1 or len(tokens) < 2 or not _MONTHS.intersection(tokens):
+        return None
+    rest = [t for t in tokens if t != years[0] and t not in _MONTHS and t != "of"]
+    days = {str(d) for d in range(1, 32)} | {f"{d}{s}" for d in range(1, 32) for s in _ORD_SUFFIXES}
+    return years[0] if len(rest) <= 1 and all(t in days for t in rest) else None
+
+
+_ORD_SUFFIXES = ("st", "nd", "rd", "th")
 
 
 def _known_place(norm: str) -> bool:
@@ -3082,6 +3122,9 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         tail_norm, head_tokens = _place_words(normalise(tail)), normalise(head).split()
         tail_tokens = tail_norm.split()
         tail_is_year = tail_norm.isdigit() and len(tail_norm) == 4
+        date_year = _year_of_date(tail_tokens)
+        if date_year is not None:
+            tail_norm, tail_tokens, tail_is_year = date_year, [date_year], True
         hedged = _HEDGES.intersection(tail_tokens) and not tail.strip().isupper()  # "OR"
         if head_tokens and tail_tokens and not hedged:
             if tail_tokens[0] in _CLAUSE_WORDS:
@@ -3126,7 +3169,9 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         # only a common noun ("annexation of Crimea").
         located = tokens[k] in ("in", "at", "near", "between", "by", "to")
         dated = all(_is_year(t) or _is_decade(t) for t in tail_norm.split())
-        scope: Literal["any", "common"] = "any" if located or dated else "common"
+        scope: Literal["any", "located", "common"] = (
+            "located" if located else "any" if dated else "common"
+        )
         forms.append(_Form(tokens[:k], "qualifier", tail_norm, scope))
         if tokens[k] == "of" and tail_norm in places.countries:
             # "the National Assembly of France", "Liberal Democratic Party of Japan"
@@ -3135,7 +3180,9 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
             forms.append(
                 _Form(tokens[:k], "qualifier", tail_norm, "person")
             )  # "Hannibal of Carthage"
-        if tokens[k] == "of" and k >= 2 and _number_value(tokens[k - 1]) is not None:
+        if tokens[k] == "of" and any(
+            _number_value(t) is not None for t in tokens[max(0, k - 2) : k]
+        ):
             # what a numbered part belongs to: "Article 51 of the Charter", "Title IX of ..."
             forms.append(_Form(tokens[:k], "qualifier", tail_norm))
         tails += 1
@@ -3154,6 +3201,9 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
             if examples and not _HEDGES.intersection(examples):
                 forms.append(_Form(tokens[:k], "sentence", " ".join(examples)))
             break
+    # "Asia continent", "the Tigris river" are in the alias rule
+    if len(tokens) >= 2 and tokens[-1] == "continent" and " ".join(tokens[:-1]) in _CONTINENTS:
+        forms.append(_Form(tokens[:-1], "qualifier"))
     # "the island of Cuba", "the city of Paris"
     if len(tokens) >= 3 and tokens[1] == "of" and tokens[0] in _PLACE_KINDS:
         forms.append(_Form(tokens[2:], "qualifier"))
@@ -3339,7 +3389,12 @@ def _best(
                 and q[:3] not in {y[:3] for y in key_years}
             ):
                 continue  # "of the 1920s" when the key says 1933
-            if form.rule == "qualifier" and q is not None and person_item and _local_place(q):
+            if (
+                form.rule == "qualifier"
+                and q is not None
+                and (alt.person or (person_item and form.scope != "located"))
+                and _local_place(q)
+            ):
                 continue  # "Lincoln, Nebraska" when the answer is a person
             m = _compare(form.tokens, alt, keep, raw_words)
             if passing and not m.passes:
@@ -3493,6 +3548,19 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
         miss = Miss("listed_wrong", best_rej.alt.original, "", _first(accept))
         return Grade(False, score, None, "rejected", "listed_wrong", miss)
     if best is None:
+        both = _two_names(tokens, accepts)
+        if both is not None:
+            return Grade(True, round(score, 1), both.original, "fuzzy", "synonym")
+        numbered = _numbered_alone(tokens, accepts)
+        if numbered is not None:
+            return Grade(True, round(score, 1), numbered.original, "fuzzy", "abbreviation")
+        between = _between_forms(tokens, accepts)
+        if (
+            between is not None
+            and _between_forms(tokens, rejects) is None
+            and not _other_case(tokens, accepts)
+        ):
+            return Grade(True, round(score, 1), between.original, "fuzzy", "qualifier")
         other_name = _alias_of(tokens, accept[:MAX_ALTERNATIVES])
         if other_name is not None and _alias_of(tokens, reject[:MAX_ALTERNATIVES]) is None:
             return Grade(True, round(score, 1), other_name, "fuzzy", "synonym")
@@ -3501,16 +3569,113 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
     for rule in (best.alt.rule, best.form.rule):
         if rule is not None:
             rules.add(rule)
-    if _names_someone_else(tokens, accepts) or (
-        # A family name is not a word to inflect: "Mills" is not Mill.
-        "word_form" in rules
-        and len(tokens) == 1
-        and best.alt.person
-        and best.alt.tokens != tokens
-        and not any(ch in answer for ch in "'\u2019")
+    if (
+        _names_someone_else(tokens, accepts)
+        or _other_case(tokens, accepts)
+        or (
+            # A family name is not a word to inflect: "Mills" is not Mill.
+            "word_form" in rules
+            and len(tokens) == 1
+            and best.alt.person
+            and best.alt.tokens != tokens
+            and not any(ch in answer for ch in "'\u2019")
+        )
     ):
         return Grade(False, score, None, "no_match", None, _miss(closest, score))
     return Grade(True, round(best.match.score, 1), best.alt.original, "fuzzy", _rule_name(rules))
+
+
+_VERSUS = frozenset({"v", "vs", "versus"})
+
+
+def _parties(tokens: list[str]) -> tuple[list[str], list[str]] | None:
+    for i in range(1, len(tokens) - 1):
+        if tokens[i] in _VERSUS:
+            return tokens[:i], tokens[i + 1 :]
+    return None
+
+
+def _same_party(a: list[str], b: list[str]) -> bool:
+    """Two ways of naming one party share a word, or one is the other's initials or too short
+    to tell ("MD" for Maryland)."""
+    if "".join(w[0] for w in a) in b or "".join(w[0] for w in b) in a:
+        return True
+    if (len(a) == 1 and len(a[0]) <= 3) or (len(b) == 1 and len(b[0]) <= 3):
+        return True
+    return any(x == y or (min(len(x), len(y)) >= 3 and _typo_ok(x, y)) for x in a for y in b)
+
+
+def _other_case(tokens: list[str], alts: list[_Alt]) -> bool:
+    """A court case named with another party: "United States v. Ford" is another case than
+    "United States v. Nixon" ("Ohio v. Mapp", the parties the other way round, is Mapp's)."""
+    mine = _parties(_without_articles(tokens))
+    if mine is None:
+        return False
+    cases = [p for a in alts if a.rule is None and (p := _parties(a.tokens)) is not None]
+    return bool(cases) and not any(
+        (_same_party(mine[0], first) and _same_party(mine[1], second))
+        or (_same_party(mine[0], second) and _same_party(mine[1], first))
+        for first, second in cases
+    )
+
+
+def _two_names(tokens: list[str], alts: list[_Alt]) -> _Alt | None:
+    """Two accepted names side by side: "ICPO-Interpol", "Dokdo Takeshima"."""
+    written = {" ".join(_without_articles(a.tokens)): a for a in alts if a.rule is None}
+    for i in range(1, len(tokens)):
+        left = " ".join(_without_articles(tokens[:i]))
+        right = " ".join(_without_articles(tokens[i:]))
+        if left != right and left in written and right in written:
+            return written[left]
+    return None
+
+
+def _numbered_alone(tokens: list[str], alts: list[_Alt]) -> _Alt | None:
+    """An ordinal alone for a numbered name of two words: "the 10th" for "Tenth Amendment"."""
+    answer = _without_articles(tokens)
+    if len(answer) != 1 or not _is_ordinal(answer[0]) or _number_value(answer[0]) is None:
+        return None
+    for alt in alts:
+        words = _without_articles(alt.tokens)
+        if (
+            alt.rule is None
+            and alt.proper
+            and len(words) == 2
+            and _is_ordinal(words[0])
+            and _number_value(words[0]) == _number_value(answer[0])
+        ):
+            return alt
+    return None
+
+
+def _in_order(short: list[str], long_: list[str]) -> bool:
+    """`short`'s words appear in `long_` in the same order."""
+    it = iter(long_)
+    return all(word in it for word in short)
+
+
+def _between_forms(tokens: list[str], alts: list[_Alt]) -> _Alt | None:
+    """An answer between a short and a long accepted form, keeping the long form's first and
+    last words: "Fukushima nuclear plant" between "Fukushima" and "Fukushima Daiichi nuclear
+    plant". Not "Republic of China" for "People's Republic of China"."""
+    answer = _without_articles(tokens)
+    if len(answer) < 2 or " ".join(answer) in _places().names:
+        return None
+    written = [a for a in alts if a.rule is None]
+    for short in written:
+        words = _without_articles(short.tokens)
+        if not words or len(words) >= len(answer) or not _in_order(words, answer):
+            continue
+        for long_ in written:
+            full = _without_articles(long_.tokens)
+            if (
+                len(full) > len(answer)
+                and full[0] == answer[0]
+                and full[-1] == answer[-1]
+                and _in_order(answer, full)
+            ):
+                return long_
+    return None
 
 
 def _names_someone_else(tokens: list[str], accepts: list[_Alt]) -> bool:
@@ -3542,8 +3707,14 @@ def _names_someone_else(tokens: list[str], accepts: list[_Alt]) -> bool:
     if not keys.intersection(on_line):
         return True
     # A family name on the answer's line ("Mill" on James Mill's) is that person's only if
-    # the key's full name is not someone else's usual name.
-    return any(" " in key and any("*" + key in line for line in _synsets_of(key)) for key in keys)
+    # the key's full name is not someone else's usual name (a title is no full name: two
+    # Commodores Perry).
+    return any(
+        " " in key
+        and key.split()[0] not in _HONORIFICS
+        and any("*" + key in line for line in _synsets_of(key))
+        for key in keys
+    )
 
 
 _CITIES_FILE = Path(__file__).with_name("data") / "city_countries.txt.gz"
@@ -3573,12 +3744,17 @@ def _city(name: str) -> str | None:
 def _place_countries() -> dict[str, tuple[str, bool]]:
     """A qualifier -> (its country's code, whether it is a state or province of it):
     "nigeria" -> ("NG", False), "illinois" and "il" -> ("US", True)."""
-    out: dict[str, tuple[str, bool]] = {}
-    shared: set[str] = {"dc"}  # "Bogota D.C." is the Capital District, not Washington's
+    places = _qualifier_places()
+    return {name: next(iter(where)) for name, where in places.items() if len(where) == 1}
+
+
+@functools.cache
+def _qualifier_places() -> dict[str, frozenset[tuple[str, bool]]]:
+    """Every place a qualifier may name: "georgia" -> the country and the US state."""
+    out: dict[str, set[tuple[str, bool]]] = {"dc": {("US", True), ("CO", True)}}
 
     def add(name: str, place: tuple[str, bool]) -> None:
-        if out.setdefault(name, place) != place:
-            shared.add(name)  # "Korea" names two countries
+        out.setdefault(name, set()).add(place)  # "Korea" names two countries
 
     for sub in pycountry.subdivisions:
         if sub.country_code in _SUBDIVISION_COUNTRIES:
@@ -3593,7 +3769,7 @@ def _place_countries() -> dict[str, tuple[str, bool]]:
         for name in names:
             if name and normalise(str(name)):
                 add(normalise(str(name)), (country.alpha_2, False))
-    return {name: place for name, place in out.items() if name not in shared}
+    return {name: frozenset(where) for name, where in out.items()}
 
 
 _HOME_NATIONS = {"england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB"}
@@ -3613,14 +3789,17 @@ def _city_of_its_country(tokens: list[str], city: str | None) -> bool:
 def _namesake_city(city: list[str], qualifier: str) -> bool:
     """A qualifier that puts a famous city somewhere it is not: "Cairo, Illinois" (the
     largest Cairo is Egypt's), "Niamey, Nigeria" (no Niamey in Nigeria). A country must have
-    a city of the name; a US, Canadian or Australian state must hold its largest."""
+    a city of the name; a US, Canadian or Australian state must hold its largest. A name of
+    two places must fit neither ("Athens, Georgia": not Greece's Athens, in either Georgia)."""
     known = _city(" ".join(city))
-    where = _place_countries().get(qualifier)
-    if known is None or where is None:
+    where = _qualifier_places().get(qualifier, frozenset())
+    if known is None or not where:
         return False
     biggest, _, countries = known.partition("|")
-    code, is_subdivision = where
-    return biggest != code if is_subdivision else code not in countries.split()
+    return all(
+        biggest != code if is_subdivision else code not in countries.split()
+        for code, is_subdivision in where
+    )
 
 
 _ALIASES_FILE = Path(__file__).with_name("data") / "wordnet_aliases.txt.gz"
@@ -3656,12 +3835,20 @@ def _without_articles(tokens: list[str]) -> list[str]:
     return tokens
 
 
+# Kinds of place a name may carry where WordNet lists both ("Tigris" and "Tigris River").
+_GEO_KINDS = frozenset(
+    _words("river lake sea ocean mountains mountain mount island islands desert strait peninsula")
+)
+
+
 def _alias_of(tokens: list[str], alternatives: Sequence[str]) -> str | None:
     """The alternative the answer names by another name ("the Iron Chancellor" for "Otto von
     Bismarck", "World Court" for the ICJ), read from the alternative's most frequent sense.
     Not for countries (pycountry's names decide those: "Persia" is not "Iran"), nor a name
     inside the other ("Catherine" is not "Catherine the Great", "Ian Fleming" not "Fleming")."""
     answer = _without_articles(tokens)
+    if len(answer) == 2 and answer[0] in _GEO_KINDS:
+        answer = [answer[1], answer[0]]  # "the river Tigris"
     if not answer:
         return None
     senses = _synsets_of(" ".join(answer))
@@ -3674,8 +3861,10 @@ def _alias_of(tokens: list[str], alternatives: Sequence[str]) -> str | None:
         key = _without_articles(normalise(alt[:MAX_ANSWER_LENGTH]).split())
         if not key or not any("*" + " ".join(key) in line for line in senses):
             continue
-        if set(answer) <= set(key) or set(key) <= set(answer):
-            continue
+        if set(answer) <= set(key) or (
+            set(key) <= set(answer) and not set(answer) - set(key) <= _GEO_KINDS
+        ):
+            continue  # "Fleming" is not Ian Fleming; "Tigris River" is the Tigris
         if " ".join(key) in countries or " ".join(answer) in countries:
             continue
         return alt

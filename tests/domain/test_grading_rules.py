@@ -371,6 +371,29 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("typo", "Jomo Kenyata", ["Jomo Kenyatta"]),  # WordNet's own spelling is no namesake
     ("official_name", "Republic of Chad", ["Chad"]),
     ("word_form", "Iranian", ["Iran"]),
+    # round 16
+    ("name", "Matthew Calbraith Perry", ["Matthew Perry", "Commodore Perry", "Perry"]),
+    ("name", "Earl Attlee", ["Clement Attlee", "Attlee"]),  # a peer's title
+    ("qualifier", "Yasukuni Shrine in Tokyo", ["Yasukuni Shrine", "Yasukuni Jinja"]),
+    ("qualifier", "Hiroshima, 6 August 1945", ["Hiroshima"]),  # a date with its year
+    ("synonym", "Tigris River", ["Tigris"]),  # WordNet lists both
+    ("synonym", "the river Tigris", ["Tigris"]),
+    ("qualifier", "Asia continent", ["Asia"]),
+    ("word_form", "Russian-Japanese War", ["Russo-Japanese War"]),  # a combining form
+    ("word_form", "Japanese-Russian war", ["Russo-Japanese War"]),
+    ("typo", "Sino-Indain War", ["Sino-Indian War"]),
+    ("qualifier", "Fukushima nuclear plant", ["Fukushima", "Fukushima Daiichi nuclear plant"]),
+    (
+        "qualifier",
+        "Tinker v Des Moines School District",
+        ["Tinker v. Des Moines", "Tinker v. Des Moines Independent Community School District"],
+    ),
+    ("abbreviation", "the 10th", ["Tenth Amendment", "10th Amendment"]),  # the number alone
+    ("qualifier", "the 10th amendment of the Bill of Rights", ["Tenth Amendment"]),
+    ("tokens", "Ohio v. Mapp", ["Mapp v. Ohio"]),  # the parties the other way round
+    ("abbreviation", "McCulloch v. MD", ["McCulloch v. Maryland", "McCulloch"]),
+    ("synonym", "ICPO-Interpol", ["Interpol", "ICPO"]),  # two right names side by side
+    ("qualifier", "Athens, Greece", ["Athens"]),
 ]
 
 
@@ -622,6 +645,15 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("2nd Amendment", ["Twenty-second Amendment", "22nd Amendment"], [], None),
     ("Ibn Battuta the Moroccan explorer or Zheng He", ["Ibn Battuta"], [], None),
     ("igneous rocks like basalt", ["sedimentary rock"], [], None),
+    # round 16
+    ("United States v. Ford", ["United States v. Nixon", "US v. Nixon"], [], None),
+    ("Athens, Georgia", ["Athens"], [], None),  # in neither Georgia is it the Athens
+    ("Jordan River", ["Jordan"], [], None),  # WordNet's Jordan is the country
+    ("Sino-Japanese War", ["Russo-Japanese War"], [], None),
+    ("the 11th", ["Tenth Amendment", "10th Amendment"], [], None),
+    ("Republic of China", ["China", "People's Republic of China"], [], None),
+    ("Hanoi Singapore", ["Hanoi"], ["Singapore"], None),
+    ("Fukushima Daini", ["Fukushima", "Fukushima Daiichi nuclear plant"], [], None),
 ]
 
 
