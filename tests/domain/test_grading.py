@@ -512,13 +512,13 @@ def test_tuned_sets_hold_their_figures(name: str, accepted: float, false_accepts
 
 
 def test_the_held_out_set_holds_its_measured_figure() -> None:
-    """Set 15, written after the round-15 freeze and measured once: 88.6 % accepted, 2.1 %
+    """Set 16, written after the round-16 freeze and measured once: 90.9 % accepted, 1.3 %
     false accepts. A regression guard below that figure, not the target (97 % / 1 %), which
     is not met."""
-    result = evaluate(DATA_DIR / "grader_heldout_15.jsonl")
+    result = evaluate(DATA_DIR / "grader_heldout_16.jsonl")
     grader = result["grader"]
-    assert grader["accept_rate"] >= 0.866, grader["misclassified"]
-    assert grader["false_accept_rate"] <= 0.031, grader["misclassified"]
+    assert grader["accept_rate"] >= 0.889, grader["misclassified"]
+    assert grader["false_accept_rate"] <= 0.023, grader["misclassified"]
     for baseline in (result["baseline"], *result["baselines"].values()):
         assert grader["f1"] > baseline["f1"]
         assert grader["false_accept_rate"] < baseline["false_accept_rate"]
