@@ -488,16 +488,17 @@ TUNED_SET_FIGURES = [
     ("grader_tuning_7j.jsonl", 0.987, 0.000),
     ("grader_tuning_10a.jsonl", 0.956, 0.000),
     ("grader_tuning_10b.jsonl", 0.955, 0.008),
-    ("grader_tuning_10c.jsonl", 0.917, 0.000),
+    ("grader_tuning_10c.jsonl", 0.923, 0.000),
     ("grader_tuning_10d.jsonl", 0.905, 0.008),
     ("grader_tuning_10e.jsonl", 0.883, 0.015),
     ("grader_tuning_10f.jsonl", 0.962, 0.008),
     ("grader_heldout_10.jsonl", 0.912, 0.012),
-    ("grader_heldout_11.jsonl", 0.950, 0.009),
+    ("grader_heldout_11.jsonl", 0.952, 0.009),
     ("grader_heldout_12.jsonl", 0.963, 0.012),
     ("grader_heldout_13.jsonl", 0.930, 0.006),
     ("grader_heldout_14.jsonl", 0.943, 0.012),
-    ("grader_heldout_15.jsonl", 0.917, 0.016),
+    ("grader_heldout_15.jsonl", 0.919, 0.016),
+    ("grader_heldout_16.jsonl", 0.943, 0.011),
 ]
 
 

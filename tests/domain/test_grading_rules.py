@@ -394,6 +394,21 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("abbreviation", "McCulloch v. MD", ["McCulloch v. Maryland", "McCulloch"]),
     ("synonym", "ICPO-Interpol", ["Interpol", "ICPO"]),  # two right names side by side
     ("qualifier", "Athens, Greece", ["Athens"]),
+    # round 17
+    ("sentence", "insulin hormone", ["insulin"]),  # the kind of thing after it
+    ("sentence", "the Little Boy bomb", ["Little Boy"]),
+    ("synonym", "Victoria Waterfalls", ["Victoria Falls"]),
+    ("typo", "abosulte advantage", ["absolute advantage"]),  # two pairs of neighbours swapped
+    ("exact", "O minus", ["O negative", "O-"]),  # a minus sign is a word
+    ("word_form", "Congres of Berlin", ["Congress of Berlin"]),
+    ("name", "Lord Protector Oliver Cromwell", ["Oliver Cromwell"]),
+    ("qualifier", "Hammurabi of Babylon", ["Hammurabi"]),  # a single name, of somewhere
+    ("sentence", "the father of medicine is Hippocrates", ["Hippocrates"]),
+    ("sentence", "The falls are Victoria Falls", ["Victoria Falls"]),
+    ("name", "Robert Schuman's declaration", ["Schuman Declaration"]),
+    ("qualifier", "the Franco Prussian war of 1870-71", ["Franco-Prussian War"]),
+    ("qualifier", "the equal protection clause of the 14th amendment", ["Equal Protection Clause"]),
+    ("name", "the Jimmy Carter doctrine", ["Carter Doctrine"]),
 ]
 
 
@@ -654,6 +669,14 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Republic of China", ["China", "People's Republic of China"], [], None),
     ("Hanoi Singapore", ["Hanoi"], ["Singapore"], None),
     ("Fukushima Daini", ["Fukushima", "Fukushima Daiichi nuclear plant"], [], None),
+    # round 17
+    ("O", ["O negative", "O-"], [], None),  # "O-" is not "O"
+    ("Congres of Berlin", ["Berlin Conference"], [], None),  # a congress, not a conference
+    ("Mary of Teck", ["Mary"], [], None),  # an unknown place only after a rarer single name
+    ("Mary Lee Berners-Lee", ["Tim Berners-Lee"], [], None),
+    ("Singapore is Hanoi", ["Hanoi"], ["Singapore"], None),
+    ("the answer is not Hanoi", ["Hanoi"], [], None),
+    ("George Washington Bridge", ["Washington Bridge"], [], None),  # not an eponym head
 ]
 
 
