@@ -16,8 +16,8 @@ freeze, measured once, tuned on in round 11), `grader_heldout_11.jsonl` and
 -13 freezes the same way, each measured once and tuned on in the next round) and
 `grader_heldout_14.jsonl` (written after the round-14 freeze, measured once, tuned on in
 round 15), `grader_heldout_15.jsonl` (written after the round-15 freeze, measured once,
-tuned on in round 16) and `grader_heldout_16.jsonl` (written after the round-16 freeze; not
-tuned on).
+tuned on in round 16), `grader_heldout_16.jsonl` (the same, round 16, tuned on in round 17)
+and `grader_heldout_17.jsonl` (written after the round-17 freeze; not tuned on).
 The data README gives each set's history. The "ms/ans" column is the mean time per
 answer of each verdict in this run (word lists loaded beforehand).
 
@@ -81,6 +81,7 @@ BUNDLED = (
     DATA_DIR / "grader_heldout_14.jsonl",
     DATA_DIR / "grader_heldout_15.jsonl",
     DATA_DIR / "grader_heldout_16.jsonl",
+    DATA_DIR / "grader_heldout_17.jsonl",
 )
 BASELINE_THRESHOLD = 80.0
 LANCEBOT_THRESHOLD = 88.0

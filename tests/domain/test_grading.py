@@ -513,13 +513,13 @@ def test_tuned_sets_hold_their_figures(name: str, accepted: float, false_accepts
 
 
 def test_the_held_out_set_holds_its_measured_figure() -> None:
-    """Set 16, written after the round-16 freeze and measured once: 90.9 % accepted, 1.3 %
+    """Set 17, written after the round-17 freeze and measured once: 91.4 % accepted, 1.1 %
     false accepts. A regression guard below that figure, not the target (97 % / 1 %), which
     is not met."""
-    result = evaluate(DATA_DIR / "grader_heldout_16.jsonl")
+    result = evaluate(DATA_DIR / "grader_heldout_17.jsonl")
     grader = result["grader"]
-    assert grader["accept_rate"] >= 0.889, grader["misclassified"]
-    assert grader["false_accept_rate"] <= 0.023, grader["misclassified"]
+    assert grader["accept_rate"] >= 0.894, grader["misclassified"]
+    assert grader["false_accept_rate"] <= 0.021, grader["misclassified"]
     for baseline in (result["baseline"], *result["baselines"].values()):
         assert grader["f1"] > baseline["f1"]
         assert grader["false_accept_rate"] < baseline["false_accept_rate"]
