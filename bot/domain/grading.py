@@ -1094,6 +1094,9 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "gov": ("government", "governor"),
     "min": ("minimum", "minister"),
     "max": ("maximum",),
+    "km": ("kilometres", "kilometers", "kilometre", "kilometer"),
+    "mi": ("miles", "mile"),
+    "kg": ("kilograms", "kilogram"),
     "pres": ("president",),
     "gen": ("general",),
     "sec": ("secretary",),
@@ -1789,7 +1792,11 @@ def _inflection_of(ans: str, tgt: str) -> bool:
     suffix = ans[len(tgt) :]
     if suffix == "d" and not tgt.endswith("e"):
         return False  # "Chadd" is not an inflection of "Chad"
-    return suffix in _INFLECTIONS or _demonym_of(ans) == tgt
+    # a people's ending, not any letters: "Iranian", "Chadian", "Israeli"; "Guamm" is a typo
+    return suffix in _INFLECTIONS or (suffix.endswith(_DEMONYM_ENDINGS) and _demonym_of(ans) == tgt)
+
+
+_DEMONYM_ENDINGS = ("n", "ese", "ish", "i", "ic", "er", "ite")
 
 
 # Words that sound alike and stand for the generic part of a name ("Dead See", "Bering
@@ -2122,6 +2129,27 @@ def _compare(
                 and t in _nickname_pairs().get(a, ())
             ):
                 rule, refusal = "name_fold", None  # a nickname: "Maggie Thatcher"
+            if (
+                rule is None
+                and alt.person
+                and j == 0
+                and len(tgt) >= 2
+                and len(t) >= 5
+                and fuzz.ratio(a, t) >= 80
+                and not _gendered_pair(a, t)
+                and not _negated(a, t)
+            ):
+                rule, refusal = "name_fold", None  # the name in another language: "Augustus"
+            if (
+                rule is None
+                and alt.person
+                and j == 0
+                and len(tgt) >= 2
+                and _korean_family(a) is not None
+                and _korean_family(a) == _korean_family(t)
+                and _family_first(alt.original.split())
+            ):
+                rule, refusal = "name_fold", None  # "Yi Myung-bak" for "Lee Myung-bak"
             if (
                 rule is None
                 and alt.person
@@ -2623,7 +2651,7 @@ _GENERIC_NAME_ENDS = frozenset(
     tower bridge park street road avenue spring summer autumn winter curve incident
     accords wars agreements conventions declarations trials amphitheatre amphitheater
     communique mahal temple mosque cathedral church shrine jinja monastery abbey castle museum
-    stadium airport station harbour harbor plant reactor facility
+    stadium airport station harbour harbor plant reactor facility zone
     """
     )
 )
@@ -2725,6 +2753,41 @@ _EAST_ASIAN_FAMILY_NAMES = frozenset(
     """
     )
 )
+
+
+# Korean family names in their usual romanisations (Revised, McCune-Reischauer, customary).
+_KOREAN_FAMILIES = {
+    spelling: group[0]
+    for group in (
+        ("lee", "yi", "rhee", "ri", "i"),
+        ("park", "pak", "bak"),
+        ("choi", "choe"),
+        ("jung", "chung", "jeong", "jeung"),
+        ("kang", "gang"),
+        ("cho", "jo"),
+        ("yoon", "yun"),
+        ("roh", "noh", "no"),
+        ("moon", "mun"),
+        ("kim", "gim"),
+        ("shin", "sin"),
+        ("lim", "im", "rim"),
+        ("ryu", "yoo", "yu"),
+        ("jang", "chang"),
+        ("jeon", "chun", "chon", "jun"),
+        ("kwon", "gwon"),
+    )
+    for spelling in group
+}
+
+
+def _korean_family(word: str) -> str | None:
+    return _KOREAN_FAMILIES.get(word)
+
+
+def _gendered_pair(a: str, b: str) -> bool:
+    """ "Louis" and "Louise", "Paul" and "Paula": two people's names."""
+    short, long_ = sorted((a, b), key=len)
+    return long_.startswith(short) and long_[len(short) :] in ("a", "e", "ine", "ette", "ina")
 
 
 def _korean_given_name(group: str) -> bool:
@@ -3073,6 +3136,12 @@ def _describes(raw_tail: str, tail_tokens: list[str]) -> bool:
 
 
 _COPULAS = frozenset(_words("is are was were"))
+_ACTS_ON_PLACES = frozenset(
+    _words(
+        "attack attacks bombing bombings invasion siege raid sack fall liberation occupation"
+        " annexation partition blockade"
+    )
+)
 # What is named after a person ("Carter Doctrine", "Marshall Plan", "Okun's law").
 _EPONYM_HEADS = frozenset(
     _words("doctrine plan act law declaration report principle theorem effect curve corollary")
@@ -3237,6 +3306,10 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         tail_tokens = tokens[k + 1 :]
         if len(tail_tokens) <= 3 and not _HEDGES.intersection(tail_tokens):
             forms.append(_Form(tokens[:k], "name", " ".join(tail_tokens), "described"))
+    # What happened there before the place: "the attack on Pearl Harbor", "the bombing of
+    # Hiroshima".
+    if len(tokens) >= 3 and tokens[0] in _ACTS_ON_PLACES and tokens[1] in ("on", "of", "at"):
+        forms.append(_Form(tokens[2:], "sentence", tokens[0]))
     # The answer after "is" or "was": "the father of medicine is Hippocrates".
     for k in range(len(tokens) - 2, 0, -1):
         if tokens[k] in _COPULAS:
@@ -3572,7 +3645,8 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
     ):
         return Grade(False, 0.0, None, "no_match")  # "476 BC" is another year than 476
     key_units = {t for a in accepts for t in a.tokens if t in _UNITS_OF_MEASURE}
-    if key_units and set(tokens) & _UNITS_OF_MEASURE and not set(tokens) & key_units:
+    units = {u for t in tokens for u in (t, *_ABBREVIATIONS.get(t, ())) if t in _UNITS_OF_MEASURE}
+    if key_units and units and not units & key_units:
         return Grade(False, 0.0, None, "no_match")  # "212°C" when the key says °F
     forms = _answer_forms(answer, tokens) + _spelt_out_forms(tokens, [*accepts, *rejects])
     forms += _not_forms(tokens, accepts)
@@ -3641,6 +3715,7 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
     if (
         _names_someone_else(tokens, accepts)
         or _other_case(tokens, accepts)
+        or _lists_a_wrong_answer(tokens, accepts, reject)
         or (
             # A family name is not a word to inflect: "Mills" is not Mill.
             "word_form" in rules
@@ -3686,6 +3761,16 @@ def _other_case(tokens: list[str], alts: list[_Alt]) -> bool:
         or (_same_party(mine[0], second) and _same_party(mine[1], first))
         for first, second in cases
     )
+
+
+def _lists_a_wrong_answer(tokens: list[str], accepts: list[_Alt], reject: Sequence[str]) -> bool:
+    """A list with a known wrong answer in it is a hedge: "veins and arteries" when veins
+    are listed wrong (the key itself has no "and")."""
+    if "and" not in tokens or not reject or any("and" in a.tokens for a in accepts):
+        return False
+    k = tokens.index("and")
+    parts = [" ".join(tokens[:k]), " ".join(tokens[k + 1 :])]
+    return all(parts) and any(grade(part, reject).correct for part in parts)
 
 
 def _two_names(tokens: list[str], alts: list[_Alt]) -> _Alt | None:

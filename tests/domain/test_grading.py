@@ -473,7 +473,7 @@ TUNED_SET_FIGURES = [
     ("grader_heldout_4.jsonl", 0.973, 0.041),
     ("grader_heldout_5.jsonl", 0.986, 0.021),
     ("grader_heldout_6.jsonl", 0.971, 0.005),
-    ("grader_heldout_7.jsonl", 0.944, 0.010),
+    ("grader_heldout_7.jsonl", 0.946, 0.010),
     ("grader_heldout_8.jsonl", 0.949, 0.007),
     ("grader_heldout_9.jsonl", 0.949, 0.013),
     ("grader_tuning_7a.jsonl", 0.955, 0.000),
@@ -492,13 +492,14 @@ TUNED_SET_FIGURES = [
     ("grader_tuning_10d.jsonl", 0.905, 0.008),
     ("grader_tuning_10e.jsonl", 0.883, 0.015),
     ("grader_tuning_10f.jsonl", 0.962, 0.008),
-    ("grader_heldout_10.jsonl", 0.912, 0.012),
+    ("grader_heldout_10.jsonl", 0.914, 0.012),
     ("grader_heldout_11.jsonl", 0.952, 0.009),
     ("grader_heldout_12.jsonl", 0.963, 0.012),
-    ("grader_heldout_13.jsonl", 0.930, 0.006),
+    ("grader_heldout_13.jsonl", 0.932, 0.006),
     ("grader_heldout_14.jsonl", 0.943, 0.012),
     ("grader_heldout_15.jsonl", 0.919, 0.016),
     ("grader_heldout_16.jsonl", 0.943, 0.011),
+    ("grader_heldout_17.jsonl", 0.928, 0.006),
 ]
 
 

@@ -409,6 +409,14 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("qualifier", "the Franco Prussian war of 1870-71", ["Franco-Prussian War"]),
     ("qualifier", "the equal protection clause of the 14th amendment", ["Equal Protection Clause"]),
     ("name", "the Jimmy Carter doctrine", ["Carter Doctrine"]),
+    # round 18
+    ("abbreviation", "26.2 mi", ["42.195 km", "26.2 miles"]),  # a unit's abbreviation
+    ("abbreviation", "42.195 kilometres", ["42.195 km", "26.2 miles"]),
+    ("name", "Augustus Rodin", ["Auguste Rodin", "Rodin"]),  # the first name in another language
+    ("name", "Yitschak Rabin", ["Yitzhak Rabin", "Rabin"]),
+    ("name", "Yi Myung-bak", ["Lee Myung-bak"]),  # a Korean family name romanised another way
+    ("name", "Noh Moo-hyun", ["Roh Moo-hyun"]),
+    ("sentence", "the attack on pearl harbor", ["Pearl Harbor"]),  # what happened there
 ]
 
 
@@ -677,6 +685,14 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Singapore is Hanoi", ["Hanoi"], ["Singapore"], None),
     ("the answer is not Hanoi", ["Hanoi"], [], None),
     ("George Washington Bridge", ["Washington Bridge"], [], None),  # not an eponym head
+    # round 18
+    ("Guamm", ["Guam"], [], None),  # a letter added is no people's ending
+    ("veins and arteries", ["arteries", "artery"], ["veins", "capillaries"], None),  # a list
+    ("militarized zone", ["Demilitarized Zone", "DMZ"], [], None),
+    ("Georgina Washington", ["George Washington", "Washington"], [], None),  # not his name
+    ("Park Chung-hee", ["Park Geun-hye"], [], None),  # her father
+    ("26.2 km", ["42.195 km", "26.2 miles"], [], None),
+    ("the attack on Midway", ["Pearl Harbor"], ["Midway"], None),
 ]
 
 
