@@ -417,6 +417,15 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("name", "Yi Myung-bak", ["Lee Myung-bak"]),  # a Korean family name romanised another way
     ("name", "Noh Moo-hyun", ["Roh Moo-hyun"]),
     ("sentence", "the attack on pearl harbor", ["Pearl Harbor"]),  # what happened there
+    # round 19
+    ("typo", "Kanada", ["Canada"]),  # K for C at the start
+    ("name", "Megumi Yokota-san", ["Megumi Yokota"]),  # an honorific after the name
+    ("sentence", "cuneiform script", ["cuneiform"]),
+    ("abbreviation", "Smoot-Hawley Act", ["Smoot-Hawley Tariff Act"]),  # a law by its names
+    ("abbreviation", "Magnitsky", ["Magnitsky Act"]),
+    ("name", "Augusto Pinochet Ugarte", ["Augusto Pinochet"]),  # a second family name
+    ("name", "Salvador Allende Gossens", ["Salvador Allende"]),
+    ("name", "Simón Bolívar y Palacios", ["Simón Bolívar"]),
 ]
 
 
@@ -693,6 +702,13 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Park Chung-hee", ["Park Geun-hye"], [], None),  # her father
     ("26.2 km", ["42.195 km", "26.2 miles"], [], None),
     ("the attack on Midway", ["Pearl Harbor"], ["Midway"], None),
+    # round 19
+    ("Lisbon Strategy", ["Treaty of Lisbon", "Lisbon Treaty"], [], None),  # another thing
+    ("Stamp", ["Stamp Act"], [], None),  # a common word is no law's name
+    ("John Marshall Harlan", ["John Marshall"], [], None),  # his namesake grandson
+    ("Abe Lincoln", ["Shinzo Abe", "Prime Minister Abe"], [], None),
+    ("Charles de Gaulle Airport", ["Charles de Gaulle"], [], None),
+    ("Sienna", ["Vienna"], [], None),
 ]
 
 
