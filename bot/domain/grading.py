@@ -1013,7 +1013,7 @@ _TRAILING_NOUNS = frozenset(
         " consortium race decision ruling negotiators balance protein secretariat trade deal"
         " problem delegation pass holdings hormone enzyme bomb ship vessel missile battery"
         " disease virus gland organ planet instrument novel poem painting opera symphony"
-        " compound molecule acid script alphabet game bone genocide famine currency"
+        " compound molecule acid script alphabet game bone genocide famine currency effect"
     )
 )
 
@@ -1032,9 +1032,12 @@ _EVENT_NOUNS = frozenset(
     _words("agreement treaty accord accords pact convention conference talks meeting summit")
 )
 # The kind of measure named after someone, optional beside the name ("Gini", "Richter").
-_CONCEPT_HEADS = frozenset(_words("coefficient index ratio scale effect"))
+_CONCEPT_HEADS = frozenset(_words("coefficient index ratio scale effect good goods"))
 _EVENT_HEADS = frozenset(
-    _words("battle siege treaty peace congress conference massacre invasion accords accord")
+    _words(
+        "battle siege treaty peace congress conference massacre invasion accords accord crisis"
+        " affair incident"
+    )
 )
 
 
@@ -2512,6 +2515,7 @@ def _compare(
             and len(tgt) >= 2
             and tgt[-1] in _EPONYM_HEADS
             and first == i + 1
+            and ans[first] == tgt[0]
             and a in _given_names()
         ):
             loose += 1
@@ -2966,7 +2970,9 @@ def _prepare(alternatives: Sequence[str]) -> list[_Alt]:
             if marker in tokens[1:-1]:
                 # A court case by its first party: "Dred Scott" for "Dred Scott v. Sandford".
                 party = tokens[: tokens.index(marker)]
-                out.append(_Alt(alt, party, "name", capitalised=capitalised, proper=proper))
+                if "of" not in party and party[0] not in _GOVERNMENT_PARTIES:
+                    # not "Regents of the University of California", not "United States"
+                    out.append(_Alt(alt, party, "name", capitalised=capitalised, proper=proper))
                 break
         for form in _name_forms(text):
             if form != tokens:
@@ -3115,7 +3121,10 @@ _CLAUSE_WORDS = frozenset(
     _words("who which that because since as when where whose while like such eg")
 )
 _TAIL_PREPOSITIONS = frozenset(
-    _words("of from in on at near against over between during through via within across into by to")
+    _words(
+        "of from in on at near against over between during through via within across into by to"
+        " under"
+    )
 )
 
 
@@ -3168,6 +3177,9 @@ def _describes(raw_tail: str, tail_tokens: list[str]) -> bool:
 
 
 _COPULAS = frozenset(_words("is are was were"))
+_KIND_WORDS = frozenset(
+    _words("month festival feast holiday religion language kingdom empire dynasty province")
+)
 # Spanish and Portuguese first names the English list also holds: their bearers carry two
 # family names ("Salvador Allende Gossens").
 _ROMANCE_FIRST = frozenset(_words("salvador gabriel simon pablo carlos luis manuel fernando"))
@@ -3180,7 +3192,9 @@ _ACTS_ON_PLACES = frozenset(
 )
 # What is named after a person ("Carter Doctrine", "Marshall Plan", "Okun's law").
 _EPONYM_HEADS = frozenset(
-    _words("doctrine plan act law declaration report principle theorem effect curve corollary")
+    _words(
+        "doctrine plan act law declaration report principle theorem effect curve corollary affair"
+    )
 )
 
 
@@ -3309,7 +3323,7 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         tail_norm = " ".join(t for t in tail_tokens if t not in _STOPWORDS)
         # Where it is ("in the Himalayas") may follow any name; other phrases ("of Quebec")
         # only a common noun ("annexation of Crimea").
-        located = tokens[k] in ("in", "at", "near", "between", "by", "to")
+        located = tokens[k] in ("in", "at", "near", "between", "by", "to", "under")
         dated = all(_is_year(t) or _is_decade(t) for t in tail_norm.split()) or _year_range(
             tail_norm.split()
         )
@@ -3318,6 +3332,9 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
         scope: Literal["any", "located", "common"] = (
             "located" if located else "any" if dated else "common"
         )
+        if tokens[k] == "on" and not dated:
+            # where a named place is: "Olympus Mons on Mars"
+            forms.append(_Form(tokens[:k], "qualifier", tail_norm, "described"))
         forms.append(_Form(tokens[:k], "qualifier", tail_norm, scope))
         if tokens[k] == "of" and tail_norm in places.countries:
             # "the National Assembly of France", "Liberal Democratic Party of Japan"
@@ -3380,6 +3397,10 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
     # "the island of Cuba", "the city of Paris"
     if len(tokens) >= 3 and tokens[1] == "of" and tokens[0] in _PLACE_KINDS:
         forms.append(_Form(tokens[2:], "qualifier"))
+    # "the holy month of Ramadan", "the festival of Diwali"
+    for k in (1, 2):
+        if len(tokens) > k + 1 and tokens[k] == "of" and tokens[k - 1] in _KIND_WORDS:
+            forms.append(_Form(tokens[k + 1 :], "qualifier", " ".join(tokens[:k])))
     # A title with a country or its people in front of a name ("Japanese PM Abe",
     # "South Korean President Moon", "president of south korea moon").
     if _HONORIFICS.intersection(tokens):
@@ -3677,6 +3698,10 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
     key = norm.replace(" ", "")
     accepts = _with_initialisms(_prepare(accept), tokens)
     rejects = _with_initialisms(_prepare(reject), tokens)
+    if _parties(tokens) is not None:
+        # A whole case is compared with whole cases, not with a first party alone.
+        accepts = [a for a in accepts if not _party_alone(a)]
+        rejects = [a for a in rejects if not _party_alone(a)]
     if (
         set(tokens) & _BEFORE_CHRIST
         and any(all(t.isdigit() for t in a.tokens) for a in accepts)
@@ -3772,6 +3797,7 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
 
 
 _VERSUS = frozenset({"v", "vs", "versus"})
+_GOVERNMENT_PARTIES = frozenset(_words("united us usa state people commonwealth regents board r"))
 
 
 def _parties(tokens: list[str]) -> tuple[list[str], list[str]] | None:
@@ -3789,6 +3815,10 @@ def _same_party(a: list[str], b: list[str]) -> bool:
     if (len(a) == 1 and len(a[0]) <= 3) or (len(b) == 1 and len(b[0]) <= 3):
         return True
     return any(x == y or (min(len(x), len(y)) >= 3 and _typo_ok(x, y)) for x in a for y in b)
+
+
+def _party_alone(alt: _Alt) -> bool:
+    return alt.rule == "name" and _parties(normalise(alt.original).split()) is not None
 
 
 def _other_case(tokens: list[str], alts: list[_Alt]) -> bool:

@@ -483,7 +483,7 @@ TUNED_SET_FIGURES = [
     ("grader_tuning_7e.jsonl", 0.960, 0.000),
     ("grader_tuning_7f.jsonl", 0.938, 0.008),
     ("grader_tuning_7g.jsonl", 0.954, 0.023),
-    ("grader_tuning_7h.jsonl", 0.896, 0.018),
+    ("grader_tuning_7h.jsonl", 0.908, 0.018),
     ("grader_tuning_7i.jsonl", 0.937, 0.008),
     ("grader_tuning_7j.jsonl", 0.987, 0.000),
     ("grader_tuning_10a.jsonl", 0.956, 0.000),
@@ -492,15 +492,16 @@ TUNED_SET_FIGURES = [
     ("grader_tuning_10d.jsonl", 0.905, 0.008),
     ("grader_tuning_10e.jsonl", 0.883, 0.015),
     ("grader_tuning_10f.jsonl", 0.962, 0.008),
-    ("grader_heldout_10.jsonl", 0.914, 0.012),
-    ("grader_heldout_11.jsonl", 0.952, 0.009),
+    ("grader_heldout_10.jsonl", 0.917, 0.012),
+    ("grader_heldout_11.jsonl", 0.955, 0.009),
     ("grader_heldout_12.jsonl", 0.966, 0.012),
     ("grader_heldout_13.jsonl", 0.932, 0.006),
     ("grader_heldout_14.jsonl", 0.945, 0.012),
     ("grader_heldout_15.jsonl", 0.919, 0.016),
-    ("grader_heldout_16.jsonl", 0.943, 0.011),
+    ("grader_heldout_16.jsonl", 0.946, 0.011),
     ("grader_heldout_17.jsonl", 0.931, 0.006),
     ("grader_heldout_18.jsonl", 0.915, 0.014),
+    ("grader_heldout_19.jsonl", 0.920, 0.006),
 ]
 
 

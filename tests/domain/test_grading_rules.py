@@ -426,6 +426,15 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("name", "Augusto Pinochet Ugarte", ["Augusto Pinochet"]),  # a second family name
     ("name", "Salvador Allende Gossens", ["Salvador Allende"]),
     ("name", "Simón Bolívar y Palacios", ["Simón Bolívar"]),
+    # round 20
+    ("tokens", "Giffen", ["Giffen good"]),  # the kind of measure is optional beside its name
+    ("tokens", "Agadir", ["Agadir Crisis"]),  # the crisis beside its name
+    ("name", "Alfred Dreyfus", ["Dreyfus affair", "Dreyfus"]),
+    ("sentence", "El Nino effect", ["El Niño"]),
+    ("qualifier", "Olympus Mons on Mars", ["Olympus Mons"]),  # where a named place is
+    ("qualifier", "Iran-Contra Affair under Reagan", ["Iran-Contra affair"]),
+    ("qualifier", "the holy month of Ramadan", ["Ramadan"]),
+    ("qualifier", "a tariff on imports", ["tariff"]),
 ]
 
 
@@ -709,6 +718,17 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Abe Lincoln", ["Shinzo Abe", "Prime Minister Abe"], [], None),
     ("Charles de Gaulle Airport", ["Charles de Gaulle"], [], None),
     ("Sienna", ["Vienna"], [], None),
+    # round 20
+    (
+        "Regents of the University of California",
+        ["Regents of the University of California v. Bakke"],
+        [],
+        None,
+    ),
+    ("United States", ["United States v. Nixon"], [], None),  # a party that is a government
+    ("Richard Dreyfuss", ["Dreyfus affair", "Dreyfus"], [], None),
+    ("Cuban", ["Cuban Missile Crisis"], [], None),
+    ("the month of Ramadan", ["Eid al-Fitr"], ["Ramadan"], None),
 ]
 
 
