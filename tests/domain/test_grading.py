@@ -516,13 +516,13 @@ def test_tuned_sets_hold_their_figures(name: str, accepted: float, false_accepts
 
 
 def test_the_held_out_set_holds_its_measured_figure() -> None:
-    """Set 19, written after the round-19 freeze and measured once: 90.1 % accepted, 0.8 %
+    """Set 20, written after the round-20 freeze and measured once: 91.5 % accepted, 1.6 %
     false accepts. A regression guard below that figure, not the target (97 % / 1 %), which
     is not met."""
-    result = evaluate(DATA_DIR / "grader_heldout_19.jsonl")
+    result = evaluate(DATA_DIR / "grader_heldout_20.jsonl")
     grader = result["grader"]
-    assert grader["accept_rate"] >= 0.881, grader["misclassified"]
-    assert grader["false_accept_rate"] <= 0.018, grader["misclassified"]
+    assert grader["accept_rate"] >= 0.895, grader["misclassified"]
+    assert grader["false_accept_rate"] <= 0.026, grader["misclassified"]
     for baseline in (result["baseline"], *result["baselines"].values()):
         assert grader["f1"] > baseline["f1"]
         assert grader["false_accept_rate"] < baseline["false_accept_rate"]
