@@ -321,6 +321,8 @@ class TaskTracker:
 OUTSIDE_CALLS: tuple[tuple[str, str | None, str], ...] = (
     ("aiosqlite.core", "Connection", "_execute"),
     ("aiosqlite.core", "Connection", "_connect"),
+    # close() waits for the worker thread to stop after the last query (aiosqlite 0.22)
+    ("aiosqlite.core", "Connection", "close"),
     ("asyncpg.connection", "Connection", "_get_statement"),
     ("asyncpg.connection", "Connection", "execute"),
     ("asyncpg.connection", "Connection", "executemany"),
