@@ -354,7 +354,11 @@ _TENS = {
 }
 _TENS["fourty"] = 40  # the commonest misspelling of a number word
 _GLUED_COMPOUND = re.compile(
-    r"^(" + "|".join(_TENS) + r")(" + "|".join(k for k in _UNITS if k != "zero") + r")$"
+    r"^("
+    + "|".join(_TENS)
+    + r")("
+    + "|".join(k for k in _UNITS if k != "zero")
+    + r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)$"  # "twentyfirst"
 )
 _SCALES = {"hundred": 100, "thousand": 1000}
 # A number with its unit glued on: "200nm", "12km", "5bn".
@@ -1014,6 +1018,7 @@ _TRAILING_NOUNS = frozenset(
         " problem delegation pass holdings hormone enzyme bomb ship vessel missile battery"
         " disease virus gland organ planet instrument novel poem painting opera symphony"
         " compound molecule acid script alphabet game bone genocide famine currency effect"
+        " star galaxy moon comet nebula constellation"
     )
 )
 
@@ -1748,6 +1753,7 @@ _HEAD_SYNONYMS = tuple(
         "coefficient index ratio",
         "era age times period epoch",
         "islands isles archipelago",
+        "loch lake lough",
         "falls waterfalls waterfall",
         "massacre shootings shooting killings",
         "shoal reef",
@@ -2687,7 +2693,8 @@ _GENERIC_NAME_ENDS = frozenset(
     tower bridge park street road avenue spring summer autumn winter curve incident
     accords wars agreements conventions declarations trials amphitheatre amphitheater
     communique mahal temple mosque cathedral church shrine jinja monastery abbey castle museum
-    stadium airport station harbour harbor plant reactor facility zone
+    stadium airport station harbour harbor plant reactor facility zone perimeter reservoir
+    corridor heights
     """
     )
 )
@@ -2760,6 +2767,8 @@ def _person_like(groups: list[str]) -> bool:
     words = [normalise(g) for g in groups]
     if words[0] in _NOT_NAME_STARTS or any(w in _STOPWORDS for w in words):
         return False
+    if not all(w.replace(" ", "").isalpha() for w in words):
+        return False  # "Fourteen Points" reads "14 points": a number is no name
     if groups[0].isupper() and len(groups[0]) >= 2:
         return False  # "UN Secretary-General"
     places = _places()
@@ -3172,6 +3181,7 @@ def _describes(raw_tail: str, tail_tokens: list[str]) -> bool:
     return (
         bool(_HONORIFICS.intersection(tail_tokens) or _OCCUPATIONS.intersection(tail_tokens))
         or raw_tail.strip().casefold().startswith(("the ", "a ", "an "))
+        or (len(tail_tokens) <= 3 and _trailing_noun(tail_tokens[-1]))  # "Jupiter's moon"
         or any(_demonym_of(t) is not None and len(t) > 4 for t in tail_tokens)
     )
 
@@ -3194,6 +3204,7 @@ _ACTS_ON_PLACES = frozenset(
 _EPONYM_HEADS = frozenset(
     _words(
         "doctrine plan act law declaration report principle theorem effect curve corollary affair"
+        " good goods"
     )
 )
 
@@ -3782,6 +3793,7 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
     if (
         _names_someone_else(tokens, accepts)
         or _other_case(tokens, accepts)
+        or _other_generation(tokens, accepts)
         or _lists_a_wrong_answer(tokens, accepts, reject)
         or (
             # A family name is not a word to inflect: "Mills" is not Mill.
@@ -3832,6 +3844,20 @@ def _other_case(tokens: list[str], alts: list[_Alt]) -> bool:
         (_same_party(mine[0], first) and _same_party(mine[1], second))
         or (_same_party(mine[0], second) and _same_party(mine[1], first))
         for first, second in cases
+    )
+
+
+_ELDER = frozenset(_words("sr senior elder i"))
+_YOUNGER = frozenset(_words("jr junior younger ii"))
+
+
+def _other_generation(tokens: list[str], accepts: list[_Alt]) -> bool:
+    """The father for the son: "Johann Strauss Sr." when the key is Johann Strauss II."""
+    said = set(tokens[1:])
+    keys = {t for a in accepts if a.rule is None for t in normalise(a.original).split()[1:]}
+    return bool(
+        (said & _ELDER and keys & _YOUNGER and not keys & _ELDER)
+        or (said & _YOUNGER and keys & _ELDER and not keys & _YOUNGER)
     )
 
 
@@ -3952,8 +3978,8 @@ def _names_someone_else(tokens: list[str], accepts: list[_Alt]) -> bool:
         starred = on_line.get(key)
         if starred or (starred is not None and " " in key):
             return False  # the key's own line: "Iron Chancellor" and Bismarck
-        if any(n != key and fuzz.ratio(key, n) >= 90 for n in on_line):
-            return False  # the key spelt another way: "Jomo Kenyata"
+        if " " in key and any(n != key and fuzz.ratio(key, n) >= 90 for n in on_line):
+            return False  # the key spelt another way: "Jomo Kenyata" (not "Monet" for Monnet)
     if not keys.intersection(on_line):
         return True
     # A family name on the answer's line ("Mill" on James Mill's) is that person's only if

@@ -500,8 +500,9 @@ TUNED_SET_FIGURES = [
     ("grader_heldout_15.jsonl", 0.919, 0.016),
     ("grader_heldout_16.jsonl", 0.946, 0.011),
     ("grader_heldout_17.jsonl", 0.931, 0.006),
-    ("grader_heldout_18.jsonl", 0.915, 0.014),
+    ("grader_heldout_18.jsonl", 0.915, 0.011),
     ("grader_heldout_19.jsonl", 0.920, 0.006),
+    ("grader_heldout_20.jsonl", 0.924, 0.003),
 ]
 
 

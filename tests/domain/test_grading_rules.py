@@ -435,6 +435,12 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("qualifier", "Iran-Contra Affair under Reagan", ["Iran-Contra affair"]),
     ("qualifier", "the holy month of Ramadan", ["Ramadan"]),
     ("qualifier", "a tariff on imports", ["tariff"]),
+    # round 21
+    ("sentence", "Proxima Centauri star", ["Proxima Centauri"]),
+    ("qualifier", "Ganymede, Jupiter's moon", ["Ganymede"]),  # a description after the comma
+    ("synonym", "Lake Ness", ["Loch Ness"]),
+    ("typo", "twentyfirst amendmnet", ["Twenty-first Amendment", "21st Amendment"]),
+    ("tokens", "Johann Strauss Jr.", ["Johann Strauss II", "Johann Strauss"]),
 ]
 
 
@@ -729,6 +735,13 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Richard Dreyfuss", ["Dreyfus affair", "Dreyfus"], [], None),
     ("Cuban", ["Cuban Missile Crisis"], [], None),
     ("the month of Ramadan", ["Eid al-Fitr"], ["Ramadan"], None),
+    # round 21
+    ("Thirteen Points", ["Fourteen Points", "14 Points"], [], None),  # a number is no name
+    ("the 12 points", ["Fourteen Points", "14 Points"], [], None),
+    ("Johann Strauss Sr.", ["Johann Strauss II", "Johann Strauss"], [], None),  # the father
+    ("Monet", ["Jean Monnet", "Monnet"], [], None),  # WordNet's Monet is the painter
+    ("Perimeter", ["Pusan Perimeter", "Pusan"], [], None),
+    ("Hanoi, Singapore talks", ["Hanoi"], ["Singapore"], None),
 ]
 
 
