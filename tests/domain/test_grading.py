@@ -517,13 +517,13 @@ def test_tuned_sets_hold_their_figures(name: str, accepted: float, false_accepts
 
 
 def test_the_held_out_set_holds_its_measured_figure() -> None:
-    """Set 20, written after the round-20 freeze and measured once: 91.5 % accepted, 1.6 %
+    """Set 21, written after the round-21 freeze and measured once: 89.2 % accepted, 1.1 %
     false accepts. A regression guard below that figure, not the target (97 % / 1 %), which
     is not met."""
-    result = evaluate(DATA_DIR / "grader_heldout_20.jsonl")
+    result = evaluate(DATA_DIR / "grader_heldout_21.jsonl")
     grader = result["grader"]
-    assert grader["accept_rate"] >= 0.895, grader["misclassified"]
-    assert grader["false_accept_rate"] <= 0.026, grader["misclassified"]
+    assert grader["accept_rate"] >= 0.872, grader["misclassified"]
+    assert grader["false_accept_rate"] <= 0.021, grader["misclassified"]
     for baseline in (result["baseline"], *result["baselines"].values()):
         assert grader["f1"] > baseline["f1"]
         assert grader["false_accept_rate"] < baseline["false_accept_rate"]
