@@ -2154,8 +2154,8 @@ def _compare(
                 and alt.person
                 and j == 0
                 and len(tgt) >= 2
-                and _korean_family(a) is not None
-                and _korean_family(a) == _korean_family(t)
+                and _KOREAN_FAMILIES.get(a) is not None
+                and _KOREAN_FAMILIES.get(a) == _KOREAN_FAMILIES.get(t)
                 and _family_first(alt.original.split())
             ):
                 rule, refusal = "name_fold", None  # "Yi Myung-bak" for "Lee Myung-bak"
@@ -2825,10 +2825,6 @@ _KOREAN_FAMILIES = {
 }
 
 
-def _korean_family(word: str) -> str | None:
-    return _KOREAN_FAMILIES.get(word)
-
-
 def _gendered_pair(a: str, b: str) -> bool:
     """ "Louis" and "Louise", "Paul" and "Paula": two people's names."""
     short, long_ = sorted((a, b), key=len)
@@ -3219,6 +3215,9 @@ def _year_range(tokens: list[str]) -> bool:
     )
 
 
+_ORD_SUFFIXES = ("st", "nd", "rd", "th")
+
+
 def _year_of_date(tokens: list[str]) -> str | None:
     """The year of a date written out ("6 August 1945", "August 6th 1945")."""
     years = [t for t in tokens if _is_year(t)]
@@ -3227,9 +3226,6 @@ def _year_of_date(tokens: list[str]) -> str | None:
     rest = [t for t in tokens if t != years[0] and t not in _MONTHS and t != "of"]
     days = {str(d) for d in range(1, 32)} | {f"{d}{s}" for d in range(1, 32) for s in _ORD_SUFFIXES}
     return years[0] if len(rest) <= 1 and all(t in days for t in rest) else None
-
-
-_ORD_SUFFIXES = ("st", "nd", "rd", "th")
 
 
 def _known_place(norm: str) -> bool:
@@ -3853,7 +3849,7 @@ _YOUNGER = frozenset(_words("jr junior younger ii"))
 
 def _other_generation(tokens: list[str], accepts: list[_Alt]) -> bool:
     """The father for the son: "Johann Strauss Sr." when the key is Johann Strauss II."""
-    said = set(tokens[1:])
+    said = set(tokens[1:-1]) - {"i"} | set(tokens[-1:])  # "I" only as a numeral at the end
     keys = {t for a in accepts if a.rule is None for t in normalise(a.original).split()[1:]}
     return bool(
         (said & _ELDER and keys & _YOUNGER and not keys & _ELDER)

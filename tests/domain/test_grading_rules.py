@@ -739,6 +739,7 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Thirteen Points", ["Fourteen Points", "14 Points"], [], None),  # a number is no name
     ("the 12 points", ["Fourteen Points", "14 Points"], [], None),
     ("Johann Strauss Sr.", ["Johann Strauss II", "Johann Strauss"], [], None),  # the father
+    ("Johann Strauss I", ["Johann Strauss II", "Johann Strauss"], [], None),
     ("Monet", ["Jean Monnet", "Monnet"], [], None),  # WordNet's Monet is the painter
     ("Perimeter", ["Pusan Perimeter", "Pusan"], [], None),
     ("Hanoi, Singapore talks", ["Hanoi"], ["Singapore"], None),
