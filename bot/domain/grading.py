@@ -105,7 +105,10 @@ The named rules (`Grade.rule` says which made an answer right):
   Minh City"; a common word typed for a name of one word: "Pluto" for "Plato", "Money"
   for "Monet"; an element symbol for a formula in capitals: "Co" for "CO"; a given name
   before a family name the key lists alone for someone else: "Indira Gandhi"),
-  ``number``; opposite prefixes inside a word ("hyperdeflation" for "hyperinflation").
+  ``number``; opposite prefixes inside a word ("hyperdeflation" for "hyperinflation");
+  ``other_name``: the answer is, as a whole, the usual WordNet name of someone or something
+  else ("James Mill", "Tasman" for Tasmania), a family name inflected ("Mills"), or the father
+  for the son ("Johann Strauss Sr." for Johann Strauss II).
 
 When a listed wrong answer matches too, the nearer one wins: fewer edits (a vowel for a
 vowel and a doubled letter count less), then fewer words explained away, then an
@@ -235,6 +238,7 @@ MissKind = Literal[
     "real_word",
     "proper_noun",
     "number",
+    "other_name",
 ]
 
 
@@ -314,6 +318,10 @@ def explain_miss(miss: Miss | None, *, reveal: bool) -> str | None:
         if reveal:
             return f"You named {given.title()}; the answer is {expected.title()}."
         return f"{given.title()} is a different place."
+    if miss.kind == "other_name":
+        if reveal:
+            return f"{given} is someone or something else: the answer is {_q(miss.answer)}."
+        return f"{given} is the name of someone or something else."
     if reveal:
         return f"Check the number: you wrote {given}, the answer has {expected}."
     return f"Check the number: {given} is not it."
@@ -3786,11 +3794,10 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
     for rule in (best.alt.rule, best.form.rule):
         if rule is not None:
             rules.add(rule)
+    key = best.alt.original
     if (
         _names_someone_else(tokens, accepts)
-        or _other_case(tokens, accepts)
         or _other_generation(tokens, accepts)
-        or _lists_a_wrong_answer(tokens, accepts, reject)
         or (
             # A family name is not a word to inflect: "Mills" is not Mill.
             "word_form" in rules
@@ -3800,8 +3807,14 @@ def grade(answer: str, accept: Sequence[str], reject: Sequence[str] = ()) -> Gra
             and not any(ch in answer for ch in "'\u2019")
         )
     ):
+        miss = Miss("other_name", answer.strip(), "", key)  # "James Mill" is someone else
+        return Grade(False, score, None, "no_match", None, miss)
+    if _other_case(tokens, accepts):
         return Grade(False, score, None, "no_match", None, _miss(closest, score))
-    return Grade(True, round(best.match.score, 1), best.alt.original, "fuzzy", _rule_name(rules))
+    listed = _lists_a_wrong_answer(tokens, accepts, reject)
+    if listed is not None:
+        return Grade(False, score, None, "no_match", None, Miss("hedge", listed, "", key))
+    return Grade(True, round(best.match.score, 1), key, "fuzzy", _rule_name(rules))
 
 
 _VERSUS = frozenset({"v", "vs", "versus"})
@@ -3857,14 +3870,18 @@ def _other_generation(tokens: list[str], accepts: list[_Alt]) -> bool:
     )
 
 
-def _lists_a_wrong_answer(tokens: list[str], accepts: list[_Alt], reject: Sequence[str]) -> bool:
-    """A list with a known wrong answer in it is a hedge: "veins and arteries" when veins
-    are listed wrong (the key itself has no "and")."""
+def _lists_a_wrong_answer(
+    tokens: list[str], accepts: list[_Alt], reject: Sequence[str]
+) -> str | None:
+    """The listed wrong answer in a list, which makes it a hedge: "veins" in "veins and
+    arteries" when veins are listed wrong (the key itself has no "and")."""
     if "and" not in tokens or not reject or any("and" in a.tokens for a in accepts):
-        return False
+        return None
     k = tokens.index("and")
     parts = [" ".join(tokens[:k]), " ".join(tokens[k + 1 :])]
-    return all(parts) and any(grade(part, reject).correct for part in parts)
+    if not all(parts):
+        return None
+    return next((part for part in parts if grade(part, reject).correct), None)
 
 
 def _two_names(tokens: list[str], alts: list[_Alt]) -> _Alt | None:

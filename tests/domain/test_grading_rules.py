@@ -779,6 +779,22 @@ def test_a_missing_part_says_close_and_names_it_only_when_allowed() -> None:
     assert hidden is not None and "regime" not in hidden
 
 
+def test_someone_else_is_named_as_such_and_the_answer_kept_back_when_asked() -> None:
+    result = _no("James Mill", ["John Stuart Mill", "J. S. Mill", "Mill"])
+    assert result.miss is not None and result.miss.kind == "other_name"
+    assert explain(result, reveal=True) == (
+        "“James Mill” is someone or something else: the answer is “J. S. Mill”."
+    )
+    hidden = explain(result, reveal=False)
+    assert hidden == "“James Mill” is the name of someone or something else."
+
+
+def test_a_list_with_a_listed_wrong_answer_names_the_hedge() -> None:
+    result = _no("veins and arteries", ["arteries"], ["veins"])
+    assert result.miss is not None and result.miss.kind == "hedge"
+    assert explain(result, reveal=False) == "Give one answer: “veins” makes it a hedge."
+
+
 @pytest.mark.parametrize(
     ("answer", "accept", "reject", "secret"),
     [
