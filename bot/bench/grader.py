@@ -39,6 +39,12 @@ that deserved it (a wrong answer marked right misteaches), recall (the accept ra
 share of right answers it accepted, the false-accept rate the share of wrong answers it
 accepted.
 
+Independent markers: a set may carry, in ``markers/<set>.jsonl`` beside it, its answers
+labelled again from the same policy by markers who saw neither the set's labels and kinds nor
+the grader (one line per answer: the answer and one label per marker). Each marker is scored
+against the set's labels like a grader, to show how far knowledge and judgement get on the same
+answers; set 21 has three.
+
 Baselines: a plain ``fuzz.ratio >= 80``; Red-DiscordBot's trivia word match (an answer of
 one word must appear as a word of the reply, a longer one as a substring, lower-cased); Sir
 Lancebot's ``fuzz.ratio > 88``.
@@ -149,14 +155,23 @@ def _ratio(num: int, den: int) -> float:
 
 def score_verdicts(cases: list[Case], verdict: Verdict) -> dict[str, Any]:
     """Confusion counts, precision/recall/accuracy, per-kind accuracy, misclassified cases."""
-    tp = fp = tn = fn = 0
-    by_kind: dict[str, dict[str, int]] = {}
-    wrong: list[dict[str, Any]] = []
+    verdicts: list[bool] = []
     elapsed = 0.0
     for case in cases:
         started = time.perf_counter()
-        got = verdict(case["answer"], case["accept"], case.get("reject", []))
+        verdicts.append(verdict(case["answer"], case["accept"], case.get("reject", [])))
         elapsed += time.perf_counter() - started
+    return score_labels(cases, verdicts, elapsed)
+
+
+def score_labels(
+    cases: list[Case], verdicts: Sequence[bool], elapsed: float = 0.0
+) -> dict[str, Any]:
+    """`score_verdicts` for verdicts already given, one per case (a marker's labels)."""
+    tp = fp = tn = fn = 0
+    by_kind: dict[str, dict[str, int]] = {}
+    wrong: list[dict[str, Any]] = []
+    for case, got in zip(cases, verdicts, strict=True):
         expected = bool(case["expected"])
         kind = by_kind.setdefault(case.get("kind", "other"), {"total": 0, "right": 0})
         kind["total"] += 1
@@ -202,10 +217,48 @@ def score_verdicts(cases: list[Case], verdict: Verdict) -> dict[str, Any]:
     }
 
 
+def markers_path(path: str | Path) -> Path:
+    """Where independent markers' labels of a set live: ``markers/<set>.jsonl`` beside it."""
+    path = Path(path)
+    return path.parent / "markers" / path.name
+
+
+def load_markers(path: str | Path, cases: list[Case]) -> list[list[bool]]:
+    """Each marker's labels of `cases`, in their order, from the markers file of the set at
+    `path` (none if it has no such file). Each line gives a case's answer and the markers'
+    labels; a file that does not follow the set line for line is an error, not a figure."""
+    file = markers_path(path)
+    if not file.exists():
+        return []
+    rows = load_cases(file)
+    if len(rows) != len(cases):
+        raise ValueError(f"markers/{file.name} has {len(rows)} answers, the set has {len(cases)}")
+    count = len(rows[0]["markers"]) if rows else 0
+    for row, case in zip(rows, cases, strict=True):
+        if row["answer"] != case["answer"] or len(row["markers"]) != count:
+            raise ValueError(f"markers/{file.name} line {row['line']} does not match the set")
+    return [[bool(row["markers"][k]) for row in rows] for k in range(count)]
+
+
 def evaluate(path: str | Path = DEFAULT_DATA) -> dict[str, Any]:
-    """Grade every case with the grader and the baseline; return both scorecards."""
+    """Grade every case with the grader and the baselines; return their scorecards, and
+    those of the set's independent markers where it has some."""
     cases = load_cases(path)
+    markers = load_markers(path, cases)
     warm_up()  # the word lists load once per process; not a cost per answer
+    result = _evaluate_cases(path, cases)
+    if markers:
+        result["markers"] = [
+            {"description": f"independent marker {k}", **score_labels(cases, labels)}
+            for k, labels in enumerate(markers, start=1)
+        ]
+        result["markers_agree"] = _ratio(
+            sum(len(set(labels)) == 1 for labels in zip(*markers, strict=True)), len(cases)
+        )
+    return result
+
+
+def _evaluate_cases(path: str | Path, cases: list[Case]) -> dict[str, Any]:
     return {
         "data": str(path),
         "cases": len(cases),
@@ -243,11 +296,19 @@ def format_report(result: dict[str, Any]) -> str:
     others = result.get("baselines", {})
     rows = [("grader", g), ("ratio>=80", b)]
     rows += [(name, others[key]) for name, key in (("red", "red"), ("lancebot", "lancebot"))]
+    rows += [(f"marker {k}", m) for k, m in enumerate(result.get("markers", []), start=1)]
     for name, m in rows:
+        timed = f"{m['ms_per_answer']:>8.3f}" if not name.startswith("marker") else f"{'-':>8}"
         lines.append(
             f"{name:<10}{m['precision']:>10.3f}{m['recall']:>10.3f}"
             f"{m['false_accept_rate']:>10.3f}{m['f1']:>7.3f}{m['accuracy']:>10.3f}"
-            f"{m['fp']:>6}{m['fn']:>6}{m['ms_per_answer']:>8.3f}"
+            f"{m['fp']:>6}{m['fn']:>6}{timed}"
+        )
+    if result.get("markers"):
+        lines.append(
+            "markers: the set's answers labelled again by independent markers who saw neither"
+            f" its labels nor the grader; they agree with one another on"
+            f" {result['markers_agree'] * 100:.1f} % of answers"
         )
     lines += ["", f"{'kind':<12}{'n':>5}{'grader':>9}{'baseline':>10}"]
     for kind, v in g["by_kind"].items():

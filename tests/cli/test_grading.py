@@ -288,3 +288,53 @@ def test_bench_grader_table_then_json_last(
 def test_bench_grader_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert run(["bench", "grader", "--data", str(tmp_path / "nope.jsonl")]) == 1
     assert "cannot evaluate" in capsys.readouterr().err
+
+
+def _write_set(path: Path, rows: list[dict[str, object]]) -> None:
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+
+
+def test_bench_grader_shows_the_sets_independent_markers(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = tmp_path / "cases.jsonl"
+    _write_set(
+        data,
+        [
+            {"answer": "Hanio", "accept": ["Hanoi"], "expected": True, "kind": "typo"},
+            {"answer": "ROK", "accept": ["DPRK"], "expected": False, "kind": "other"},
+            {"answer": "Sagarmatha", "accept": ["Everest"], "expected": True, "kind": "other"},
+        ],
+    )
+    (tmp_path / "markers").mkdir()
+    _write_set(
+        tmp_path / "markers" / "cases.jsonl",
+        [
+            {"line": 1, "answer": "Hanio", "markers": [True, True]},
+            {"line": 2, "answer": "ROK", "markers": [False, True]},
+            {"line": 3, "answer": "Sagarmatha", "markers": [True, False]},
+        ],
+    )
+    assert run(["bench", "grader", "--data", str(data)]) == 0
+    lines = capsys.readouterr().out.rstrip("\n").splitlines()
+    assert any(line.startswith("marker 1") for line in lines)
+    assert any("agree with one another on 33.3 %" in line for line in lines)
+    result = json.loads(lines[-1])
+    first, second = result["markers"]
+    assert (first["recall"], first["false_accept_rate"]) == (1.0, 0.0)  # the labels again
+    assert (second["recall"], second["false_accept_rate"]) == (0.5, 1.0)
+    assert result["markers_agree"] == 0.3333
+    assert run(["bench", "grader", "--json"]) == 0
+    assert "markers" not in json.loads(capsys.readouterr().out)  # a set without markers
+
+
+def test_bench_grader_refuses_markers_that_do_not_follow_the_set(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = tmp_path / "cases.jsonl"
+    _write_set(data, [{"answer": "Hanio", "accept": ["Hanoi"], "expected": True, "kind": "typo"}])
+    (tmp_path / "markers").mkdir()
+    _write_set(tmp_path / "markers" / "cases.jsonl", [{"answer": "Hanoy", "markers": [True]}])
+    assert run(["bench", "grader", "--data", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot evaluate" in err and "does not match" in err
