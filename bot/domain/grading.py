@@ -343,6 +343,10 @@ _DOTTED_ACRONYM = re.compile(r"\b(?:[a-z]\.)+[a-z]\b\.?")
 _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 _THOUSANDS_SEP = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _LEADING_ARTICLES = frozenset({"the", "a", "an"})
+# "The" in the languages names are often written in, before a name of two words or more.
+_FOREIGN_ARTICLES = frozenset(
+    {"la", "le", "el", "il", "lo", "los", "las", "les", "der", "die", "das"}
+)
 
 
 def _words(text: str) -> list[str]:
@@ -1220,6 +1224,8 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "comm": ("commission", "committee", "communications"),
     "conf": ("conference",),
     "cttee": ("committee",),
+    "ch": ("chapter", "church"),
+    "chap": ("chapter",),
 }
 # The generic words of names as students write them in the name's own language ("Tratado
 # de Tordesillas", "Guerra de las Malvinas", "Los Andes", "Deutscher Bundestag"): each read
@@ -1325,6 +1331,10 @@ def _typo_ok(ans: str, tgt: str) -> bool:
     alignment, so a swap of neighbours is one edit); words of eight letters or more allow
     `_edit_budget` edits if still `LONG_WORD_MIN_RATIO` alike.
     """
+    if ("ph" in ans) != ("ph" in tgt) and len(tgt) >= 5:
+        a, t = ans.replace("ph", "f"), tgt.replace("ph", "f")
+        if a == t or (a != ans and _typo_ok(a, t)):
+            return True  # "f" for "ph" is how it sounds: "floem", "Filippines"
     n = len(tgt)
     if n <= 1 or abs(len(ans) - n) > _edit_budget(n):
         return False
@@ -1349,7 +1359,8 @@ def _typo_ok(ans: str, tgt: str) -> bool:
 
 
 _SOUND_ALIKE = frozenset(
-    frozenset(p) for p in ("gj", "ck", "cs", "sz", "kq", "fv", "ie", "pb", "td", "gq", "vw", "uw")
+    frozenset(p)
+    for p in ("gj", "ck", "cs", "sz", "cz", "kq", "fv", "ie", "pb", "td", "gq", "vw", "uw")
 )
 
 
@@ -1473,6 +1484,8 @@ def _clipped(ans: str, tgt: str) -> bool:
         return len(tgt) >= 6  # a clipped word: only inside a longer answer (see `_compare`)
     if ans[-1] != tgt[-1] or sum(ch in "aeiou" for ch in ans[1:]) > 1:
         return False  # a contraction drops vowels: "govt", "natl"; "Autria" is a typo
+    if ans in _given_names():
+        return False  # "Anne" is a name of its own, not "Antoine" contracted
     it = iter(tgt)
     return all(ch in it for ch in ans)  # a subsequence keeping first and last letters
 
@@ -2110,7 +2123,11 @@ def _compare(
     named_event = alt.proper and not alt.person and alt.rule is None
     optional = _FILLER | (_EVENT_HEADS | _CONCEPT_HEADS if named_event else frozenset())
     required = [t for t in tgt if t not in optional or (t == "dr" and not alt.person)] or tgt
-    short = len("".join(required)) <= SHORT_ANSWER_LENGTH
+    # The generic word written out makes the answer as long as the key it matches: "Moh
+    # scale" is one letter off "Mohs scale", not off "Mohs".
+    written = [t for t in tgt if t in required or t in ans]
+    short = len("".join(written)) <= SHORT_ANSWER_LENGTH
+    short_name = not short and len("".join(required)) <= SHORT_ANSWER_LENGTH
 
     # Greedy one-to-one assignment: acceptable pairs first, then by similarity. Pairs that
     # break a token rule still count towards the score ("South Korea" is 80% of "North
@@ -2263,6 +2280,13 @@ def _compare(
                 # its letters with a vowel swapped: "STRAT" is still "START"
                 rule = None
             if (
+                short_name
+                and a != t
+                and rule is not None
+                and ((len(a) >= 4 and a in _places().names) or _city(a) is not None)
+            ):
+                rule = None  # the short name is another place: "Mount Fiji", "Battle of Alta"
+            if (
                 short
                 and a != t
                 and t in required
@@ -2303,6 +2327,9 @@ def _compare(
             ratio = fuzz.ratio(ans[i], _number_word(tgt[j]))  # "elevn" against "eleven"
         if ok and rule == "typo" and sorted(ans[i]) == sorted(tgt[j]):
             ratio = max(ratio, 85.0)  # letters swapped, none wrong: "Vietman"
+        if ok and rule == "typo" and ("ph" in ans[i]) != ("ph" in tgt[j]):
+            folded = fuzz.ratio(ans[i].replace("ph", "f"), tgt[j].replace("ph", "f"))
+            ratio = max(ratio, folded)  # "floem" is "phloem" as it sounds
         matched_weight += (100.0 if ok and rule != "typo" else ratio) * weight
         total_weight += weight
         if ok and rule is not None:
@@ -3279,6 +3306,8 @@ def _answer_forms(answer: str, tokens: list[str]) -> list[_Form]:
     forms = [_Form(tokens, raw_words=len(answer.split()))]
     places = _places()
     norm = " ".join(tokens)
+    if len(tokens) >= 3 and tokens[0] in _FOREIGN_ARTICLES and answer.split()[1][:1].isupper():
+        forms.append(_Form(tokens[1:], "qualifier"))  # "La Sagrada Familia"; not "Los Alamos"
     # A qualifier after a comma: a country or a region ("Yokosuka, Kanagawa"); after the
     # name of an organisation, any place ("International Criminal Court, The Hague"); a
     # clause that explains ("the vice president, who breaks ties").
@@ -3573,8 +3602,15 @@ def _best(
                 )
             ):
                 continue
+            # A name given whole, then where it is: "Hagia Sophia, Istanbul" (a landmark whose
+            # name reads like a person's), never "Lincoln, Nebraska" for Abraham Lincoln.
+            whole = (
+                alt.rule is None
+                and len(alt.tokens) >= 2
+                and _without_articles(form.tokens) == _without_articles(list(alt.tokens))
+            )
             if form.scope == "landmark" and (
-                alt.person
+                (alt.person and not whole)
                 or not alt.proper
                 or _city(" ".join(_without_articles(alt.tokens))) is not None
                 or (_names_country(alt.tokens) and not _city_of_its_country(alt.tokens, q))
@@ -3611,6 +3647,7 @@ def _best(
                 and q is not None
                 and (alt.person or (person_item and form.scope != "located"))
                 and _local_place(q)
+                and not (whole and form.scope in ("any", "landmark", "located"))
             ):
                 continue  # "Lincoln, Nebraska" when the answer is a person
             m = _compare(form.tokens, alt, keep, raw_words)
@@ -3951,6 +3988,12 @@ def _between_forms(tokens: list[str], alts: list[_Alt]) -> _Alt | None:
     if len(answer) < 2 or " ".join(answer) in _places().names:
         return None
     written = [a for a in alts if a.rule is None]
+    known = {t for a in written for t in a.tokens}
+    for k, word in enumerate(answer):
+        if word not in known and len(word) >= 6:
+            near = [t for t in known if len(t) >= 6 and _typo_ok(word, t)]
+            if len(near) == 1:
+                answer = [*answer[:k], near[0], *answer[k + 1 :]]  # "Youngstwon Sheet and Tube"
     for short in written:
         words = _without_articles(short.tokens)
         if not words or len(words) >= len(answer) or not _in_order(words, answer):

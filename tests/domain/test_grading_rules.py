@@ -441,6 +441,24 @@ ACCEPTS: list[tuple[str, str, list[str]]] = [
     ("synonym", "Lake Ness", ["Loch Ness"]),
     ("typo", "twentyfirst amendmnet", ["Twenty-first Amendment", "21st Amendment"]),
     ("tokens", "Johann Strauss Jr.", ["Johann Strauss II", "Johann Strauss"]),
+    # round 22 (after held-out set 21)
+    ("qualifier", "Hagia Sophia, Istanbul", ["Hagia Sophia", "Ayasofya"]),  # reads like a name
+    ("qualifier", "the Hagia Sophia in Istanbul", ["Hagia Sophia"]),
+    ("qualifier", "Bretton Woods, New Hampshire", ["Bretton Woods Conference"]),
+    ("typo", "floem", ["phloem"]),  # "f" for "ph"
+    ("typo", "Memfis", ["Memphis"]),
+    ("qualifier", "La Sagrada Familia", ["Sagrada Família"]),  # "the" in Spanish
+    ("qualifier", "Die Weiße Rose", ["Weiße Rose", "White Rose"]),
+    ("abbreviation", "Ch. VII", ["Chapter VII", "Chapter 7"]),
+    ("typo", "Gavrilo Prinzip", ["Gavrilo Princip", "Princip"]),  # c and z sound alike
+    ("word_form", "Moh scale", ["Mohs scale", "Mohs"]),  # one letter off the whole key
+    ("typo", "Mount Fugi", ["Mount Fuji"]),
+    ("typo", "Battle of Adua", ["Battle of Adwa"]),
+    (
+        "qualifier",
+        "Youngstwon Sheet and Tube v. Sawyer",
+        ["Youngstown Sheet & Tube Co. v. Sawyer", "Youngstown v. Sawyer"],
+    ),
 ]
 
 
@@ -743,6 +761,15 @@ REFUSALS: list[tuple[str, list[str], list[str], str | None]] = [
     ("Monet", ["Jean Monnet", "Monnet"], [], None),  # WordNet's Monet is the painter
     ("Perimeter", ["Pusan Perimeter", "Pusan"], [], None),
     ("Hanoi, Singapore talks", ["Hanoi"], ["Singapore"], None),
+    # round 22: what the new rules must still refuse
+    ("Lincoln, Nebraska", ["Abraham Lincoln", "Lincoln"], [], None),  # the name not whole
+    ("Yangtze River Delta", ["Yangtze", "Yangtze River", "Chang Jiang"], [], None),
+    ("Moh", ["Mohs scale", "Mohs"], [], None),  # the short key alone stays exact
+    ("Mount Fiji", ["Mount Fuji"], [], None),  # the short name is another place
+    ("Marie-Anne Lavoisier", ["Antoine Lavoisier", "Lavoisier"], [], None),  # not "A." contracted
+    ("Anne Boleyn", ["Antoine Boleyn"], [], None),
+    ("Osama Bin Laden", ["Barack Obama"], [], None),
+    ("Sophia", ["Sofia"], ["Sophie"], None),
 ]
 
 
