@@ -18,8 +18,8 @@ freeze, measured once, tuned on in round 11), `grader_heldout_11.jsonl` and
 round 15), `grader_heldout_15.jsonl` (written after the round-15 freeze, measured once,
 tuned on in round 16), `grader_heldout_16.jsonl` (the same, round 16, tuned on in round 17)
 `grader_heldout_17.jsonl` to `grader_heldout_20.jsonl` (the same, rounds 17 to 20, each
-tuned on in the round after) and `grader_heldout_21.jsonl` (written after the round-21 freeze;
-not tuned on).
+tuned on in the round after), `grader_heldout_21.jsonl` (the same, round 21, tuned on in round
+22) and `grader_heldout_22.jsonl` (written after the round-22 freeze; not tuned on).
 The data README gives each set's history. The "ms/ans" column is the mean time per
 answer of each verdict in this run (word lists loaded beforehand).
 
@@ -94,6 +94,7 @@ BUNDLED = (
     DATA_DIR / "grader_heldout_19.jsonl",
     DATA_DIR / "grader_heldout_20.jsonl",
     DATA_DIR / "grader_heldout_21.jsonl",
+    DATA_DIR / "grader_heldout_22.jsonl",
 )
 BASELINE_THRESHOLD = 80.0
 LANCEBOT_THRESHOLD = 88.0

@@ -503,6 +503,7 @@ TUNED_SET_FIGURES = [
     ("grader_heldout_18.jsonl", 0.915, 0.011),
     ("grader_heldout_19.jsonl", 0.920, 0.006),
     ("grader_heldout_20.jsonl", 0.924, 0.003),
+    ("grader_heldout_21.jsonl", 0.911, 0.008),
 ]
 
 
@@ -517,13 +518,13 @@ def test_tuned_sets_hold_their_figures(name: str, accepted: float, false_accepts
 
 
 def test_the_held_out_set_holds_its_measured_figure() -> None:
-    """Set 21, written after the round-21 freeze and measured once: 89.2 % accepted, 1.1 %
+    """Set 22, written after the round-22 freeze and measured once: 84.4 % accepted, 3.7 %
     false accepts. A regression guard below that figure, not the target (97 % / 1 %), which
     is not met."""
-    result = evaluate(DATA_DIR / "grader_heldout_21.jsonl")
+    result = evaluate(DATA_DIR / "grader_heldout_22.jsonl")
     grader = result["grader"]
-    assert grader["accept_rate"] >= 0.872, grader["misclassified"]
-    assert grader["false_accept_rate"] <= 0.021, grader["misclassified"]
+    assert grader["accept_rate"] >= 0.824, grader["misclassified"]
+    assert grader["false_accept_rate"] <= 0.047, grader["misclassified"]
     for baseline in (result["baseline"], *result["baselines"].values()):
         assert grader["f1"] > baseline["f1"]
         assert grader["false_accept_rate"] < baseline["false_accept_rate"]
@@ -532,7 +533,8 @@ def test_the_held_out_set_holds_its_measured_figure() -> None:
 def test_independent_markers_of_the_held_out_set() -> None:
     """Set 21 labelled again by three markers who saw neither its labels nor the grader
     (README, "How well it does"): what knowledge and judgement reach on the same answers,
-    99.8 % accepted at 0.5 % false accepts, where the grader stays near 89 % / 1 %."""
+    99.8 % accepted at 0.5 % false accepts, where the grader got 89.2 % / 1.1 % at its
+    freeze (91.1 % / 0.8 % since it was tuned on in round 22)."""
     path = DATA_DIR / "grader_heldout_21.jsonl"
     markers = load_markers(path, load_cases(path))
     assert len(markers) == 3 and all(len(labels) == 791 for labels in markers)
