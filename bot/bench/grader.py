@@ -43,7 +43,7 @@ Independent markers: a set may carry, in ``markers/<set>.jsonl`` beside it, its 
 labelled again from the same policy by markers who saw neither the set's labels and kinds nor
 the grader (one line per answer: the answer and one label per marker). Each marker is scored
 against the set's labels like a grader, to show how far knowledge and judgement get on the same
-answers; set 21 has three.
+answers; sets 21 and 22 have them (three and two).
 
 Baselines: a plain ``fuzz.ratio >= 80``; Red-DiscordBot's trivia word match (an answer of
 one word must appear as a word of the reply, a longer one as a substring, lower-cased); Sir

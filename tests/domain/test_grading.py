@@ -530,14 +530,15 @@ def test_the_held_out_set_holds_its_measured_figure() -> None:
         assert grader["false_accept_rate"] < baseline["false_accept_rate"]
 
 
-def test_independent_markers_of_the_held_out_set() -> None:
-    """Set 21 labelled again by three markers who saw neither its labels nor the grader
-    (README, "How well it does"): what knowledge and judgement reach on the same answers,
-    99.8 % accepted at 0.5 % false accepts, where the grader got 89.2 % / 1.1 % at its
-    freeze (91.1 % / 0.8 % since it was tuned on in round 22)."""
-    path = DATA_DIR / "grader_heldout_21.jsonl"
-    markers = load_markers(path, load_cases(path))
-    assert len(markers) == 3 and all(len(labels) == 791 for labels in markers)
+@pytest.mark.parametrize(("name", "markers", "answers"), [("21", 3, 791), ("22", 2, 810)])
+def test_independent_markers_of_the_held_out_sets(name: str, markers: int, answers: int) -> None:
+    """Sets 21 and 22 labelled again by markers who saw neither their labels nor the grader
+    (README, "How far a marker who knows the subject gets"): what knowledge and judgement
+    reach on the same answers, 99.8-100 % accepted at 0.5-0.6 % false accepts, where the
+    grader got 89.2 % / 1.1 % and 84.4 % / 3.7 % at their freezes."""
+    path = DATA_DIR / f"grader_heldout_{name}.jsonl"
+    labels = load_markers(path, load_cases(path))
+    assert len(labels) == markers and all(len(marks) == answers for marks in labels)
     result = evaluate(path)
     for marker in result["markers"]:
         assert marker["accept_rate"] >= 0.99 and marker["false_accept_rate"] <= 0.01
